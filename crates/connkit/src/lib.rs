@@ -14,5 +14,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod error;
+pub mod secret;
 
 pub use error::{ApiErrorBody, Error, ErrorKind, Result, SettingIssue, SettingProblem};
+pub use secret::Secret;
