@@ -1,2 +1,17 @@
 //! OpenAPI 2.0 / 3.0 / 3.1 loading, `$ref` resolution, one normalised model, and the
 //! connector guideline's analysis (tier and reasons).
+//!
+//! - [`model`]: the normalised model ([`Api`], [`Operation`], [`Schema`], ...). Later stages
+//!   never see which OpenAPI version the input was.
+//! - [`Diagnostic`]: problems that did not stop loading, located by JSON pointer.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod diagnostic;
+pub mod model;
+
+pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, pointer_push};
+pub use model::{
+    AdditionalProperties, Api, BodyKind, Discriminator, HttpMethod, MediaType, Operation,
+    Parameter, ParameterLocation, Response, Schema, SchemaKind, SchemaRef, SecurityScheme,
+    SpecVersion, StatusCode,
+};
