@@ -15,6 +15,7 @@
 
 pub mod error;
 pub mod secret;
+pub mod settings;
 
 pub use error::{ApiErrorBody, Error, ErrorKind, Result, SettingIssue, SettingProblem};
 pub use secret::Secret;
