@@ -7,9 +7,12 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod diagnostic;
+mod load;
 pub mod model;
+mod normalize;
 
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, pointer_push};
+pub use load::{Document, DocumentSet, LoadError, LoadedSpec, Loader, SpecFile, load_str};
 pub use model::{
     AdditionalProperties, Api, BodyKind, Discriminator, HttpMethod, MediaType, Operation,
     Parameter, ParameterLocation, Response, Schema, SchemaKind, SchemaRef, SecurityScheme,

@@ -348,6 +348,8 @@ pub struct Response {
     pub headers: Vec<ResponseHeader>,
     /// One entry per content type (Swagger 2: the `produces` types with the response schema).
     pub content: Vec<MediaType>,
+    /// Vendor extensions of the response (Amazon's `x-amzn-api-sandbox` lives here).
+    pub extensions: Extensions,
 }
 
 impl Response {

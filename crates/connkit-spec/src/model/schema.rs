@@ -148,6 +148,9 @@ pub enum SchemaKind {
         required: Vec<String>,
         /// What other properties may hold.
         additional_properties: AdditionalProperties,
+        /// A discriminator declared on this (base) object: Swagger 2 `discriminator: name`,
+        /// or an OpenAPI 3 base schema that subtypes extend with `allOf`.
+        discriminator: Option<Discriminator>,
     },
     /// `allOf`: the value matches every part (composition, often inheritance).
     AllOf {

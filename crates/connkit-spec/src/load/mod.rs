@@ -1,0 +1,260 @@
+//! Loading a spec: the root document from a path or URL, every document its `$ref`s reach,
+//! then normalisation into an [`Api`].
+
+mod documents;
+mod parse;
+mod refs;
+mod source;
+
+use std::collections::{HashSet, VecDeque};
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+pub(crate) use documents::Target;
+pub use documents::{Document, DocumentSet};
+
+use crate::diagnostic::{Diagnostic, DiagnosticKind};
+use crate::model::Api;
+use parse::Format;
+use source::Fetcher;
+
+/// At most this many documents are loaded for one spec (a guard against runaway ref graphs).
+const MAX_DOCUMENTS: usize = 1000;
+
+/// Why a spec could not be loaded at all. Problems in parts of a spec are
+/// [`Diagnostic`]s instead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The location is neither a readable path nor a reachable http(s) URL.
+    #[error("cannot read `{location}`: {message}")]
+    Read {
+        /// The path or URL as given.
+        location: String,
+        /// The underlying error.
+        message: String,
+    },
+    /// The document is not valid JSON or YAML.
+    #[error("{}", syntax_message(.file, *.line, *.column, .format, .message))]
+    Syntax {
+        /// The file (path or URL) with the error.
+        file: String,
+        /// 1-based line of the error, when known.
+        line: Option<u64>,
+        /// 1-based column of the error, when known.
+        column: Option<u64>,
+        /// `JSON` or `YAML`.
+        format: &'static str,
+        /// What the parser said.
+        message: String,
+    },
+    /// The document parsed but is not a Swagger 2.0 / OpenAPI 3.x document.
+    #[error("`{file}` is not an OpenAPI document: {message}")]
+    NotOpenApi {
+        /// The file (path or URL).
+        file: String,
+        /// What is missing or wrong, and what is expected.
+        message: String,
+    },
+}
+
+fn syntax_message(
+    file: &str,
+    line: Option<u64>,
+    column: Option<u64>,
+    format: &str,
+    message: &str,
+) -> String {
+    match (line, column) {
+        (Some(line), Some(column)) => {
+            format!("{file}:{line}:{column}: malformed {format}: {message}")
+        }
+        _ => format!("{file}: malformed {format}: {message}"),
+    }
+}
+
+/// One file of a loaded spec, for copying the spec with its layout (`openapi/` of a connector).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpecFile {
+    /// Where it was read from (`file://...` or `https://...`).
+    pub url: String,
+    /// Its path relative to the root document's directory (`schemas/pet.yaml`,
+    /// `../common/errors.yaml`); the root's own file name for the root; the full URL for
+    /// documents on another host.
+    pub relative_path: String,
+    /// The text as read.
+    pub content: String,
+}
+
+/// A loaded and normalised spec.
+#[derive(Debug, Clone)]
+pub struct LoadedSpec {
+    /// The normalised API.
+    pub api: Api,
+    /// Every file that was read, the root first.
+    pub files: Vec<SpecFile>,
+    /// Problems found while loading and normalising, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads specs from paths and http(s) URLs.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), connkit_spec::LoadError> {
+/// let spec = connkit_spec::Loader::new().load("openapi/orders.json").await?;
+/// println!("{} operations", spec.api.operations.len());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Default)]
+pub struct Loader {
+    fetcher: Fetcher,
+}
+
+impl Loader {
+    /// A loader that builds its HTTP client on first use.
+    pub fn new() -> Loader {
+        Loader::default()
+    }
+
+    /// A loader that uses `client` for http(s) documents (proxies, TLS settings, timeouts).
+    pub fn with_client(client: reqwest::Client) -> Loader {
+        Loader { fetcher: Fetcher::with_client(client) }
+    }
+
+    /// Loads the spec at `location` (a path or an http(s) URL) with every document its
+    /// `$ref`s reach, and normalises it.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError`] when the root document cannot be read, is not JSON/YAML, or is not an
+    /// OpenAPI document. Problems in referenced documents are diagnostics.
+    pub async fn load(&self, location: &str) -> Result<LoadedSpec, LoadError> {
+        let root = source::location_url(location)
+            .map_err(|message| LoadError::Read { location: location.to_string(), message })?;
+        let text = self
+            .fetcher
+            .fetch(&root)
+            .await
+            .map_err(|message| LoadError::Read { location: location.to_string(), message })?;
+        let value = parse_named(location, &text)?;
+        let mut documents = DocumentSet::single(root.clone(), location, value);
+        let mut files = vec![SpecFile {
+            url: root.to_string(),
+            relative_path: source::relative_path(&root, &root),
+            content: text,
+        }];
+        let mut diagnostics = Vec::new();
+        let mut queue = VecDeque::from([0usize]);
+        let mut failed: HashSet<String> = HashSet::new();
+        while let Some(index) = queue.pop_front() {
+            let base = documents.get(index).url.clone();
+            let doc_name = documents.get(index).name.clone();
+            for external in refs::external_refs(&documents.get(index).value) {
+                let Some(url) = documents::join(&base, &external.document) else {
+                    continue; // reported as a broken ref during normalisation
+                };
+                if documents.contains(&url) || failed.contains(url.as_str()) {
+                    continue;
+                }
+                let relative = source::relative_path(&root, &url);
+                let loaded = if documents.documents().len() >= MAX_DOCUMENTS {
+                    Err(format!("more than {MAX_DOCUMENTS} documents; not loaded"))
+                } else {
+                    self.fetch_and_parse(&url, &relative).await
+                };
+                match loaded {
+                    Ok((text, value)) => {
+                        let name = relative.clone();
+                        let next = documents.push(Document { url: url.clone(), name, value });
+                        files.push(SpecFile {
+                            url: url.to_string(),
+                            relative_path: relative,
+                            content: text,
+                        });
+                        queue.push_back(next);
+                    }
+                    Err(message) => {
+                        failed.insert(url.to_string());
+                        let mut diagnostic = Diagnostic::error(
+                            DiagnosticKind::BrokenRef,
+                            external.pointer.clone(),
+                            format!(
+                                "cannot load `{}`: {message}; references into it are degraded",
+                                external.document
+                            ),
+                        );
+                        if index != 0 {
+                            diagnostic = diagnostic.in_file(doc_name.clone());
+                        }
+                        diagnostics.push(diagnostic);
+                    }
+                }
+            }
+        }
+        let (api, more) = crate::normalize::normalize(&documents)?;
+        diagnostics.extend(more);
+        Ok(LoadedSpec { api, files, diagnostics })
+    }
+
+    async fn fetch_and_parse(
+        &self,
+        url: &Url,
+        name: &str,
+    ) -> Result<(String, serde_json::Value), String> {
+        let text = self.fetcher.fetch(url).await?;
+        match parse_named(name, &text) {
+            Ok(value) => Ok((text, value)),
+            Err(err) => Err(err.to_string()),
+        }
+    }
+}
+
+/// Parses and normalises one in-memory document named `name` (its format is guessed from the
+/// name's extension, then from the content). References to other documents become
+/// diagnostics.
+///
+/// # Errors
+///
+/// [`LoadError::Syntax`] for malformed JSON/YAML, [`LoadError::NotOpenApi`] when the document
+/// is not an OpenAPI document.
+pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, LoadError> {
+    let value = parse_named(name, text)?;
+    let url = Url::parse("file:///").ok().and_then(|base| base.join(name).ok());
+    let url = match url {
+        Some(url) => url,
+        None => Url::parse("file:///spec").map_err(|err| LoadError::Read {
+            location: name.to_string(),
+            message: err.to_string(),
+        })?,
+    };
+    let documents = DocumentSet::single(url.clone(), name, value);
+    let (api, diagnostics) = crate::normalize::normalize(&documents)?;
+    let files = vec![SpecFile {
+        url: url.to_string(),
+        relative_path: name.to_string(),
+        content: text.to_string(),
+    }];
+    Ok(LoadedSpec { api, files, diagnostics })
+}
+
+fn parse_named(name: &str, text: &str) -> Result<serde_json::Value, LoadError> {
+    let format = Format::detect(name, text);
+    parse::parse(text, format).map_err(|err| LoadError::Syntax {
+        file: name.to_string(),
+        line: err.line,
+        column: err.column,
+        format: match format {
+            Format::Json => "JSON",
+            Format::Yaml => "YAML",
+        },
+        message: err.message,
+    })
+}
+
+impl fmt::Display for SpecFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.relative_path)
+    }
+}
