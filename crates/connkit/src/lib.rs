@@ -20,3 +20,14 @@ pub mod settings;
 
 pub use error::{ApiErrorBody, Error, ErrorKind, Result, SettingIssue, SettingProblem};
 pub use secret::Secret;
+
+pub mod auth;
+pub mod client;
+pub mod ratelimit;
+pub mod retry;
+
+pub use client::{
+    ApiResponse, ClientBuilder, HttpClient, Multipart, Operation, QueryValue, RequestBuilder,
+    Response, StreamingResponse,
+};
+pub use http::Method;

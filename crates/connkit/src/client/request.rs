@@ -1,0 +1,307 @@
+//! [`RequestBuilder`]: one call being put together. Setters never fail: the first problem is
+//! kept and reported by `send`.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+use url::Url;
+
+use super::exec::{self, Prepared};
+use super::http_client::HttpClient;
+use super::multipart::Multipart;
+use super::operation::Operation;
+use super::query::QueryValue;
+use super::response::{Response, StreamingResponse};
+use crate::error::{ApiErrorBody, Error, ErrorKind};
+use crate::retry::{DEFAULT_IDEMPOTENCY_HEADER, generate_key};
+
+/// One call of an [`Operation`] being built: path parameters, query, headers, body.
+///
+/// ```no_run
+/// # async fn run(client: connkit::HttpClient) -> Result<(), connkit::Error> {
+/// use connkit::{Method, Operation};
+///
+/// const GET_ORDERS: Operation = Operation::new("getOrders", Method::GET, "/orders/v0/orders");
+/// let response = client
+///     .request(&GET_ORDERS)
+///     .query("MarketplaceIds", &["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"])
+///     .query_csv("OrderStatuses", &["Shipped", "Unshipped"])
+///     .query("NextToken", None::<String>)
+///     .send()
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[must_use = "a request does nothing until it is sent"]
+pub struct RequestBuilder<'a> {
+    client: &'a HttpClient,
+    operation: &'a Operation,
+    path_params: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    headers: HeaderMap,
+    idempotency_key: Option<String>,
+    body: Option<(Bytes, Option<HeaderValue>)>,
+    url: Option<Url>,
+    timeout: Option<Duration>,
+    error: Option<Error>,
+}
+
+impl<'a> RequestBuilder<'a> {
+    pub(crate) fn new(client: &'a HttpClient, operation: &'a Operation) -> Self {
+        Self {
+            client,
+            operation,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            headers: HeaderMap::new(),
+            idempotency_key: None,
+            body: None,
+            url: None,
+            timeout: None,
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        if self.error.is_none() {
+            self.error = Some(Error::new(ErrorKind::Request, message));
+        }
+    }
+
+    /// Sets path parameter `name`; the value is percent-encoded as exactly one path segment
+    /// (`a/b?c#d e` adds no segment, query or fragment).
+    pub fn path_param(mut self, name: &str, value: impl fmt::Display) -> Self {
+        self.path_params.push((name.to_owned(), value.to_string()));
+        self
+    }
+
+    /// Adds query parameter `name`: one value per element of a slice (repeated parameter),
+    /// nothing for `None`.
+    pub fn query(mut self, name: &str, value: impl QueryValue) -> Self {
+        let mut values = Vec::new();
+        value.push_values(&mut values);
+        self.query.extend(values.into_iter().map(|v| (name.to_owned(), v)));
+        self
+    }
+
+    /// Adds query parameter `name` once, its values comma-joined (`Statuses=a,b`); nothing
+    /// when there is no value.
+    pub fn query_csv(mut self, name: &str, value: impl QueryValue) -> Self {
+        let mut values = Vec::new();
+        value.push_values(&mut values);
+        if !values.is_empty() {
+            self.query.push((name.to_owned(), values.join(",")));
+        }
+        self
+    }
+
+    /// Sets header `name` (replacing a default header of the same name).
+    pub fn header(mut self, name: &str, value: impl fmt::Display) -> Self {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_string())) {
+            (Ok(name), Ok(value)) => {
+                self.headers.insert(name, value);
+            }
+            (Err(_), _) => self.fail(format!("`{name}` is not a valid header name")),
+            (_, Err(_)) => {
+                self.fail(format!("the value of header `{name}` is not a valid header value"))
+            }
+        }
+        self
+    }
+
+    /// Sets header `name` when `value` is `Some`.
+    pub fn header_opt(self, name: &str, value: Option<impl fmt::Display>) -> Self {
+        match value {
+            Some(value) => self.header(name, value),
+            None => self,
+        }
+    }
+
+    /// The idempotency key of this call. `None` with a declared idempotency header gets one
+    /// generated key; a key makes a POST or PATCH safe to retry. Sent unchanged on every
+    /// attempt, in the operation's declared header (else `Idempotency-Key`).
+    pub fn idempotency_key(mut self, key: Option<impl Into<String>>) -> Self {
+        self.idempotency_key = key.map(Into::into);
+        self
+    }
+
+    /// A JSON body.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => {
+                self.body =
+                    Some((bytes.into(), Some(HeaderValue::from_static("application/json"))));
+            }
+            Err(err) => self.fail(format!("the JSON body could not be serialized: {err}")),
+        }
+        self
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`).
+    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_urlencoded::to_string(body) {
+            Ok(text) => {
+                let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
+                self.body = Some((text.into(), Some(content_type)));
+            }
+            Err(err) => self.fail(format!("the form body could not be serialized: {err}")),
+        }
+        self
+    }
+
+    /// A `multipart/form-data` body.
+    pub fn multipart(mut self, form: Multipart) -> Self {
+        let (content_type, body) = form.encode();
+        match HeaderValue::from_str(&content_type) {
+            Ok(value) => self.body = Some((body, Some(value))),
+            Err(_) => self.fail("the multipart content type is invalid".to_owned()),
+        }
+        self
+    }
+
+    /// A raw body with its content type (`None`: no `Content-Type` header).
+    pub fn body_bytes(mut self, body: impl Into<Bytes>, content_type: Option<&str>) -> Self {
+        let content_type = match content_type.map(HeaderValue::from_str) {
+            Some(Ok(value)) => Some(value),
+            Some(Err(_)) => {
+                self.fail("the content type is not a valid header value".to_owned());
+                None
+            }
+            None => None,
+        };
+        self.body = Some((body.into(), content_type));
+        self
+    }
+
+    /// Sends the call to this absolute URL instead of the operation's path (a next-page link).
+    /// Credentials are only added when it is on a base URL's origin.
+    pub fn absolute_url(mut self, url: Url) -> Self {
+        self.url = Some(url);
+        self
+    }
+
+    /// A time budget for this call (every attempt and wait), overriding the client's.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Resolves everything into the request the attempts are made from.
+    pub(crate) fn prepare(self) -> Result<(&'a HttpClient, Prepared<'a>), Error> {
+        let RequestBuilder {
+            client,
+            operation,
+            path_params,
+            query,
+            headers: own_headers,
+            idempotency_key,
+            body,
+            url,
+            timeout,
+            error,
+        } = self;
+        let fail = |err: Error| {
+            err.with_request(
+                Some(operation.id().to_owned().into()),
+                operation.method().clone(),
+                operation.path().to_owned(),
+            )
+        };
+        if let Some(err) = error {
+            return Err(fail(err));
+        }
+        let host = operation.host().unwrap_or(super::DEFAULT_HOST);
+        let mut url = match url {
+            Some(url) => url,
+            None => {
+                let base = client.host_url(host).ok_or_else(|| {
+                    fail(Error::new(
+                        ErrorKind::Request,
+                        format!("no base URL is configured for host `{host}`"),
+                    ))
+                })?;
+                let params: Vec<(&str, &str)> =
+                    path_params.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                super::url::join(base, operation.path(), &params).map_err(fail)?
+            }
+        };
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        let mut headers = client.inner.headers.clone();
+        for (name, value) in own_headers {
+            if let Some(name) = name {
+                headers.insert(name, value);
+            }
+        }
+        let declared = operation.idempotency_header();
+        let key = match (idempotency_key, declared) {
+            (Some(key), _) => Some(key),
+            (None, Some(_)) => Some(generate_key()),
+            (None, None) => None,
+        };
+        if let Some(key) = &key {
+            let name = declared.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
+            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(key)) {
+                (Ok(name), Ok(value)) => {
+                    headers.insert(name, value);
+                }
+                _ => {
+                    return Err(fail(Error::new(
+                        ErrorKind::Request,
+                        "the idempotency key or its header name is invalid",
+                    )));
+                }
+            }
+        }
+        let body = body.map(|(bytes, content_type)| {
+            if let Some(content_type) = content_type
+                && !headers.contains_key(http::header::CONTENT_TYPE)
+            {
+                headers.insert(http::header::CONTENT_TYPE, content_type);
+            }
+            bytes
+        });
+        Ok((
+            client,
+            Prepared {
+                operation,
+                host,
+                url,
+                headers,
+                body,
+                has_idempotency_key: key.is_some(),
+                timeout: timeout.or(client.inner.call_timeout),
+            },
+        ))
+    }
+
+    /// Sends the call; a non-2xx answer is an error whose API body stays untyped.
+    pub async fn send(self) -> Result<Response, Error> {
+        self.send_typed().await
+    }
+
+    /// Sends the call; a non-2xx answer is an error with the body decoded as `E` (see
+    /// [`ApiErrorBody`]).
+    pub async fn send_typed<E: ApiErrorBody>(self) -> Result<Response, Error<E>> {
+        let (client, prepared) = self.prepare().map_err(Error::typed)?;
+        exec::send_buffered(client, &prepared).await.map_err(Error::typed)
+    }
+
+    /// Sends the call and returns the body unread, as a stream (downloads). Retries cover the
+    /// attempts up to the response head.
+    pub async fn send_streaming(self) -> Result<StreamingResponse, Error> {
+        let (client, prepared) = self.prepare()?;
+        exec::send_streaming(client, &prepared).await
+    }
+}
+
+impl fmt::Debug for RequestBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("operation", &self.operation.id())
+            .finish_non_exhaustive()
+    }
+}

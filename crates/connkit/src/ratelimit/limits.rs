@@ -1,0 +1,147 @@
+//! [`RateLimits`]: every quota of one client (client-wide, per operation, learned from the
+//! server), shared by all clones of the client.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, SystemTime};
+
+use http::{HeaderMap, StatusCode};
+use tokio::time::Instant;
+
+use super::learn::read_server_limits;
+use super::limiter::{Limiter, PastDeadline};
+use super::quota::Quota;
+
+/// Every limit a call must pass before an attempt is sent.
+pub(crate) struct RateLimits {
+    enabled: bool,
+    client: Option<Limiter>,
+    operations: HashMap<String, Arc<Limiter>>,
+    /// Quotas the server announced, by scope (`op:{id}` or `host:{name}`).
+    learned: RwLock<HashMap<String, Arc<Limiter>>>,
+    /// Hosts the server said are exhausted, until their reset.
+    blocked: Mutex<HashMap<String, Instant>>,
+}
+
+/// Relative difference under which two rates count as the same.
+const SAME_RATE: f64 = 0.01;
+
+fn same_rate(a: f64, b: f64) -> bool {
+    (a - b).abs() <= SAME_RATE * a.max(b)
+}
+
+impl RateLimits {
+    pub(crate) fn new(
+        enabled: bool,
+        client: Option<Quota>,
+        operations: Vec<(String, Quota)>,
+    ) -> Self {
+        Self {
+            enabled,
+            client: client.map(Limiter::new),
+            operations: operations
+                .into_iter()
+                .map(|(id, q)| (id, Arc::new(Limiter::new(q))))
+                .collect(),
+            learned: RwLock::new(HashMap::new()),
+            blocked: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Waits until a request of operation `op` to host `host` may be sent; returns the time
+    /// waited, or fails when the wait would pass `deadline`.
+    pub(crate) async fn acquire(
+        &self,
+        op: &str,
+        host: &str,
+        deadline: Option<Instant>,
+    ) -> Result<Duration, PastDeadline> {
+        if !self.enabled {
+            return Ok(Duration::ZERO);
+        }
+        let started = Instant::now();
+        let blocked_until = self.blocked.lock().ok().and_then(|b| b.get(host).copied());
+        if let Some(until) = blocked_until
+            && until > started
+        {
+            if deadline.is_some_and(|d| until > d) {
+                return Err(PastDeadline);
+            }
+            tokio::time::sleep_until(until).await;
+        }
+        let (op_learned, host_learned) = match self.learned.read() {
+            Ok(learned) if !learned.is_empty() => {
+                (learned.get(&op_scope(op)).cloned(), learned.get(&host_scope(host)).cloned())
+            }
+            _ => (None, None),
+        };
+        if let Some(limiter) = op_learned.as_ref().or_else(|| self.operations.get(op)) {
+            limiter.acquire(deadline).await?;
+        }
+        if let Some(limiter) = &host_learned {
+            limiter.acquire(deadline).await?;
+        }
+        if let Some(limiter) = &self.client {
+            limiter.acquire(deadline).await?;
+        }
+        Ok(started.elapsed())
+    }
+
+    /// Learns from a response of operation `op` on `host`: exhausted windows block the host
+    /// until their reset, announced rates become quotas, and a 429 with a wait blocks the host.
+    pub(crate) fn observe(&self, op: &str, host: &str, status: StatusCode, headers: &HeaderMap) {
+        if !self.enabled {
+            return;
+        }
+        let now_epoch = SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0.0, |d| d.as_secs_f64());
+        let limits = read_server_limits(headers, now_epoch);
+        let mut block_for = limits.exhausted_for();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            let retry_after = crate::retry::retry_after(headers, SystemTime::now());
+            block_for = block_for.max(retry_after).or(limits.reset);
+        }
+        if let Some(wait) = block_for.filter(|w| !w.is_zero()) {
+            let until = Instant::now() + wait;
+            if let Ok(mut blocked) = self.blocked.lock() {
+                let entry = blocked.entry(host.to_owned()).or_insert(until);
+                *entry = (*entry).max(until);
+            }
+        }
+        if let Some(rate) = limits.rate {
+            if headers.contains_key("x-amzn-ratelimit-limit") {
+                let configured = self.operations.get(op).map(|l| l.quota());
+                if configured.is_some_and(|q| same_rate(q.rate(), rate)) {
+                    return;
+                }
+                let burst = configured.map_or(1, |q| q.burst());
+                self.learn(op_scope(op), rate, burst);
+            } else {
+                let burst = limits.window_quota.and_then(|q| u32::try_from(q).ok()).unwrap_or(1);
+                self.learn(host_scope(host), rate, burst.max(1));
+            }
+        }
+    }
+
+    fn learn(&self, scope: String, rate: f64, burst: u32) {
+        let known =
+            self.learned.read().ok().and_then(|l| l.get(&scope).map(|limiter| limiter.quota()));
+        if known.is_some_and(|q| same_rate(q.rate(), rate) && q.burst() == burst) {
+            return;
+        }
+        let Ok(quota) = Quota::new(rate, burst) else { return };
+        tracing::debug!(scope = %scope, rate, burst, "learned a rate limit from the server");
+        if let Ok(mut learned) = self.learned.write() {
+            learned.insert(scope, Arc::new(Limiter::new(quota)));
+        }
+    }
+}
+
+fn op_scope(op: &str) -> String {
+    format!("op:{op}")
+}
+
+fn host_scope(host: &str) -> String {
+    format!("host:{host}")
+}
