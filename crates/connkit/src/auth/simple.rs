@@ -72,6 +72,16 @@ impl AuthStrategy for ApiKey {
             }),
             KeyPlace::Header(Err(e)) => Err(Error::new(ErrorKind::Auth, e.clone())),
             KeyPlace::Query(name) => {
+                // A next-page URL may echo the key back: replace it rather than repeat it.
+                if request.url.query_pairs().any(|(k, _)| k == name.as_str()) {
+                    let kept: Vec<(String, String)> = request
+                        .url
+                        .query_pairs()
+                        .filter(|(k, _)| k != name.as_str())
+                        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                        .collect();
+                    request.url.query_pairs_mut().clear().extend_pairs(kept);
+                }
                 request.url.query_pairs_mut().append_pair(name, self.key.expose());
                 Ok(())
             }
