@@ -61,9 +61,10 @@ pub(crate) fn normalize(docs: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), Lo
         _ => (at.child("components"), "schemas"),
     };
     if let Some(holder) = ctx.value(&container).and_then(Value::as_object)
-        && let Some(map) = ctx.object_field(holder, &container, key) {
-            ctx.register_named_schemas(&container.child(key), map);
-        }
+        && let Some(map) = ctx.object_field(holder, &container, key)
+    {
+        ctx.register_named_schemas(&container.child(key), map);
+    }
 
     let servers = match spec_version {
         SpecVersion::Swagger2 => v2::servers(&mut ctx, root, &at),
@@ -74,16 +75,17 @@ pub(crate) fn normalize(docs: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), Lo
     let tags = tags(&mut ctx, root, &at);
     let operations = paths::operations(&mut ctx, root, &at);
     if let Some(webhooks) = root.get("webhooks").and_then(Value::as_object)
-        && !webhooks.is_empty() {
-            ctx.warning(
-                DiagnosticKind::Unsupported,
-                &at.child("webhooks"),
-                format!(
-                    "{} webhooks are not supported (they are requests the API sends); ignored",
-                    webhooks.len()
-                ),
-            );
-        }
+        && !webhooks.is_empty()
+    {
+        ctx.warning(
+            DiagnosticKind::Unsupported,
+            &at.child("webhooks"),
+            format!(
+                "{} webhooks are not supported (they are requests the API sends); ignored",
+                webhooks.len()
+            ),
+        );
+    }
     ctx.drain_schema_queue();
 
     let mut extensions = extensions(root);

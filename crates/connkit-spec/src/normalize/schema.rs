@@ -30,11 +30,7 @@ const GENERIC_TOKENS: &[&str] = &[
 impl<'a> Ctx<'a> {
     /// Registers the named schemas of a container (`definitions`, `components/schemas`) so
     /// references to them resolve by name, and queues them for normalisation.
-    pub(crate) fn register_named_schemas(
-        &mut self,
-        container: &Target,
-        map: &Map<String, Value>,
-    ) {
+    pub(crate) fn register_named_schemas(&mut self, container: &Target, map: &Map<String, Value>) {
         for name in map.keys() {
             self.names.insert(container.child(name), name.clone());
             self.taken.insert(name.clone());
@@ -94,12 +90,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// A schema used at `at`: a reference by name for `$ref`, inline otherwise.
-    pub(crate) fn schema_ref(
-        &mut self,
-        at: &Target,
-        value: &Value,
-        depth: usize,
-    ) -> SchemaRef {
+    pub(crate) fn schema_ref(&mut self, at: &Target, value: &Value, depth: usize) -> SchemaRef {
         match ref_of(value) {
             Some(reference) => self.named_ref(at, reference),
             None => {
@@ -234,12 +225,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// Normalises one schema value (not a reference) found at `at`.
-    pub(crate) fn schema_value(
-        &mut self,
-        at: &Target,
-        value: &Value,
-        depth: usize,
-    ) -> Schema {
+    pub(crate) fn schema_value(&mut self, at: &Target, value: &Value, depth: usize) -> Schema {
         let object = match value {
             Value::Object(object) => object,
             Value::Bool(_) => return Schema::new(SchemaKind::Any),
@@ -267,10 +253,11 @@ impl<'a> Ctx<'a> {
         annotate(&mut schema, object);
         let mut types = self.types(object, at);
         if let Some(position) = types.iter().position(|t| *t == "null")
-            && types.len() > 1 {
-                types.remove(position);
-                schema.nullable = true;
-            }
+            && types.len() > 1
+        {
+            types.remove(position);
+            schema.nullable = true;
+        }
         for unsupported in ["not", "if", "patternProperties", "prefixItems", "dependentSchemas"] {
             if object.contains_key(unsupported) {
                 self.warning(
@@ -411,12 +398,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn array_kind(
-        &mut self,
-        object: &Map<String, Value>,
-        at: &Target,
-        depth: usize,
-    ) -> SchemaKind {
+    fn array_kind(&mut self, object: &Map<String, Value>, at: &Target, depth: usize) -> SchemaKind {
         let items = match object.get("items") {
             Some(Value::Array(_)) => {
                 self.warning(
@@ -472,11 +454,7 @@ impl<'a> Ctx<'a> {
         SchemaKind::Object { properties, required, additional_properties, discriminator }
     }
 
-    fn discriminator(
-        &mut self,
-        object: &Map<String, Value>,
-        at: &Target,
-    ) -> Option<Discriminator> {
+    fn discriminator(&mut self, object: &Map<String, Value>, at: &Target) -> Option<Discriminator> {
         let at = at.child("discriminator");
         match object.get("discriminator")? {
             Value::String(property_name) => Some(Discriminator {
@@ -521,10 +499,13 @@ impl<'a> Ctx<'a> {
 
     /// A discriminator mapping value: a reference, or a bare schema name.
     fn mapping_target(&mut self, at: &Target, target: &str) -> Option<String> {
-        if !target.contains('#') && !target.contains('/') && !target.contains('.')
-            && self.taken.contains(target) {
-                return Some(target.to_string());
-            }
+        if !target.contains('#')
+            && !target.contains('/')
+            && !target.contains('.')
+            && self.taken.contains(target)
+        {
+            return Some(target.to_string());
+        }
         match self.named_ref(at, target) {
             SchemaRef::Ref(name) => Some(name),
             SchemaRef::Inline(_) => None,

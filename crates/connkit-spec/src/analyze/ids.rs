@@ -1,0 +1,103 @@
+//! Operation ids (DESIGN.md, "Operation ids"): the operationId, `_{method}` appended when it
+//! repeats inside one spec, synthesized from method and path when missing, and
+//! `{spec_stem}.{id}` when several specs are analysed together.
+
+use std::collections::{HashMap, HashSet};
+
+use heck::ToSnakeCase;
+
+use crate::model::{Api, Operation};
+
+/// The stem of a spec's source (`ordersV0` for `.../ordersV0.json`), made unique among `apis`
+/// by appending `_2`, `_3`, ... in order.
+pub(crate) fn spec_stems(apis: &[&Api]) -> Vec<String> {
+    let mut taken = HashSet::new();
+    apis.iter()
+        .map(|api| {
+            let base = stem(&api.source);
+            let mut name = base.clone();
+            let mut counter = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}_{counter}");
+                counter += 1;
+            }
+            name
+        })
+        .collect()
+}
+
+fn stem(source: &str) -> String {
+    let trimmed = source.split(['?', '#']).next().unwrap_or(source).trim_end_matches('/');
+    let file = trimmed.rsplit(['/', '\\']).next().unwrap_or(trimmed);
+    let stem = match file.rfind('.') {
+        Some(dot) if dot > 0 => &file[..dot],
+        _ => file,
+    };
+    if stem.is_empty() { "spec".to_string() } else { stem.to_string() }
+}
+
+/// The per-spec unique id of every operation of `api`, in order.
+pub(crate) fn local_ids(api: &Api) -> Vec<String> {
+    let bases: Vec<String> = api.operations.iter().map(base_id).collect();
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for base in &bases {
+        *counts.entry(base.as_str()).or_default() += 1;
+    }
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut ids = Vec::with_capacity(bases.len());
+    for (operation, base) in api.operations.iter().zip(&bases) {
+        let candidate = if counts.get(base.as_str()).copied().unwrap_or(0) > 1 {
+            format!("{base}_{}", operation.method.as_str())
+        } else {
+            base.clone()
+        };
+        let mut id = candidate.clone();
+        let mut counter = 2;
+        while taken.contains(&id) {
+            id = format!("{candidate}_{counter}");
+            counter += 1;
+        }
+        taken.insert(id.clone());
+        ids.push(id);
+    }
+    ids
+}
+
+/// The operationId, or one synthesized from the method and path
+/// (`GET /pets/{petId}/photos` → `get_pets_by_pet_id_photos`).
+fn base_id(operation: &Operation) -> String {
+    if let Some(id) = &operation.operation_id {
+        return id.trim().to_string();
+    }
+    let mut parts = vec![operation.method.as_str().to_string()];
+    for segment in operation.path.split('/').filter(|s| !s.is_empty()) {
+        let part = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => format!("by_{}", param.to_snake_case()),
+            None => segment.to_snake_case(),
+        };
+        if !part.is_empty() {
+            parts.push(part);
+        }
+    }
+    if parts.len() == 1 {
+        parts.push("root".to_string());
+    }
+    parts.join("_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stems_come_from_file_names_and_are_unique() {
+        let stem_of = |s: &str| stem(s);
+        assert_eq!(stem_of("/x/ordersV0.json"), "ordersV0");
+        assert_eq!(
+            stem_of("https://h/a/catalogItems_2022-04-01.json?x=1"),
+            "catalogItems_2022-04-01"
+        );
+        assert_eq!(stem_of("openapi.yaml"), "openapi");
+        assert_eq!(stem_of("C:\\specs\\api.yml"), "api");
+    }
+}

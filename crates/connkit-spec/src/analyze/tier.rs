@@ -1,0 +1,146 @@
+//! The guideline's decision table (DESIGN.md, "Decision table"): full when any row fires,
+//! lite otherwise, with one reason per row carrying its numbers.
+
+use serde::{Deserialize, Serialize};
+
+use super::{AuthKind, Entity};
+
+/// The connector tier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tier {
+    /// `config.rs`, `client.rs` and the crate root.
+    Lite,
+    /// Services per entity, models, gateway.
+    Full,
+}
+
+impl Tier {
+    /// `lite` or `full`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Tier::Lite => "lite",
+            Tier::Full => "full",
+        }
+    }
+}
+
+/// A row of the decision table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// More than 5 operations.
+    Operations,
+    /// OAuth2 (any flow), OpenID Connect or a token-refresh auth.
+    Auth,
+    /// Any operation with pagination or a rate limit.
+    PaginationOrRateLimit,
+    /// Two or more entities that each have at least 2 operations.
+    Entities,
+}
+
+/// One evaluated row: whether it fired, and why, with numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DecisionRow {
+    /// The row.
+    pub rule: Rule,
+    /// Whether it pushes the tier to full.
+    pub fired: bool,
+    /// The finding with its numbers ("370 operations > 5").
+    pub message: String,
+}
+
+/// The inputs of the decision table.
+pub(crate) struct Signals<'a> {
+    pub(crate) operations: usize,
+    pub(crate) auth: &'a [AuthKind],
+    pub(crate) paginated: &'a [&'a str],
+    pub(crate) rate_limited: &'a [&'a str],
+    pub(crate) entities: &'a [Entity],
+}
+
+/// Evaluates every row.
+pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
+    let mut rows = Vec::with_capacity(4);
+    let n = signals.operations;
+    rows.push(DecisionRow {
+        rule: Rule::Operations,
+        fired: n > 5,
+        message: if n > 5 { format!("{n} operations > 5") } else { format!("{n} operations <= 5") },
+    });
+
+    let token: Vec<&AuthKind> = signals.auth.iter().filter(|a| a.is_token_based()).collect();
+    let auth_message = if token.is_empty() {
+        let simple: Vec<&str> = signals
+            .auth
+            .iter()
+            .filter(|a| **a != AuthKind::None)
+            .map(AuthKind::kind_name)
+            .collect();
+        if simple.is_empty() {
+            "no authentication declared (simple auth)".to_string()
+        } else {
+            format!("simple auth only: {}", dedup(simple).join(", "))
+        }
+    } else {
+        format!(
+            "token-based auth: {}",
+            dedup(token.iter().map(|a| a.kind_name()).collect()).join(", ")
+        )
+    };
+    rows.push(DecisionRow { rule: Rule::Auth, fired: !token.is_empty(), message: auth_message });
+
+    let (p, r) = (signals.paginated.len(), signals.rate_limited.len());
+    let fired = p > 0 || r > 0;
+    let message = if fired {
+        let mut parts = Vec::new();
+        if p > 0 {
+            parts.push(format!(
+                "{p} operations with pagination (e.g. {})",
+                examples(signals.paginated)
+            ));
+        }
+        if r > 0 {
+            parts.push(format!(
+                "{r} operations with a rate limit (e.g. {})",
+                examples(signals.rate_limited)
+            ));
+        }
+        parts.join("; ")
+    } else {
+        "0 operations with pagination or a rate limit".to_string()
+    };
+    rows.push(DecisionRow { rule: Rule::PaginationOrRateLimit, fired, message });
+
+    let big: Vec<&Entity> = signals.entities.iter().filter(|e| e.operations.len() >= 2).collect();
+    let listed: Vec<String> =
+        big.iter().take(5).map(|e| format!("{} ({})", e.name, e.operations.len())).collect();
+    let more = if big.len() > 5 { format!(", +{} more", big.len() - 5) } else { String::new() };
+    let message = match big.len() {
+        0 => format!("0 of {} entities have >= 2 operations", signals.entities.len()),
+        k => format!("{k} entities with >= 2 operations each: {}{more}", listed.join(", ")),
+    };
+    rows.push(DecisionRow {
+        rule: Rule::Entities,
+        fired: big.len() >= 2,
+        message: if big.len() == 1 { format!("{message} (needs 2)") } else { message },
+    });
+
+    let tier = if rows.iter().any(|row| row.fired) { Tier::Full } else { Tier::Lite };
+    (tier, rows)
+}
+
+fn dedup(mut items: Vec<&'static str>) -> Vec<&'static str> {
+    let mut seen = Vec::new();
+    items.retain(|item| {
+        let fresh = !seen.contains(item);
+        seen.push(*item);
+        fresh
+    });
+    items
+}
+
+fn examples(ids: &[&str]) -> String {
+    let shown: Vec<&str> = ids.iter().take(3).copied().collect();
+    shown.join(", ")
+}
