@@ -1,2 +1,4 @@
 //! Connector generator: from the normalised OpenAPI model and a connector manifest to a
 //! connector crate in the guideline's layout.
+
+pub mod types;

@@ -1,0 +1,414 @@
+//! Conversion of schemas into definitions and type expressions ([`super::ir`]).
+
+use connkit_spec::model::{AdditionalProperties, Schema, SchemaKind, SchemaRef};
+use heck::ToUpperCamelCase;
+use indexmap::IndexMap;
+
+use super::ir::{Def, DefId, DefKind, EnumValue, Field, MixedValue, Prim, Ty, Variant};
+use super::names::{self, NameSet};
+use super::plan::{MergedObject, Plan, Planner, TaggedMember};
+
+/// The name of the catch-all variant of enums that keep unknown values.
+pub(crate) const UNKNOWN_VARIANT: &str = "Unknown";
+
+/// Every definition of one space, and the state needed to add more.
+#[derive(Debug, Clone)]
+pub(crate) struct Builder {
+    schemas: IndexMap<String, Schema>,
+    children: IndexMap<String, Vec<String>>,
+    /// The definitions, in creation order.
+    pub(crate) defs: Vec<Def>,
+    /// Schema name → its definition.
+    named: IndexMap<String, DefId>,
+    /// Whether each named schema accepts `null`, by schema name.
+    named_nullable: IndexMap<String, bool>,
+    type_names: NameSet,
+    owner: Option<DefId>,
+    /// Where a schema could not be expressed (`Type.field: reason`).
+    pub(crate) fallbacks: Vec<String>,
+    /// Schemas that allow any JSON value by declaration (`{}`, no type).
+    pub(crate) free_form: usize,
+}
+
+impl Builder {
+    /// Names and converts every named schema.
+    pub(crate) fn new(schemas: &IndexMap<String, Schema>) -> Builder {
+        let mut children: IndexMap<String, Vec<String>> = IndexMap::new();
+        for (name, schema) in schemas {
+            if let SchemaKind::AllOf { parts } = &schema.kind {
+                for part in parts {
+                    let Some(base) = part.ref_name() else { continue };
+                    let has_discriminator = matches!(
+                        schemas.get(base).map(|s| &s.kind),
+                        Some(SchemaKind::Object { discriminator: Some(_), .. })
+                    );
+                    if has_discriminator && base != name {
+                        children.entry(base.to_owned()).or_default().push(name.clone());
+                    }
+                }
+            }
+        }
+        let mut builder = Builder {
+            schemas: schemas.clone(),
+            children,
+            defs: Vec::new(),
+            named: IndexMap::new(),
+            named_nullable: IndexMap::new(),
+            type_names: NameSet::default(),
+            owner: None,
+            fallbacks: Vec::new(),
+            free_form: 0,
+        };
+        for (name, schema) in schemas {
+            let rust = builder.type_names.unique(&names::type_name(name), "");
+            let id = builder.defs.len();
+            builder.defs.push(Def {
+                name: rust,
+                schema_name: Some(name.clone()),
+                doc: schema.description.clone().or_else(|| schema.title.clone()),
+                deprecated: schema.deprecated,
+                kind: DefKind::Pending,
+                owner: id,
+            });
+            builder.named.insert(name.clone(), id);
+            let nullable = builder.planner().is_nullable(schema);
+            builder.named_nullable.insert(name.clone(), nullable);
+        }
+        for id in 0..builder.defs.len() {
+            builder.convert_named(id);
+        }
+        builder
+    }
+
+    fn planner(&self) -> Planner<'_> {
+        Planner { schemas: &self.schemas, children: &self.children }
+    }
+
+    /// The definition of a named schema, if the schema exists.
+    pub(crate) fn named_def(&self, schema_name: &str) -> Option<DefId> {
+        self.named.get(schema_name).copied()
+    }
+
+    /// The number of definitions made for named schemas.
+    pub(crate) fn named_count(&self) -> usize {
+        self.named.len()
+    }
+
+    fn convert_named(&mut self, id: DefId) {
+        let Some(schema_name) = self.defs[id].schema_name.clone() else { return };
+        let Some(schema) = self.schemas.get(&schema_name).cloned() else { return };
+        let type_name = self.defs[id].name.clone();
+        let saved = self.owner.replace(id);
+        let plan = self.planner().plan(&schema, Some(&schema_name));
+        let kind = match plan {
+            Plan::Expr => DefKind::Alias(self.expr_ty(&schema, &type_name)),
+            Plan::Passthrough(target, _) => {
+                DefKind::Alias(self.ty_ref(&target, &type_name).split_option().0)
+            }
+            Plan::Map(values) => DefKind::Alias(self.map_ty(values.as_ref(), &type_name)),
+            Plan::Fallback(reason) => {
+                self.fallbacks.push(format!("{type_name}: {reason}"));
+                DefKind::Alias(Ty::Json)
+            }
+            other => self.realize(other, id),
+        };
+        self.defs[id].kind = kind;
+        self.owner = saved;
+    }
+
+    /// The type of a schema used somewhere. Named schemas become their definition (in an
+    /// `Option` when they accept `null`); inline ones are converted, with `hint` naming any
+    /// definition they need.
+    pub(crate) fn ty_ref(&mut self, schema: &SchemaRef, hint: &str) -> Ty {
+        match schema {
+            SchemaRef::Ref(name) => match self.named.get(name) {
+                Some(&id) => {
+                    let ty = Ty::Named(id);
+                    if self.named_nullable.get(name).copied().unwrap_or(false) {
+                        Ty::Option(Box::new(ty))
+                    } else {
+                        ty
+                    }
+                }
+                None => {
+                    self.fallbacks.push(format!("{hint}: reference to unknown schema `{name}`"));
+                    Ty::Json
+                }
+            },
+            SchemaRef::Inline(inline) => {
+                let ty = self.ty_schema(inline, hint);
+                if inline.nullable { optional(ty) } else { ty }
+            }
+        }
+    }
+
+    fn ty_schema(&mut self, schema: &Schema, hint: &str) -> Ty {
+        let plan = self.planner().plan(schema, None);
+        match plan {
+            Plan::Expr => self.expr_ty(schema, hint),
+            Plan::Passthrough(target, nullable) => {
+                let ty = self.ty_ref(&target, hint);
+                if nullable { optional(ty) } else { ty }
+            }
+            Plan::Map(values) => self.map_ty(values.as_ref(), hint),
+            Plan::Fallback(reason) => {
+                self.fallbacks.push(format!("{hint}: {reason}"));
+                Ty::Json
+            }
+            other => {
+                let nullable =
+                    matches!(other, Plan::Tagged { nullable: true, .. } | Plan::Untagged(_, true));
+                let id = self.defs.len();
+                let name = self.type_names.unique(&names::type_name(hint), "");
+                let owner = self.owner.unwrap_or(id);
+                self.defs.push(Def {
+                    name,
+                    schema_name: None,
+                    doc: schema.description.clone().or_else(|| schema.title.clone()),
+                    deprecated: schema.deprecated,
+                    kind: DefKind::Pending,
+                    owner,
+                });
+                let saved = self.owner.replace(owner);
+                let kind = self.realize(other, id);
+                self.defs[id].kind = kind;
+                self.owner = saved;
+                if nullable { optional(Ty::Named(id)) } else { Ty::Named(id) }
+            }
+        }
+    }
+
+    /// Types that need no definition of their own.
+    fn expr_ty(&mut self, schema: &Schema, hint: &str) -> Ty {
+        match &schema.kind {
+            SchemaKind::Any | SchemaKind::Null => {
+                self.free_form += 1;
+                Ty::Json
+            }
+            SchemaKind::Boolean => Ty::Prim(Prim::Bool),
+            SchemaKind::Integer { .. } => Ty::Prim(integer(schema.format.as_deref())),
+            SchemaKind::Number => Ty::Prim(Prim::F64),
+            SchemaKind::String { .. } => match schema.format.as_deref() {
+                Some("binary") => Ty::Prim(Prim::Bytes),
+                _ => Ty::Prim(Prim::String),
+            },
+            SchemaKind::Array { items } => {
+                Ty::Vec(Box::new(self.ty_ref(items, &format!("{hint}Item"))))
+            }
+            SchemaKind::Object { additional_properties, .. } => match additional_properties {
+                AdditionalProperties::Schema(values) => self.map_ty(Some(values), hint),
+                _ => self.map_ty(None, hint),
+            },
+            SchemaKind::Const { value } => match value {
+                serde_json::Value::String(_) => Ty::Prim(Prim::String),
+                serde_json::Value::Bool(_) => Ty::Prim(Prim::Bool),
+                serde_json::Value::Number(n) if n.is_i64() => Ty::Prim(Prim::I64),
+                serde_json::Value::Number(n) if n.is_u64() => Ty::Prim(Prim::U64),
+                serde_json::Value::Number(_) => Ty::Prim(Prim::F64),
+                _ => {
+                    self.free_form += 1;
+                    Ty::Json
+                }
+            },
+            _ => {
+                self.fallbacks.push(format!("{hint}: schema kind without a Rust shape"));
+                Ty::Json
+            }
+        }
+    }
+
+    fn map_ty(&mut self, values: Option<&SchemaRef>, hint: &str) -> Ty {
+        match values {
+            Some(values) => Ty::Map(Box::new(self.ty_ref(values, &format!("{hint}Value")))),
+            None => Ty::JsonMap,
+        }
+    }
+
+    /// Builds the definition a plan calls for; `id` is already named.
+    fn realize(&mut self, plan: Plan, id: DefId) -> DefKind {
+        let type_name = self.defs[id].name.clone();
+        match plan {
+            Plan::Struct(object) => self.realize_struct(&object, &type_name),
+            Plan::StringEnum(values) => {
+                let mut taken = NameSet::default();
+                taken.reserve(UNKNOWN_VARIANT);
+                let values = values
+                    .into_iter()
+                    .map(|wire| EnumValue {
+                        rust: taken.unique(&names::variant_name(&wire), ""),
+                        wire,
+                    })
+                    .collect();
+                DefKind::StringEnum { values }
+            }
+            Plan::MixedEnum(values) => {
+                let mut taken = NameSet::default();
+                taken.reserve(UNKNOWN_VARIANT);
+                let values = values
+                    .into_iter()
+                    .map(|value| MixedValue {
+                        rust: taken.unique(&mixed_variant_name(&value), ""),
+                        value,
+                    })
+                    .collect();
+                DefKind::MixedEnum { values }
+            }
+            Plan::Tagged { property, members, .. } => {
+                let variants = self.realize_tagged(members, &type_name);
+                DefKind::Tagged { property, variants }
+            }
+            Plan::Untagged(members, _) => {
+                let mut taken = NameSet::default();
+                let mut variants = Vec::new();
+                for member in &members {
+                    let base = self.member_name(member);
+                    let rust = taken.unique(&base, "");
+                    let ty = self.ty_ref(member, &format!("{type_name}{rust}")).split_option().0;
+                    variants.push(Variant {
+                        rust,
+                        ty,
+                        tags: Vec::new(),
+                        doc: self.member_doc(member),
+                        boxed: false,
+                    });
+                }
+                // Members that accept anything are tried last, so they never hide the others.
+                variants.sort_by_key(|v| matches!(v.ty, Ty::Json | Ty::JsonMap));
+                DefKind::Untagged { variants }
+            }
+            Plan::Expr | Plan::Passthrough(..) | Plan::Map(_) | Plan::Fallback(_) => {
+                DefKind::Alias(Ty::Json)
+            }
+        }
+    }
+
+    fn realize_struct(&mut self, object: &MergedObject, type_name: &str) -> DefKind {
+        let mut taken = NameSet::default();
+        let mut fields = Vec::new();
+        for (wire, schema) in &object.properties {
+            let rust = taken.unique(&names::field_name(wire), "_");
+            let hint = format!("{type_name}{}", wire_camel(wire));
+            let (ty, nullable) = self.ty_ref(schema, &hint).split_option();
+            let inline = match schema {
+                SchemaRef::Inline(s) => Some(&**s),
+                SchemaRef::Ref(_) => None,
+            };
+            fields.push(Field {
+                wire: wire.clone(),
+                rust,
+                ty,
+                required: object.required.contains(wire),
+                nullable,
+                doc: inline.and_then(|s| s.description.clone().or_else(|| s.title.clone())),
+                deprecated: inline.is_some_and(|s| s.deprecated),
+                boxed: false,
+            });
+        }
+        let extra = match &object.additional {
+            Some(AdditionalProperties::Schema(values)) => {
+                let ty = self.ty_ref(values, &format!("{type_name}Extra"));
+                Some((taken.unique("additional_properties", "_"), ty))
+            }
+            Some(AdditionalProperties::Any) => {
+                Some((taken.unique("additional_properties", "_"), Ty::Json))
+            }
+            _ => None,
+        };
+        DefKind::Struct { fields, extra }
+    }
+
+    fn realize_tagged(&mut self, members: Vec<TaggedMember>, type_name: &str) -> Vec<Variant> {
+        let mut taken = NameSet::default();
+        taken.reserve(UNKNOWN_VARIANT);
+        let mut variants = Vec::new();
+        for member in members {
+            let base = match member.schema.ref_name() {
+                Some(_) => self.member_name(&member.schema),
+                None => names::variant_name(&member.tags[0]),
+            };
+            let rust = taken.unique(&base, "");
+            let ty = self.ty_ref(&member.schema, &format!("{type_name}{rust}")).split_option().0;
+            let doc = self.member_doc(&member.schema);
+            variants.push(Variant { rust, ty, tags: member.tags, doc, boxed: false });
+        }
+        variants
+    }
+
+    /// A variant name for a union member: the type name of a reference, else its kind.
+    fn member_name(&self, member: &SchemaRef) -> String {
+        match member {
+            SchemaRef::Ref(name) => match self.named.get(name) {
+                Some(&id) => self.defs[id].name.clone(),
+                None => names::variant_name(name),
+            },
+            SchemaRef::Inline(schema) => match &schema.kind {
+                SchemaKind::String { .. } => "String",
+                SchemaKind::Integer { .. } => "Integer",
+                SchemaKind::Number => "Number",
+                SchemaKind::Boolean => "Boolean",
+                SchemaKind::Array { .. } => "Array",
+                SchemaKind::Object { .. } | SchemaKind::AllOf { .. } => "Object",
+                SchemaKind::Const { .. } | SchemaKind::Enum { .. } => "Constant",
+                _ => "Value",
+            }
+            .to_owned(),
+        }
+    }
+
+    fn member_doc(&self, member: &SchemaRef) -> Option<String> {
+        match member {
+            SchemaRef::Inline(schema) => {
+                schema.description.clone().or_else(|| schema.title.clone())
+            }
+            SchemaRef::Ref(_) => None,
+        }
+    }
+}
+
+/// Wraps in `Option` unless already optional.
+fn optional(ty: Ty) -> Ty {
+    match ty {
+        Ty::Option(_) => ty,
+        other => Ty::Option(Box::new(other)),
+    }
+}
+
+/// The integer type for a `format`.
+fn integer(format: Option<&str>) -> Prim {
+    match format {
+        Some("int8") => Prim::I8,
+        Some("int16") => Prim::I16,
+        Some("int32") => Prim::I32,
+        Some("uint8") => Prim::U8,
+        Some("uint16") => Prim::U16,
+        Some("uint32") => Prim::U32,
+        Some("uint64" | "uint") => Prim::U64,
+        _ => Prim::I64,
+    }
+}
+
+/// `UpperCamelCase` of a wire name for use inside a type name hint.
+fn wire_camel(wire: &str) -> String {
+    let camel = names::variant_name(wire);
+    if camel.is_empty() { wire.to_upper_camel_case() } else { camel }
+}
+
+/// A variant name for a mixed enum value.
+fn mixed_variant_name(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(s) => names::variant_name(s),
+        serde_json::Value::Bool(true) => "True".to_owned(),
+        serde_json::Value::Bool(false) => "False".to_owned(),
+        serde_json::Value::Number(n) => {
+            let text = n.to_string();
+            let (sign, digits) = match text.strip_prefix('-') {
+                Some(rest) => ("Minus", rest),
+                None => ("V", text.as_str()),
+            };
+            let digits: String =
+                digits.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+            format!("{sign}{digits}")
+        }
+        _ => "Value".to_owned(),
+    }
+}

@@ -1,0 +1,222 @@
+//! Spec descriptions as doc comments that rustdoc and clippy accept without warnings.
+//!
+//! Descriptions are Markdown written for other renderers: they hold bare URLs, `[brackets]`
+//! that rustdoc would read as intra-doc links, HTML, indented blocks that rustdoc would compile
+//! as doctests, unbalanced backticks and lists with lazy continuation lines. This module keeps
+//! the text and neutralises each of those.
+
+/// Turns a description into doc lines (each later emitted as `/// line`). Empty when the
+/// description has no visible text.
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n").replace('\t', "    ");
+    let mut out: Vec<String> = Vec::new();
+    let mut fence: Option<String> = None;
+    let mut list_indent: Option<usize> = None;
+    for raw_line in text.lines() {
+        let trimmed = raw_line.trim();
+        if let Some(marker) = &fence {
+            if trimmed.starts_with(marker.as_str())
+                && trimmed.trim_start_matches(marker.as_str()).trim().is_empty()
+            {
+                out.push(marker.clone());
+                fence = None;
+            } else {
+                out.push(raw_line.trim_end().to_owned());
+            }
+            continue;
+        }
+        if let Some(marker) = fence_marker(trimmed) {
+            out.push(format!("{marker}text"));
+            fence = Some(marker);
+            list_indent = None;
+            continue;
+        }
+        if trimmed.is_empty() {
+            list_indent = None;
+            if out.last().is_some_and(|l| !l.is_empty()) {
+                out.push(String::new());
+            }
+            continue;
+        }
+        let escaped = escape_inline(trimmed);
+        if let Some(width) = list_marker_width(trimmed) {
+            list_indent = Some(width);
+            out.push(escaped);
+        } else if let Some(width) = list_indent {
+            out.push(format!("{}{escaped}", " ".repeat(width)));
+        } else {
+            out.push(escaped);
+        }
+    }
+    if let Some(marker) = fence {
+        out.push(marker);
+    }
+    while out.last().is_some_and(String::is_empty) {
+        out.pop();
+    }
+    while out.first().is_some_and(String::is_empty) {
+        out.remove(0);
+    }
+    out
+}
+
+/// Escapes a short inline text (a wire value, a name) for use inside a doc sentence.
+pub(crate) fn inline(text: &str) -> String {
+    let one_line = text.replace(['\r', '\n', '\t'], " ");
+    escape_inline(one_line.trim())
+}
+
+/// A code span for a wire value: `` `value` `` when the value has no backtick and is not
+/// blank, else the escaped text in quotes.
+pub(crate) fn code(text: &str) -> String {
+    if !text.contains('`') && !text.trim().is_empty() && !text.contains(['\n', '\r']) {
+        format!("`{text}`")
+    } else {
+        format!("\"{}\"", inline(text))
+    }
+}
+
+/// The fence (three or more backticks or tildes) a line opens, if it opens one.
+fn fence_marker(trimmed: &str) -> Option<String> {
+    for fence_char in ['`', '~'] {
+        let count = trimmed.chars().take_while(|c| *c == fence_char).count();
+        if count >= 3 {
+            let info = &trimmed[count..];
+            if fence_char == '`' && info.contains('`') {
+                return None;
+            }
+            return Some(std::iter::repeat_n(fence_char, count).collect());
+        }
+    }
+    None
+}
+
+/// The width of a list item marker (`- `, `* `, `+ `, `1. `, `1) `) that starts the line.
+fn list_marker_width(trimmed: &str) -> Option<usize> {
+    let bytes = trimmed.as_bytes();
+    if bytes.len() >= 2 && matches!(bytes[0], b'-' | b'*' | b'+') && bytes[1] == b' ' {
+        return Some(2);
+    }
+    let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+    if (1..=9).contains(&digits)
+        && bytes.len() > digits + 1
+        && matches!(bytes[digits], b'.' | b')')
+        && bytes[digits + 1] == b' '
+    {
+        return Some(digits + 2);
+    }
+    None
+}
+
+/// Escapes one line outside code blocks: brackets, angle brackets and backslashes are escaped
+/// outside code spans, bare URLs become autolinks, and a line with unbalanced backticks gets
+/// all of them escaped.
+fn escape_inline(line: &str) -> String {
+    let backticks = line.matches('`').count();
+    let code_spans = backticks.is_multiple_of(2);
+    let mut out = String::with_capacity(line.len() + 16);
+    let mut in_code = false;
+    let mut rest = line;
+    while let Some(c) = rest.chars().next() {
+        if c == '`' {
+            if code_spans {
+                in_code = !in_code;
+                out.push('`');
+            } else {
+                out.push_str("\\`");
+            }
+            rest = &rest[1..];
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let len = url_len(rest);
+            out.push('<');
+            out.push_str(&rest[..len]);
+            out.push('>');
+            rest = &rest[len..];
+            continue;
+        }
+        match c {
+            '[' => out.push_str("\\["),
+            ']' => out.push_str("\\]"),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' if out.is_empty() => out.push_str("\\|"),
+            '#' if out.is_empty() && rest.trim_start_matches('#').is_empty() => {
+                out.push_str("\\#");
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
+/// The length of the URL at the start of `text`: up to whitespace or a character an
+/// autolink cannot hold, without trailing punctuation or an unbalanced closing bracket.
+fn url_len(text: &str) -> usize {
+    let mut end = text
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '`' | '\'' | '\\'))
+        .map_or(text.len(), |(i, _)| i);
+    loop {
+        let url = &text[..end];
+        let Some(last) = url.chars().last() else { break };
+        let unbalanced = (last == ')' && url.matches('(').count() < url.matches(')').count())
+            || (last == ']' && url.matches('[').count() < url.matches(']').count());
+        if matches!(last, '.' | ',' | ';' | ':' | '!' | '?' | '*' | '_') || unbalanced {
+            end -= last.len_utf8();
+        } else {
+            break;
+        }
+    }
+    end.max("https://".len().min(text.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_html_and_urls_are_neutralised() {
+        assert_eq!(
+            doc_lines("See [the docs](https://example.com/a_(b)). Use <b>bold</b>."),
+            vec!["See \\[the docs\\](<https://example.com/a_(b)>). Use &lt;b&gt;bold&lt;/b&gt;."]
+        );
+        assert_eq!(doc_lines("Visit https://x.io/y."), vec!["Visit <https://x.io/y>."]);
+    }
+
+    #[test]
+    fn indented_code_and_fences_never_become_doctests() {
+        let lines = doc_lines("Example:\n\n    let x = 1;\n```\nfoo\n```\n```json\n{}");
+        assert_eq!(
+            lines,
+            vec!["Example:", "", "let x = 1;", "```text", "foo", "```", "```text", "{}", "```"]
+        );
+    }
+
+    #[test]
+    fn unbalanced_backticks_are_escaped_and_code_spans_kept() {
+        assert_eq!(doc_lines("a ` b"), vec!["a \\` b"]);
+        assert_eq!(doc_lines("a `[x]` b"), vec!["a `[x]` b"]);
+    }
+
+    #[test]
+    fn list_continuations_are_indented() {
+        assert_eq!(
+            doc_lines("Items:\n- one\ncontinued\n10. ten\nmore\n\nafter"),
+            vec!["Items:", "- one", "  continued", "10. ten", "    more", "", "after"]
+        );
+    }
+
+    #[test]
+    fn blank_descriptions_give_no_lines() {
+        assert!(doc_lines(" \n\n ").is_empty());
+    }
+}

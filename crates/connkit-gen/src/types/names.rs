@@ -1,0 +1,249 @@
+//! Rust identifiers from wire names: type, variant, field and module names that are always
+//! valid, never keywords, never shadow the prelude, and unique inside their scope.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Every Rust keyword (strict, reserved and edition-dependent), lowercase.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Type names a generated model must not take: `Self`, and prelude names that generated code
+/// or code next to it may use unqualified.
+const RESERVED_TYPES: &[&str] = &[
+    "Self",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Copy",
+    "Send",
+    "Sync",
+    "Sized",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "ToString",
+    "ToOwned",
+    "Iterator",
+    "IntoIterator",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Debug",
+    "Hash",
+    "AsRef",
+    "AsMut",
+    "Extend",
+    "Unpin",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Serialize",
+    "Deserialize",
+    "Value",
+];
+
+/// Whether `word` is a Rust keyword.
+pub(crate) fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Rewrites a wire name into words heck can case: signs that carry meaning (`+1`, `-1`) become
+/// words, every other non-ASCII-alphanumeric character becomes a word break.
+fn clean(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len() + 8);
+    let mut chars = raw.chars().peekable();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if at_start && (c == '+' || c == '-') {
+            let next_is_digit = chars.peek().is_some_and(char::is_ascii_digit);
+            if next_is_digit || chars.peek().is_none() {
+                out.push_str(if c == '+' { "plus " } else { "minus " });
+                at_start = false;
+                continue;
+            }
+        }
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+            at_start = false;
+        } else {
+            out.push(' ');
+        }
+    }
+    out
+}
+
+/// Whether `ident` is a plain ASCII identifier (`[A-Za-z_][A-Za-z0-9_]*`) that is not `_`.
+fn is_plain_ident(ident: &str) -> bool {
+    let mut chars = ident.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {}
+        _ => return false,
+    }
+    ident != "_" && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// A type name (`UpperCamelCase`) for a schema or inline type.
+pub(crate) fn type_name(raw: &str) -> String {
+    let mut name = clean(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Unnamed".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("Type{name}");
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    if !is_plain_ident(&name) {
+        name = "Unnamed".to_owned();
+    }
+    name
+}
+
+/// An enum variant name (`UpperCamelCase`) for a wire value or a union member.
+pub(crate) fn variant_name(raw: &str) -> String {
+    let mut name = clean(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Empty".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    if name == "Self" {
+        name = "SelfValue".to_owned();
+    }
+    if !is_plain_ident(&name) {
+        name = "Value".to_owned();
+    }
+    name
+}
+
+/// A field name (`snake_case`) for a property. Keywords get a trailing `_`.
+pub(crate) fn field_name(raw: &str) -> String {
+    let mut name = clean(raw).to_snake_case();
+    if name.is_empty() {
+        name = "field".to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("field_{name}");
+    }
+    if is_keyword(&name) {
+        name.push('_');
+    }
+    if !is_plain_ident(&name) {
+        name = "field".to_owned();
+    }
+    name
+}
+
+/// A module (and file) name (`snake_case`) for a type name. Keywords get a trailing `_`.
+pub(crate) fn module_name(type_name: &str) -> String {
+    let mut name = type_name.to_snake_case();
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        name = format!("m_{name}");
+    }
+    if is_keyword(&name) || name == "mod" {
+        name.push('_');
+    }
+    if !is_plain_ident(&name) {
+        name = "module".to_owned();
+    }
+    name
+}
+
+/// A path segment of a module path as given by a caller: kept when it is an identifier or
+/// `crate`/`self`/`super`, rewritten into one otherwise.
+pub(crate) fn path_segment(raw: &str) -> String {
+    let raw = raw.trim();
+    if matches!(raw, "crate" | "self" | "super") || (is_plain_ident(raw) && !is_keyword(raw)) {
+        raw.to_owned()
+    } else {
+        field_name(raw)
+    }
+}
+
+/// A set of names taken inside one scope; [`NameSet::unique`] hands out the next free one.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameSet {
+    taken: BTreeSet<String>,
+}
+
+impl NameSet {
+    /// Marks `name` as taken without handing it out.
+    pub(crate) fn reserve(&mut self, name: &str) {
+        self.taken.insert(name.to_owned());
+    }
+
+    /// Returns `base` when free, else `base{sep}2`, `base{sep}3`, ...; marks the result taken.
+    pub(crate) fn unique(&mut self, base: &str, sep: &str) -> String {
+        if self.taken.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let mut n = 2usize;
+        loop {
+            let candidate = format!("{base}{sep}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_digits_symbols_and_empty_names_become_identifiers() {
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("2fa"), "field_2fa");
+        assert_eq!(field_name(""), "field");
+        assert_eq!(field_name("@odata.type"), "odata_type");
+        assert_eq!(field_name("+1"), "plus_1");
+        assert_eq!(field_name("-1"), "minus_1");
+        assert_eq!(field_name("$ref"), "ref_");
+        assert_eq!(field_name("größe"), "gr_e");
+        assert_eq!(type_name("self"), "SelfModel");
+        assert_eq!(type_name("option"), "OptionModel");
+        assert_eq!(type_name("3DSecure"), "Type3dSecure");
+        assert_eq!(type_name("ÄÖÜ"), "Unnamed");
+        assert_eq!(variant_name("200"), "V200");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("self"), "SelfValue");
+        assert_eq!(module_name("Type"), "type_");
+        assert_eq!(path_segment("crate"), "crate");
+        assert_eq!(path_segment("orders-v0"), "orders_v0");
+    }
+
+    #[test]
+    fn unique_names_get_numbered() {
+        let mut set = NameSet::default();
+        set.reserve("Unknown");
+        assert_eq!(set.unique("Unknown", ""), "Unknown2");
+        assert_eq!(set.unique("foo_bar", "_"), "foo_bar");
+        assert_eq!(set.unique("foo_bar", "_"), "foo_bar_2");
+        assert_eq!(set.unique("foo_bar", "_"), "foo_bar_3");
+    }
+}
