@@ -412,6 +412,42 @@ fn a_page_that_points_to_itself_ends_the_stream() {
 }
 
 #[test]
+fn relative_next_urls_resolve_against_the_page_url() {
+    let (fetch, log) = scripted(vec![
+        (
+            "https://api.test/v2/records?_limit=2",
+            r#"{"data":[1,2],"next":"records?_token=b"}"#,
+            vec![],
+        ),
+        (
+            "https://api.test/v2/records?_token=b",
+            r#"{"data":[3],"next":"/v2/records?_token=c"}"#,
+            vec![],
+        ),
+        ("https://api.test/v2/records?_token=c", r#"{"data":[],"next":null}"#, vec![]),
+    ]);
+    let p = Pagination::next_url(TokenSource::body("next")).with_items_path("data");
+    let all: Vec<u32> = block_on(p.items::<u32, _, _, _>(fetch).try_collect()).unwrap();
+    assert_eq!(all, [1, 2, 3]);
+    let urls: Vec<String> =
+        log.lock().unwrap().iter().filter_map(|r| r.url().map(|u| u.to_string())).collect();
+    assert_eq!(
+        urls,
+        ["https://api.test/v2/records?_token=b", "https://api.test/v2/records?_token=c"]
+    );
+}
+
+#[test]
+fn streams_are_send_when_their_parts_are() {
+    fn assert_send<S: Send>(_: &S) {}
+    let (fetch, _) = api(Case::Offset);
+    let items = pagination(Case::Offset).items::<Item, _, _, _>(fetch);
+    assert_send(&items);
+    let (fetch, _) = api(Case::Offset);
+    assert_send(&pagination(Case::Offset).pages::<Item, _, _, _>(fetch));
+}
+
+#[test]
 fn token_styles_continue_past_empty_pages() {
     let (fetch, _) = scripted(vec![
         ("https://api.test/x", r#"{"d":[],"n":"a"}"#, vec![]),

@@ -166,7 +166,13 @@ where
                 self.done = true;
                 return Poll::Ready(None);
             }
-            tracing::debug!(page = self.pages + 1, request = ?step.request, "fetching page");
+            // Tokens and URLs stay out of the logs; the page number and request kind suffice.
+            let kind = match &step.request {
+                PageRequest::First => "first",
+                PageRequest::Params { .. } => "params",
+                PageRequest::Url { .. } => "url",
+            };
+            tracing::debug!(page = self.pages + 1, kind, "fetching page");
             self.in_flight = Some(Box::pin((self.fetch)(step.request.clone())));
         }
     }
