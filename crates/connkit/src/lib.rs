@@ -25,6 +25,8 @@ pub mod auth;
 pub mod client;
 pub mod ratelimit;
 pub mod retry;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use client::{
     ApiResponse, ClientBuilder, HttpClient, Multipart, Operation, QueryValue, RequestBuilder,
