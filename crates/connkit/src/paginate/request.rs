@@ -91,6 +91,32 @@ impl PageRequest {
     }
 }
 
+impl PageRequest {
+    /// Sets this request's body parameters as top-level fields of the JSON request `body`
+    /// (replacing fields of the same name; a body that is not an object becomes one).
+    /// Query parameters are left to [`PageRequest::apply_to_url`].
+    pub fn apply_to_json(&self, body: &mut serde_json::Value) {
+        let mut fields =
+            self.params().iter().filter(|p| p.location == ParamLocation::Body).peekable();
+        if fields.peek().is_none() {
+            return;
+        }
+        if !body.is_object() {
+            *body = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let serde_json::Value::Object(map) = body {
+            for param in fields {
+                map.insert(param.name.clone(), param.value.to_json());
+            }
+        }
+    }
+
+    /// True when some parameter goes into the JSON body (the caller must then rebuild it).
+    pub fn has_body_params(&self) -> bool {
+        self.params().iter().any(|p| p.location == ParamLocation::Body)
+    }
+}
+
 /// One paging parameter to set on the caller's request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PageParam {
@@ -235,6 +261,35 @@ mod tests {
             "https://api.example/v1/items?limit=5&q=a+b&cursor=n%26x"
         );
         assert_eq!(PageRequest::First.apply_to_url(&base), base);
+    }
+
+    #[test]
+    fn body_params_become_top_level_json_fields() {
+        let request = PageRequest::Params {
+            params: vec![
+                PageParam {
+                    name: "offset".into(),
+                    value: ParamValue::Number(20),
+                    location: ParamLocation::Body,
+                },
+                PageParam {
+                    name: "q".into(),
+                    value: ParamValue::Text("in-query".into()),
+                    location: ParamLocation::Query,
+                },
+            ],
+        };
+        assert!(request.has_body_params());
+        let mut body = serde_json::json!({"filter": {"a": 1}, "offset": 0});
+        request.apply_to_json(&mut body);
+        assert_eq!(body, serde_json::json!({"filter": {"a": 1}, "offset": 20}));
+        let mut empty = serde_json::Value::Null;
+        request.apply_to_json(&mut empty);
+        assert_eq!(empty, serde_json::json!({"offset": 20}));
+        let mut untouched = serde_json::json!([1]);
+        PageRequest::First.apply_to_json(&mut untouched);
+        assert_eq!(untouched, serde_json::json!([1]));
+        assert!(!PageRequest::First.has_body_params());
     }
 
     #[test]
