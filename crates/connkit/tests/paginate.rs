@@ -300,6 +300,8 @@ fn item_and_page_limits_are_honoured_and_resumable() {
     let checkpoint = stream.checkpoint();
     assert!(!checkpoint.is_finished());
     assert_eq!(checkpoint.skip(), 2);
+    // The second page will be read again, so it is not counted yet.
+    assert_eq!(checkpoint.pages_fetched(), 1);
 
     // A larger limit continues mid-page.
     let (fetch, _) = api(case);

@@ -118,11 +118,18 @@ where
                 next: self.pending.as_ref().map(|step| step.request.clone()),
                 position: self.pending.as_ref().map_or(0, |step| step.position),
                 skip: self.skip,
-                pages: self.pages,
+                // A page that will be read again (stopped mid-page) is counted when it is.
+                pages: if self.rereads_current() { self.pages - 1 } else { self.pages },
                 items: self.items,
                 origin: self.origin.clone(),
             },
         }
+    }
+
+    /// True when the next page to read is the current one again (a stop mid-page).
+    fn rereads_current(&self) -> bool {
+        matches!((&self.current, &self.pending), (Some(current), Some(pending))
+            if current.step == *pending && self.pages > 0)
     }
 
     /// The number (1-based) of the page last put in the buffer.
