@@ -211,6 +211,8 @@ fn dotenv_is_found_upward() {
     std::fs::create_dir_all(&deep).unwrap();
     std::fs::write(root.join(".env"), "AMAZON_REGION=fe\n").unwrap();
     let found = find_dotenv(&deep);
+    let source = EnvSource::load_from("AMAZON_", &deep);
     std::fs::remove_dir_all(&root).unwrap();
     assert_eq!(found, Some(root.join(".env")));
+    assert_eq!(source.get("REGION"), std::env::var("AMAZON_REGION").ok().as_deref().or(Some("fe")));
 }

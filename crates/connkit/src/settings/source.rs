@@ -58,6 +58,13 @@ impl EnvSource {
         Self::build(prefix.into(), dotenv.as_deref(), false)
     }
 
+    /// The process environment plus the nearest `.env` found by searching upward from `dir`
+    /// (for `connkit call --dir WORKSPACE`; none is fine).
+    pub fn load_from(prefix: impl Into<String>, dir: impl AsRef<Path>) -> Self {
+        let dotenv = find_dotenv(dir.as_ref());
+        Self::build(prefix.into(), dotenv.as_deref(), false)
+    }
+
     /// The process environment plus the `.env` file at `path`, which must exist (a missing
     /// or unreadable file is reported as a settings issue by the reader).
     pub fn with_dotenv(prefix: impl Into<String>, path: impl AsRef<Path>) -> Self {
