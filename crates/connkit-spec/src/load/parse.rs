@@ -74,8 +74,11 @@ fn json_message(err: &serde_json::Error) -> String {
 fn yaml_message(err: &serde_saphyr::Error) -> String {
     let message = err.to_string();
     let first = message.lines().next().unwrap_or("invalid YAML").trim();
-    // serde-saphyr may prefix the message with its own location; keep it short and readable.
-    first.to_string()
+    // The location is reported separately; drop serde-saphyr's own " at line L, column C".
+    match first.rfind(" at line ") {
+        Some(at) if first[at..].contains("column") => first[..at].trim_end().to_string(),
+        _ => first.to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,277 @@
+//! `connkit analyze SPEC_OR_DIR...`: load specs, measure them against the decision table, and
+//! print the signals, tier and reasons (text for people, JSON for tools).
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use connkit_spec::analyze::Analysis;
+use connkit_spec::{Loader, Pagination, PaginationStyle, RateLimit, RateLimitSource, Severity};
+
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit analyze`.
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Spec files (JSON or YAML), directories (every .json/.yaml/.yml in them) or http(s) URLs.
+    /// Several specs are analysed together, as one connector.
+    #[arg(required = true, value_name = "SPEC_OR_DIR")]
+    pub specs: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Workspace directory that relative paths are resolved against.
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Output formats of `connkit analyze`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A summary and tables, for people.
+    Text,
+    /// One JSON report, for tools.
+    Json,
+}
+
+/// Runs `connkit analyze`.
+pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
+    let locations = expand(&args.specs, &args.dir)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))?;
+    let loader = Loader::new();
+    let loaded = runtime.block_on(async {
+        let loads = locations.iter().map(|location| loader.load(location));
+        futures::future::join_all(loads).await
+    });
+    let mut specs = Vec::with_capacity(loaded.len());
+    for result in loaded {
+        match result {
+            Ok(spec) => specs.push(spec),
+            Err(err) => {
+                return Err(CommandError::usage(miette::miette!(
+                    help = "fix the document (or leave it out) and run `connkit analyze` again",
+                    "{err}"
+                )));
+            }
+        }
+    }
+    let analysis = connkit_spec::analyze(&specs);
+    let mut out = io::stdout().lock();
+    let written = match args.format {
+        Format::Json => serde_json::to_writer_pretty(&mut out, &analysis)
+            .map_err(io::Error::from)
+            .and_then(|()| writeln!(out)),
+        Format::Text => write_text(&mut out, &analysis),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitStatus::Success),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(ExitStatus::Success),
+        Err(err) => Err(CommandError::failure(miette::miette!("cannot write the report: {err}"))),
+    }
+}
+
+/// Turns the arguments into spec locations: URLs as given, directories expanded to their
+/// spec files (sorted by name), relative paths resolved against `dir`.
+fn expand(specs: &[String], dir: &Path) -> Result<Vec<String>, CommandError> {
+    let mut out = Vec::new();
+    for spec in specs {
+        let lower = spec.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            out.push(spec.clone());
+            continue;
+        }
+        let path = dir.join(spec);
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).map_err(|err| {
+                CommandError::usage(miette::miette!(
+                    "cannot read directory `{}`: {err}",
+                    path.display()
+                ))
+            })?;
+            let mut files: Vec<PathBuf> = entries
+                .filter_map(Result::ok)
+                .map(|entry| entry.path())
+                .filter(|p| p.is_file() && is_spec_file(p))
+                .collect();
+            if files.is_empty() {
+                return Err(CommandError::usage(miette::miette!(
+                    help = "pass spec files, or a directory that holds .json, .yaml or .yml files",
+                    "no .json/.yaml/.yml files in `{}`",
+                    path.display()
+                )));
+            }
+            files.sort();
+            out.extend(files.into_iter().map(|p| p.display().to_string()));
+        } else if path.is_file() {
+            out.push(path.display().to_string());
+        } else {
+            return Err(CommandError::usage(miette::miette!(
+                help = "check the path (relative paths are resolved against --dir)",
+                "cannot read `{}`: no such file or directory",
+                path.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+fn is_spec_file(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "yaml" | "yml"))
+}
+
+fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
+    let paginated = analysis.operations.iter().filter(|op| op.pagination.is_some()).count();
+    let limited = analysis.operations.iter().filter(|op| op.rate_limit.is_some()).count();
+    let errors = analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    writeln!(out, "Tier: {}", analysis.tier.as_str().to_uppercase())?;
+    for reason in &analysis.reasons {
+        writeln!(out, "  - {reason}")?;
+    }
+    writeln!(
+        out,
+        "\n{} spec(s), {} operations, {} entities, {} paginated, {} rate-limited, {} diagnostics ({} errors)",
+        analysis.specs.len(),
+        analysis.operations.len(),
+        analysis.entities.len(),
+        paginated,
+        limited,
+        analysis.diagnostics.len(),
+        errors
+    )?;
+
+    writeln!(out, "\nSpecs")?;
+    let rows: Vec<Vec<String>> = analysis
+        .specs
+        .iter()
+        .map(|s| {
+            vec![s.stem.clone(), s.spec_version.clone(), s.operations.to_string(), s.title.clone()]
+        })
+        .collect();
+    table(out, &["SPEC", "VERSION", "OPS", "TITLE"], &rows)?;
+
+    writeln!(out, "\nDecision table")?;
+    for row in &analysis.decision {
+        writeln!(out, "  [{}] {}", if row.fired { "x" } else { " " }, row.message)?;
+    }
+
+    writeln!(out, "\nAuth")?;
+    for auth in &analysis.auth {
+        let detail = serde_json::to_value(auth)
+            .ok()
+            .and_then(|v| v.as_object().cloned())
+            .map(|map| {
+                map.iter()
+                    .filter(|(k, v)| k.as_str() != "kind" && !v.is_null())
+                    .map(|(k, v)| {
+                        format!("{k}={}", v.as_str().map_or_else(|| v.to_string(), str::to_string))
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        writeln!(out, "  {} {detail}", auth.kind_name())?;
+    }
+
+    writeln!(out, "\nEntities")?;
+    let rows: Vec<Vec<String>> = analysis
+        .entities
+        .iter()
+        .map(|e| vec![e.name.clone(), e.operations.len().to_string()])
+        .collect();
+    table(out, &["ENTITY", "OPS"], &rows)?;
+
+    writeln!(out, "\nOperations")?;
+    let rows: Vec<Vec<String>> = analysis
+        .operations
+        .iter()
+        .map(|op| {
+            vec![
+                op.id.clone(),
+                op.method.to_string(),
+                op.path.clone(),
+                op.entity.clone(),
+                op.pagination.as_ref().map_or_else(|| "-".to_string(), describe_pagination),
+                op.rate_limit.as_ref().map_or_else(|| "-".to_string(), describe_rate_limit),
+            ]
+        })
+        .collect();
+    table(out, &["ID", "METHOD", "PATH", "ENTITY", "PAGINATION", "RATE LIMIT"], &rows)?;
+
+    if !analysis.diagnostics.is_empty() {
+        writeln!(out, "\nDiagnostics")?;
+        for diagnostic in &analysis.diagnostics {
+            writeln!(out, "  {diagnostic}")?;
+        }
+    }
+    Ok(())
+}
+
+fn describe_pagination(p: &Pagination) -> String {
+    let style = match p.style {
+        PaginationStyle::NextToken => "next_token",
+        PaginationStyle::Cursor => "cursor",
+        PaginationStyle::Offset => "offset",
+        PaginationStyle::Page => "page",
+        PaginationStyle::LinkHeader => "link_header",
+        PaginationStyle::NextUrl => "next_url",
+    };
+    let mut text = style.to_string();
+    let from = p.response_path.as_deref().or(p.header.as_deref());
+    match (from, p.request_param.as_deref()) {
+        (Some(from), Some(to)) => text.push_str(&format!(" {from} -> {to}")),
+        (Some(from), None) => text.push_str(&format!(" {from}")),
+        (None, Some(to)) => text.push_str(&format!(" {to}")),
+        (None, None) => {}
+    }
+    if let Some(items) = &p.items_path {
+        text.push_str(&format!(" items={}", if items.is_empty() { "." } else { items }));
+    }
+    text
+}
+
+fn describe_rate_limit(r: &RateLimit) -> String {
+    let source = match r.source {
+        RateLimitSource::Description => "description",
+        RateLimitSource::Extension => "extension",
+        RateLimitSource::Header => "header",
+    };
+    match (r.rate, r.burst) {
+        (Some(rate), Some(burst)) => format!("{rate}/s burst {burst} ({source})"),
+        (Some(rate), None) => format!("{rate}/s ({source})"),
+        _ => format!("({source})"),
+    }
+}
+
+fn table(out: &mut impl Write, headers: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let last = cells.len().saturating_sub(1);
+        cells
+            .iter()
+            .enumerate()
+            .map(|(i, cell)| {
+                if i == last {
+                    cell.to_string()
+                } else {
+                    format!("{cell:<width$}", width = widths[i])
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    writeln!(out, "  {}", line(headers.to_vec()))?;
+    for row in rows {
+        writeln!(out, "  {}", line(row.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
