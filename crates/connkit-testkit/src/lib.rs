@@ -1,0 +1,27 @@
+//! Test support for connkit's end-to-end suites.
+//!
+//! Everything here is for tests: it starts real servers on 127.0.0.1 on free ports and stops
+//! them when dropped.
+//!
+//! - [`kinto`]: Kinto 26.5.0 from PyPI in a venv under the workspace's `target/e2e/`, started
+//!   with memory backends and `basicauth`.
+//! - [`prism`]: Stoplight Prism (npm `@stoplight/prism-cli`) as a validating proxy
+//!   (`prism proxy --errors`) in front of an upstream.
+//! - [`sandbox`]: a replay server built from the SP-API specs' `x-amzn-api-sandbox` static
+//!   cases, answering 599 with a header naming the mismatch when no case matches.
+//!
+//! Installs happen once per machine (reused when present) under an exclusive file lock, so
+//! concurrent tests wait for one install instead of racing. A tool that cannot be installed
+//! is an error: the suites fail loudly, they never skip.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod error;
+pub mod http_probe;
+pub mod install;
+pub mod kinto;
+pub mod paths;
+pub mod prism;
+pub mod process;
+pub mod sandbox;
+
+pub use error::HarnessError;
