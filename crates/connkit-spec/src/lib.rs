@@ -19,7 +19,9 @@ pub use analyze::{
     RateLimitSource, ResolveError, Tier, analyze, analyze_apis,
 };
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, pointer_push};
-pub use load::{Document, DocumentSet, LoadError, LoadedSpec, Loader, SpecFile, load_str};
+pub use load::{
+    Document, DocumentSet, LoadError, LoadedSpec, Loader, SpecFile, load_str, normalize_documents,
+};
 pub use model::{
     AdditionalProperties, Api, BodyKind, Discriminator, HttpMethod, MediaType, Operation,
     Parameter, ParameterLocation, Response, Schema, SchemaKind, SchemaRef, SecurityScheme,

@@ -239,6 +239,16 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, LoadError> {
     Ok(LoadedSpec { api, files, diagnostics })
 }
 
+/// Normalises documents already in memory (the root first). References to documents that are
+/// not in the set become diagnostics. Useful for specs built or mutated in memory.
+///
+/// # Errors
+///
+/// [`LoadError::NotOpenApi`] when the root is not an OpenAPI document.
+pub fn normalize_documents(documents: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), LoadError> {
+    crate::normalize::normalize(documents)
+}
+
 fn parse_named(name: &str, text: &str) -> Result<serde_json::Value, LoadError> {
     let format = Format::detect(name, text);
     parse::parse(text, format).map_err(|err| LoadError::Syntax {
