@@ -25,6 +25,8 @@ pub(crate) struct Prepared<'a> {
     pub(crate) headers: HeaderMap,
     pub(crate) body: Option<Bytes>,
     pub(crate) has_idempotency_key: bool,
+    /// The header holding a key the client generated (a fresh one per page of a stream).
+    pub(crate) generated_key_header: Option<http::HeaderName>,
     pub(crate) timeout: Option<Duration>,
 }
 

@@ -6,6 +6,7 @@ mod exec;
 mod http_client;
 mod multipart;
 mod operation;
+mod pages;
 mod query;
 mod request;
 mod response;
@@ -16,6 +17,7 @@ pub use builder::{ClientBuilder, DEFAULT_HOST, DEFAULT_USER_AGENT};
 pub use http_client::HttpClient;
 pub use multipart::Multipart;
 pub use operation::Operation;
+pub use pages::{ClientItems, ClientPages, PageFetch, PageFuture};
 pub use query::QueryValue;
 pub use request::RequestBuilder;
 pub use response::{

@@ -7,15 +7,18 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::exec::{self, Prepared};
 use super::http_client::HttpClient;
 use super::multipart::Multipart;
 use super::operation::Operation;
+use super::pages::{ClientItems, ClientPages};
 use super::query::QueryValue;
 use super::response::{Response, StreamingResponse};
 use crate::error::{ApiErrorBody, Error, ErrorKind};
+use crate::paginate::Pagination;
 use crate::retry::{DEFAULT_IDEMPOTENCY_HEADER, generate_key};
 
 /// One call of an [`Operation`] being built: path parameters, query, headers, body.
@@ -237,15 +240,20 @@ impl<'a> RequestBuilder<'a> {
             }
         }
         let declared = operation.idempotency_header();
+        let generated = idempotency_key.is_none() && declared.is_some();
         let key = match (idempotency_key, declared) {
             (Some(key), _) => Some(key),
             (None, Some(_)) => Some(generate_key()),
             (None, None) => None,
         };
+        let mut generated_key_header = None;
         if let Some(key) = &key {
             let name = declared.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
             match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(key)) {
                 (Ok(name), Ok(value)) => {
+                    if generated {
+                        generated_key_header = Some(name.clone());
+                    }
                     headers.insert(name, value);
                 }
                 _ => {
@@ -273,9 +281,43 @@ impl<'a> RequestBuilder<'a> {
                 headers,
                 body,
                 has_idempotency_key: key.is_some(),
+                generated_key_header,
                 timeout: timeout.or(client.inner.call_timeout),
             },
         ))
+    }
+
+    /// The pages of a paginated operation, each fetched as its own call of this request (with
+    /// the paging parameters or next URL the [`Pagination`] asks for), decoded into `T`.
+    ///
+    /// Lazy: a page is fetched when the stream is polled past the previous one. A problem with
+    /// the request itself is the stream's first item.
+    pub fn pages<T: DeserializeOwned>(self, pagination: &Pagination) -> ClientPages<'a, T> {
+        pagination.pages(super::pages::fetcher(self.prepare()))
+    }
+
+    /// The items of every page of a paginated operation, in order (see
+    /// [`RequestBuilder::pages`]).
+    ///
+    /// ```no_run
+    /// # async fn run(client: connkit::HttpClient) -> Result<(), connkit::Error> {
+    /// use connkit::paginate::{Pagination, TokenSource};
+    /// use connkit::{Method, Operation};
+    /// use futures::TryStreamExt;
+    ///
+    /// const GET_ORDERS: Operation = Operation::new("getOrders", Method::GET, "/orders/v0/orders");
+    /// let pagination = Pagination::next_token("NextToken", TokenSource::body("payload.NextToken"))
+    ///     .with_items_path("payload.Orders");
+    /// let orders: Vec<serde_json::Value> = client
+    ///     .request(&GET_ORDERS)
+    ///     .query("MarketplaceIds", "ATVPDKIKX0DER")
+    ///     .items::<serde_json::Value>(&pagination)
+    ///     .try_collect()
+    ///     .await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn items<T: DeserializeOwned>(self, pagination: &Pagination) -> ClientItems<'a, T> {
+        pagination.items(super::pages::fetcher(self.prepare()))
     }
 
     /// Sends the call; a non-2xx answer is an error whose API body stays untyped.

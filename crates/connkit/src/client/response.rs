@@ -82,6 +82,11 @@ impl Response {
         &self.body
     }
 
+    /// Splits the response into status, headers, URL and body.
+    pub fn into_parts(self) -> (StatusCode, HeaderMap, Url, Bytes) {
+        (self.status, self.headers, self.url, self.body)
+    }
+
     /// Takes the raw body.
     pub fn into_bytes(self) -> Bytes {
         self.body
@@ -107,17 +112,31 @@ impl Response {
 }
 
 /// Decodes JSON `body` into `T`, reporting the failing path.
+///
+/// The body is decoded once at full speed; only when that fails is it decoded again with
+/// path tracking (`serde_path_to_error`) to name the failing path in the error.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    match serde_json::from_slice(body) {
+        Ok(value) => Ok(value),
+        Err(first) => Err(decode_error::<T>(body, first)),
+    }
+}
+
+#[cold]
+fn decode_error<T: DeserializeOwned>(body: &[u8], first: serde_json::Error) -> Error {
     let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
-        let path = err.path().to_string();
-        let inner = err.into_inner();
-        Error::decode(format!("response body does not decode: {inner}"), path).with_source(inner)
-    })?;
-    de.end().map_err(|err| {
-        Error::decode(format!("response body has trailing data: {err}"), "").with_source(err)
-    })?;
-    Ok(value)
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Err(err) => {
+            let path = err.path().to_string();
+            let inner = err.into_inner();
+            Error::decode(format!("response body does not decode: {inner}"), path)
+                .with_source(inner)
+        }
+        // The value decoded but the document goes on: trailing data.
+        Ok(_) => {
+            Error::decode(format!("response body does not decode: {first}"), "").with_source(first)
+        }
+    }
 }
 
 /// A decoded body with the status and headers of its response.

@@ -2,6 +2,7 @@
 //! server), shared by all clones of the client.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -21,6 +22,8 @@ pub(crate) struct RateLimits {
     learned: RwLock<HashMap<String, Arc<Limiter>>>,
     /// Hosts the server said are exhausted, until their reset.
     blocked: Mutex<HashMap<String, Instant>>,
+    /// Set once anything was learned or blocked, so calls skip the locks until then.
+    learned_any: AtomicBool,
 }
 
 /// Relative difference under which two rates count as the same.
@@ -45,6 +48,7 @@ impl RateLimits {
                 .collect(),
             learned: RwLock::new(HashMap::new()),
             blocked: Mutex::new(HashMap::new()),
+            learned_any: AtomicBool::new(false),
         }
     }
 
@@ -60,6 +64,15 @@ impl RateLimits {
             return Ok(Duration::ZERO);
         }
         let started = Instant::now();
+        if !self.learned_any.load(Ordering::Acquire) {
+            if let Some(limiter) = self.operations.get(op) {
+                limiter.acquire(deadline).await?;
+            }
+            if let Some(limiter) = &self.client {
+                limiter.acquire(deadline).await?;
+            }
+            return Ok(started.elapsed());
+        }
         let blocked_until = self.blocked.lock().ok().and_then(|b| b.get(host).copied());
         if let Some(until) = blocked_until
             && until > started
@@ -108,6 +121,7 @@ impl RateLimits {
                 let entry = blocked.entry(host.to_owned()).or_insert(until);
                 *entry = (*entry).max(until);
             }
+            self.learned_any.store(true, Ordering::Release);
         }
         if let Some(rate) = limits.rate {
             if headers.contains_key("x-amzn-ratelimit-limit") {
@@ -135,6 +149,7 @@ impl RateLimits {
         if let Ok(mut learned) = self.learned.write() {
             learned.insert(scope, Arc::new(Limiter::new(quota)));
         }
+        self.learned_any.store(true, Ordering::Release);
     }
 }
 

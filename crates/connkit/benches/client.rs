@@ -1,0 +1,178 @@
+//! Client benchmark: connkit's `HttpClient` against bare reqwest, GET plus JSON decode on a
+//! local hyper server, at equal concurrency. Prints the throughput of each and the ratio.
+//!
+//! Run with `cargo bench -p connkit --bench client` (release). Options: `--requests N` per
+//! round, `--concurrency N`, `--rounds N`. Rounds alternate between the two clients; the best
+//! round of each is compared (the machine is shared, so the best round is the least disturbed).
+//! connkit runs with its defaults (retry policy, rate limiting on with no quota, tracing
+//! spans); both clients keep connections alive and decode the same typed body.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use connkit::{HttpClient, Method, Operation};
+use futures::StreamExt;
+use http_body_util::Full;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::TokioIo;
+use serde::Deserialize;
+
+static GET_WIDGET: Operation = Operation::new("getWidget", Method::GET, "/v1/widgets/{id}");
+
+#[derive(Debug, Deserialize)]
+#[allow(dead_code)]
+struct Widget {
+    id: u64,
+    name: String,
+    tags: Vec<String>,
+    price: f64,
+    active: bool,
+}
+
+fn body() -> Bytes {
+    let widgets: Vec<serde_json::Value> = (0..20)
+        .map(|i| {
+            serde_json::json!({"id": i, "name": format!("widget {i}"), "tags": ["a", "b", "c"],
+                               "price": 9.99, "active": true})
+        })
+        .collect();
+    Bytes::from(serde_json::to_vec(&widgets).unwrap())
+}
+
+/// A keep-alive hyper server answering every request with the same JSON array.
+fn start_server() -> SocketAddr {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            tx.send(listener.local_addr().unwrap()).unwrap();
+            let payload = body();
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                stream.set_nodelay(true).unwrap();
+                let payload = payload.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |_req| {
+                        let payload = payload.clone();
+                        async move {
+                            let response = hyper::Response::builder()
+                                .header("content-type", "application/json")
+                                .header("x-amzn-RequestId", "bench")
+                                .body(Full::new(payload))
+                                .unwrap();
+                            Ok::<_, Infallible>(response)
+                        }
+                    });
+                    let _ =
+                        http1::Builder::new().serve_connection(TokioIo::new(stream), service).await;
+                });
+            }
+        });
+    });
+    rx.recv().unwrap()
+}
+
+struct Options {
+    requests: usize,
+    concurrency: usize,
+    rounds: usize,
+}
+
+fn options() -> Options {
+    let mut options = Options { requests: 20_000, concurrency: 16, rounds: 5 };
+    let args: Vec<String> = std::env::args().collect();
+    for pair in args.windows(2) {
+        let value = pair[1].parse().ok();
+        match (pair[0].as_str(), value) {
+            ("--requests", Some(v)) => options.requests = v,
+            ("--concurrency", Some(v)) => options.concurrency = v,
+            ("--rounds", Some(v)) => options.rounds = v,
+            _ => {}
+        }
+    }
+    options
+}
+
+async fn run_reqwest(client: &reqwest::Client, base: &str, options: &Options) -> Duration {
+    let started = Instant::now();
+    futures::stream::iter(0..options.requests)
+        .for_each_concurrent(options.concurrency, |i| async move {
+            let url = format!("{base}/v1/widgets/{i}");
+            let response = client.get(url).send().await.unwrap().error_for_status().unwrap();
+            let bytes = response.bytes().await.unwrap();
+            let widgets: Vec<Widget> = serde_json::from_slice(&bytes).unwrap();
+            std::hint::black_box(widgets);
+        })
+        .await;
+    started.elapsed()
+}
+
+async fn run_connkit(client: &HttpClient, options: &Options) -> Duration {
+    let started = Instant::now();
+    futures::stream::iter(0..options.requests)
+        .for_each_concurrent(options.concurrency, |i| async move {
+            let response = client.request(&GET_WIDGET).path_param("id", i).send().await.unwrap();
+            let widgets = response.into_json::<Vec<Widget>>().unwrap();
+            std::hint::black_box(widgets);
+        })
+        .await;
+    started.elapsed()
+}
+
+fn main() {
+    let options = options();
+    let address = start_server();
+    let base = format!("http://{address}");
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    runtime.block_on(async {
+        let bare = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(Duration::from_secs(10))
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        let connkit = HttpClient::builder().base_url(&base).build().unwrap();
+        let connkit = Arc::new(connkit);
+        // Warm up both connection pools.
+        let warm = Options { requests: 2_000, ..options };
+        run_reqwest(&bare, &base, &warm).await;
+        run_connkit(&connkit, &warm).await;
+
+        let (mut best_bare, mut best_connkit) = (Duration::MAX, Duration::MAX);
+        for round in 0..options.rounds {
+            let (a, b) = if round % 2 == 0 {
+                let a = run_reqwest(&bare, &base, &options).await;
+                (a, run_connkit(&connkit, &options).await)
+            } else {
+                let b = run_connkit(&connkit, &options).await;
+                (run_reqwest(&bare, &base, &options).await, b)
+            };
+            let rate = |d: Duration| options.requests as f64 / d.as_secs_f64();
+            println!(
+                "round {round}: reqwest {:>8.0} req/s   connkit {:>8.0} req/s   ratio {:.3}",
+                rate(a),
+                rate(b),
+                rate(b) / rate(a)
+            );
+            best_bare = best_bare.min(a);
+            best_connkit = best_connkit.min(b);
+        }
+        let rate = |d: Duration| options.requests as f64 / d.as_secs_f64();
+        println!(
+            "best: reqwest {:.0} req/s, connkit {:.0} req/s, throughput ratio connkit/reqwest {:.3} \
+             ({} requests per round, concurrency {}, target >= 0.95)",
+            rate(best_bare),
+            rate(best_connkit),
+            rate(best_connkit) / rate(best_bare),
+            options.requests,
+            options.concurrency
+        );
+    });
+}

@@ -1,0 +1,105 @@
+//! The client's pagination glue against a real local server: items of every page in order,
+//! parameters set per page, next URLs, and no credentials for a page on another origin.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use connkit::auth::Bearer;
+use connkit::paginate::{Pagination, TokenSource};
+use connkit::{ErrorKind, HttpClient, Method, Operation};
+use futures::{StreamExt, TryStreamExt};
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const GET_ORDERS: Operation = Operation::new("getOrders", Method::GET, "/orders/v0/orders");
+
+#[tokio::test]
+async fn next_token_pages_yield_every_item_once_in_order() {
+    let server = MockServer::start().await;
+    let page = |items: &[u32], next: Option<&str>| {
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"payload": {"Orders": items, "NextToken": next}}))
+    };
+    Mock::given(query_param_is_missing("NextToken"))
+        .respond_with(page(&[1, 2], Some("t2")))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("NextToken", "t2"))
+        .respond_with(page(&[3, 4], Some("t3")))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("NextToken", "t3")).respond_with(page(&[5], None)).mount(&server).await;
+    let client = HttpClient::builder().base_url(server.uri()).build().unwrap();
+    let pagination = Pagination::next_token("NextToken", TokenSource::body("payload.NextToken"))
+        .with_items_path("payload.Orders");
+    let items: Vec<u32> = client
+        .request(&GET_ORDERS)
+        .query("MarketplaceIds", "M1")
+        .items::<u32>(&pagination)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(items, [1, 2, 3, 4, 5]);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 3);
+    assert!(received.iter().all(|r| r.url.query().unwrap().contains("MarketplaceIds=M1")));
+
+    let pages: Vec<_> =
+        client.request(&GET_ORDERS).pages::<u32>(&pagination).try_collect().await.unwrap();
+    assert_eq!(pages.len(), 3);
+}
+
+#[tokio::test]
+async fn a_next_url_on_another_origin_gets_no_credentials() {
+    let foreign = MockServer::start().await;
+    Mock::given(path("/more"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"items": [3]})))
+        .mount(&foreign)
+        .await;
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Next-Page", format!("{}/more", foreign.uri()).as_str())
+                .set_body_json(serde_json::json!({"items": [1, 2]})),
+        )
+        .mount(&api)
+        .await;
+    let client = HttpClient::builder()
+        .base_url(api.uri())
+        .auth(Bearer::new("secret-token"))
+        .build()
+        .unwrap();
+    let list = Operation::new("list", Method::GET, "/items");
+
+    // Refused unless allowed.
+    let pagination =
+        Pagination::next_url(TokenSource::header("Next-Page")).with_items_path("items");
+    let mut stream = client.request(&list).items::<u32>(&pagination);
+    assert_eq!(stream.next().await.unwrap().unwrap(), 1);
+    assert_eq!(stream.next().await.unwrap().unwrap(), 2);
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Request);
+
+    // Allowed: followed, without the API's credentials.
+    let pagination = pagination.with_cross_origin(true);
+    let items: Vec<u32> =
+        client.request(&list).items::<u32>(&pagination).try_collect().await.unwrap();
+    assert_eq!(items, [1, 2, 3]);
+    let foreign_requests = foreign.received_requests().await.unwrap();
+    assert_eq!(foreign_requests.len(), 1);
+    assert!(foreign_requests[0].headers.get("authorization").is_none());
+    assert_eq!(
+        api.received_requests().await.unwrap()[0].headers.get("authorization").unwrap(),
+        "Bearer secret-token"
+    );
+}
+
+#[tokio::test]
+async fn an_invalid_request_is_the_first_item() {
+    let client = HttpClient::builder().base_url("http://127.0.0.1:9").build().unwrap();
+    let get = Operation::new("get", Method::GET, "/items/{id}");
+    let pagination = Pagination::link_header();
+    let mut stream = client.request(&get).items::<u32>(&pagination);
+    let err = stream.next().await.unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Request);
+    assert!(stream.next().await.is_none());
+}
