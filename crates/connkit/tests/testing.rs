@@ -115,3 +115,40 @@ async fn an_empty_script_fails_clearly() {
     let chain = format!("{:?}", err);
     assert!(chain.contains("no response left"), "{chain}");
 }
+
+#[tokio::test(start_paused = true)]
+async fn standard_settings_configure_the_client() {
+    use connkit::ratelimit::Quota;
+    use connkit::settings::{CommonSettings, EnvSource};
+    let source = EnvSource::from_pairs(
+        "SHOP_",
+        [("SHOP_TIMEOUT_SECS", "2"), ("SHOP_MAX_RETRIES", "0"), ("SHOP_RATE_LIMITS", "off")],
+    );
+    let mut reader = source.reader();
+    let common = CommonSettings::read(&mut reader);
+    assert!(reader.is_ok());
+
+    let transport = ScriptedTransport::new();
+    transport.push(ScriptedResponse::new(503));
+    transport.push(ScriptedResponse::new(200).delay(Duration::from_secs(60)));
+    transport.fallback(|_| ScriptedResponse::new(200));
+    let client = client(&transport)
+        .rate_limit(Quota::new(0.001, 1).unwrap())
+        .common_settings(&common)
+        .build()
+        .unwrap();
+    // MAX_RETRIES=0: the 503 is final.
+    let err = client.request(&GET).path_param("id", 1).send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+    // TIMEOUT_SECS=2: the slow answer times out after 2 s.
+    let start = Instant::now();
+    let err = client.request(&GET).path_param("id", 2).send().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Timeout);
+    assert_eq!(start.elapsed(), Duration::from_secs(2));
+    // RATE_LIMITS=off: the one-per-1000-seconds quota does not apply.
+    let start = Instant::now();
+    for id in 3..6 {
+        client.request(&GET).path_param("id", id).send().await.unwrap();
+    }
+    assert_eq!(start.elapsed(), Duration::ZERO);
+}

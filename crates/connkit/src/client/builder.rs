@@ -12,6 +12,7 @@ use crate::auth::{AuthContext, AuthStrategy};
 use crate::error::{Error, ErrorKind};
 use crate::ratelimit::{Quota, RateLimits};
 use crate::retry::RetryPolicy;
+use crate::settings::CommonSettings;
 
 /// The name of the host set with [`ClientBuilder::base_url`].
 pub const DEFAULT_HOST: &str = "default";
@@ -182,6 +183,16 @@ impl ClientBuilder {
     /// Another query parameter whose value is a credential (redacted in errors and logs).
     pub fn secret_query_param(mut self, name: impl Into<String>) -> Self {
         self.secret_query_params.push(name.into());
+        self
+    }
+
+    /// Applies the standard settings every connector reads (`{P}_TIMEOUT_SECS` as the attempt
+    /// timeout, `{P}_MAX_RETRIES`, `{P}_RATE_LIMITS`), keeping the rest of the retry policy.
+    /// Call [`ClientBuilder::retry`] before this, or it replaces the retry count again.
+    pub fn common_settings(mut self, settings: &CommonSettings) -> Self {
+        self.timeout = Some(settings.timeout);
+        self.retry = self.retry.max_retries(settings.max_retries);
+        self.rate_limits_enabled = settings.rate_limits;
         self
     }
 

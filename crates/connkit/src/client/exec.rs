@@ -79,7 +79,7 @@ async fn run(client: &HttpClient, call: &Prepared<'_>, read_body: bool) -> Resul
         attempts = tracing::field::Empty,
     );
     let deadline = call.timeout.map(|t| Instant::now() + t);
-    let work = attempts(client, call, read_body, deadline).instrument(span);
+    let work = attempts(client, call, read_body, deadline, span.clone()).instrument(span);
     match deadline {
         Some(deadline) => match tokio::time::timeout_at(deadline, work).await {
             Ok(result) => result,
@@ -121,6 +121,7 @@ async fn attempts(
     call: &Prepared<'_>,
     read_body: bool,
     deadline: Option<Instant>,
+    call_span: tracing::Span,
 ) -> Result<Success, Error> {
     let inner = &client.inner;
     let started = Instant::now();
@@ -134,7 +135,7 @@ async fn attempts(
     let op = call.operation.id();
     loop {
         attempt += 1;
-        tracing::Span::current().record("attempts", attempt);
+        call_span.record("attempts", attempt);
         let waited = inner.limits.acquire(op, call.host, deadline).await.map_err(|_| {
             call_error(
                 client,
@@ -183,7 +184,7 @@ async fn attempts(
         let (action, outcome) = match outcome {
             Outcome::Answered { status, headers, body: response_body } => {
                 attempt_span.record("status", status.as_u16());
-                tracing::Span::current().record("status", status.as_u16());
+                call_span.record("status", status.as_u16());
                 inner.limits.observe(op, call.host, status, &headers);
                 if status == StatusCode::UNAUTHORIZED
                     && !replayed_after_401
