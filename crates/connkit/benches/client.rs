@@ -146,6 +146,7 @@ fn main() {
         run_connkit(&connkit, &warm).await;
 
         let (mut best_bare, mut best_connkit) = (Duration::MAX, Duration::MAX);
+        let mut ratios = Vec::new();
         for round in 0..options.rounds {
             let (a, b) = if round % 2 == 0 {
                 let a = run_reqwest(&bare, &base, &options).await;
@@ -161,10 +162,13 @@ fn main() {
                 rate(b),
                 rate(b) / rate(a)
             );
+            ratios.push(rate(b) / rate(a));
             best_bare = best_bare.min(a);
             best_connkit = best_connkit.min(b);
         }
         let rate = |d: Duration| options.requests as f64 / d.as_secs_f64();
+        ratios.sort_by(f64::total_cmp);
+        println!("median ratio of paired rounds: {:.3}", ratios[ratios.len() / 2]);
         println!(
             "best: reqwest {:.0} req/s, connkit {:.0} req/s, throughput ratio connkit/reqwest {:.3} \
              ({} requests per round, concurrency {}, target >= 0.95)",

@@ -125,7 +125,8 @@ async fn attempts(
 ) -> Result<Success, Error> {
     let inner = &client.inner;
     let started = Instant::now();
-    let mut budget = RetryBudget::new(&inner.retry);
+    // Built on the first failure: most calls never need it.
+    let mut budget: Option<RetryBudget> = None;
     let mut method = call.operation.method().clone();
     let mut url = call.url.clone();
     let mut body = call.body.clone();
@@ -231,7 +232,9 @@ async fn attempts(
                 (action, Outcome::Failed(err))
             }
         };
-        let wait = budget.next_wait(action, started.elapsed());
+        let wait = budget
+            .get_or_insert_with(|| RetryBudget::new(&inner.retry))
+            .next_wait(action, started.elapsed());
         let wait = match wait {
             Ok(wait) if deadline.is_some_and(|d| Instant::now() + wait > d) => Err(Stop::TooLong),
             other => other,

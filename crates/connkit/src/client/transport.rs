@@ -152,10 +152,11 @@ impl TransportError {
 
 impl From<reqwest::Error> for TransportError {
     fn from(err: reqwest::Error) -> Self {
-        let kind = if err.is_timeout() {
-            TransportErrorKind::Timeout
-        } else if err.is_connect() {
+        // A connect timeout is both: nothing was sent, which is what retrying cares about.
+        let kind = if err.is_connect() {
             TransportErrorKind::Connect
+        } else if err.is_timeout() {
+            TransportErrorKind::Timeout
         } else {
             TransportErrorKind::Io
         };
