@@ -109,9 +109,11 @@ impl fmt::Display for Diagnostic {
         write!(f, "{severity}: ")?;
         if let Some(file) = &self.file {
             write!(f, "{file}")?;
-            if let (Some(line), Some(column)) = (self.line, self.column) {
-                write!(f, ":{line}:{column}")?;
-            }
+        }
+        if let (Some(line), Some(column)) = (self.line, self.column) {
+            write!(f, ":{line}:{column}")?;
+        }
+        if self.file.is_some() || self.line.is_some() {
             f.write_str(" ")?;
         }
         let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };

@@ -181,3 +181,17 @@ fn in_memory_specs_load_from_a_string() {
     let err = connkit_spec::load_str("x.json", "{\"swagger\": \"1.2\"}").unwrap_err();
     assert!(err.to_string().contains("not supported"), "{err}");
 }
+
+#[test]
+fn diagnostics_carry_line_and_column_from_the_file() {
+    let spec = common::load(&common::fixture("features/broken.yaml")).unwrap();
+    let params = spec
+        .diagnostics
+        .iter()
+        .find(|d| d.pointer == "/paths/~1bad-params/get/parameters")
+        .unwrap();
+    assert_eq!((params.line, params.column), (Some(15), Some(19)));
+    let not_an_operation =
+        spec.diagnostics.iter().find(|d| d.pointer == "/paths/~1not-an-operation/get").unwrap();
+    assert_eq!(not_an_operation.line, Some(11));
+}

@@ -2,6 +2,7 @@
 //! then normalisation into an [`Api`].
 
 mod documents;
+mod locate;
 mod parse;
 mod refs;
 mod source;
@@ -195,6 +196,7 @@ impl Loader {
         }
         let (api, more) = crate::normalize::normalize(&documents)?;
         diagnostics.extend(more);
+        add_locations(&mut diagnostics, &files);
         Ok(LoadedSpec { api, files, diagnostics })
     }
 
@@ -230,12 +232,13 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, LoadError> {
         })?,
     };
     let documents = DocumentSet::single(url.clone(), name, value);
-    let (api, diagnostics) = crate::normalize::normalize(&documents)?;
+    let (api, mut diagnostics) = crate::normalize::normalize(&documents)?;
     let files = vec![SpecFile {
         url: url.to_string(),
         relative_path: name.to_string(),
         content: text.to_string(),
     }];
+    add_locations(&mut diagnostics, &files);
     Ok(LoadedSpec { api, files, diagnostics })
 }
 
@@ -247,6 +250,30 @@ pub fn load_str(name: &str, text: &str) -> Result<LoadedSpec, LoadError> {
 /// [`LoadError::NotOpenApi`] when the root is not an OpenAPI document.
 pub fn normalize_documents(documents: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), LoadError> {
     crate::normalize::normalize(documents)
+}
+
+/// Fills in line and column of diagnostics from the text of their file (the root when the
+/// diagnostic names no file). Each file with diagnostics is read once more, with spans.
+fn add_locations(diagnostics: &mut [Diagnostic], files: &[SpecFile]) {
+    for (index, file) in files.iter().enumerate() {
+        let belongs = |d: &Diagnostic| match &d.file {
+            None => index == 0,
+            Some(name) => index != 0 && *name == file.relative_path,
+        };
+        let pointers: Vec<String> =
+            diagnostics.iter().filter(|d| belongs(d)).map(|d| d.pointer.clone()).collect();
+        if pointers.is_empty() {
+            continue;
+        }
+        let refs: Vec<&str> = pointers.iter().map(String::as_str).collect();
+        let mut found = locate::locate(&file.content, &refs).into_iter();
+        for diagnostic in diagnostics.iter_mut().filter(|d| belongs(d)) {
+            if let Some(Some((line, column))) = found.next() {
+                diagnostic.line = Some(line);
+                diagnostic.column = Some(column);
+            }
+        }
+    }
 }
 
 fn parse_named(name: &str, text: &str) -> Result<serde_json::Value, LoadError> {
