@@ -6,6 +6,38 @@
 //! - [`Loader`] / [`load_str`]: reading specs from paths, URLs or memory.
 //! - [`analyze`]: operation ids, entities, auth, pagination, rate limits, tier and reasons.
 //! - [`Diagnostic`]: problems that did not stop loading, located by JSON pointer.
+//!
+//! ```
+//! let text = r#"
+//! openapi: 3.0.3
+//! info: { title: Pets, version: "1" }
+//! paths:
+//!   /pets:
+//!     get:
+//!       operationId: listPets
+//!       parameters:
+//!         - { name: cursor, in: query, schema: { type: string } }
+//!       responses:
+//!         "200":
+//!           description: A page of pets.
+//!           content:
+//!             application/json:
+//!               schema:
+//!                 type: object
+//!                 properties:
+//!                   items: { type: array, items: { type: string } }
+//!                   next_cursor: { type: string }
+//! "#;
+//! let spec = connkit_spec::load_str("pets.yaml", text)?;
+//! let analysis = connkit_spec::analyze(&[spec]);
+//! let list = analysis.resolve("listPets").expect("a unique id");
+//! let pagination = list.pagination.as_ref().expect("cursor pagination");
+//! assert_eq!(pagination.style, connkit_spec::PaginationStyle::Cursor);
+//! assert_eq!(pagination.response_path.as_deref(), Some("next_cursor"));
+//! assert_eq!(pagination.items_path.as_deref(), Some("items"));
+//! assert_eq!(analysis.tier, connkit_spec::Tier::Full);
+//! # Ok::<(), connkit_spec::LoadError>(())
+//! ```
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod analyze;

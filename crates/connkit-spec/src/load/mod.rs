@@ -295,3 +295,21 @@ impl fmt::Display for SpecFile {
         f.write_str(&self.relative_path)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send<T: Send>(_: &T) {}
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn the_loader_and_its_futures_can_move_between_threads() {
+        assert_send_sync::<Loader>();
+        assert_send_sync::<LoadedSpec>();
+        assert_send_sync::<LoadError>();
+        let loader = Loader::new();
+        let future = loader.load("spec.yaml");
+        assert_send(&future);
+    }
+}

@@ -73,6 +73,18 @@ impl Api {
         self.schemas.get(name)
     }
 
+    /// The security requirements that apply to `operation`: its own, else the document's.
+    /// An empty list, or a list holding an empty requirement, means no authentication.
+    pub fn effective_security<'a>(&'a self, operation: &'a Operation) -> &'a [SecurityRequirement] {
+        operation.security.as_deref().unwrap_or(&self.security)
+    }
+
+    /// The servers that apply to `operation`: its own (or its path item's), else the
+    /// document's.
+    pub fn effective_servers<'a>(&'a self, operation: &'a Operation) -> &'a [Server] {
+        if operation.servers.is_empty() { &self.servers } else { &operation.servers }
+    }
+
     /// Follows a schema reference to its schema: the named schema for a `Ref`, the schema itself
     /// for `Inline`. `None` only when a `Ref` names a schema that is not in [`Api::schemas`].
     pub fn resolve<'a>(&'a self, schema: &'a super::SchemaRef) -> Option<&'a Schema> {
