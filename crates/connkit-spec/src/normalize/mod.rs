@@ -1,12 +1,14 @@
 //! Normalisation: a [`DocumentSet`] of any supported version into one [`Api`].
 //!
-//! `context` holds the shared state and `$ref` following, `schema` the schemas, `paths` the
+//! `context` holds the shared state and `$ref` following, `schema_names` the named schemas,
+//! `schema` the shape of each schema, `paths` the
 //! operations, `v2` and `v3` what differs between Swagger 2 and OpenAPI 3, `security` the
 //! security schemes and requirements.
 
 mod context;
 mod paths;
 mod schema;
+mod schema_names;
 mod security;
 mod v2;
 mod v3;
