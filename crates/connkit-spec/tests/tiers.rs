@@ -94,3 +94,39 @@ fn several_specs_get_qualified_ids_and_bare_ids_resolve_where_unique() {
     assert_eq!(analysis.resolve("getBalance").unwrap().id, "oauth2.getBalance");
     assert!(analysis.resolve("nope").is_err());
 }
+
+#[test]
+fn stripe_style_cursor_lists_are_paginated() {
+    let spec = connkit_spec::load_str(
+        "charges.yaml",
+        r#"
+openapi: 3.0.0
+info: { title: Charges, version: "1" }
+paths:
+  /v1/charges:
+    get:
+      operationId: GetCharges
+      parameters:
+        - { name: starting_after, in: query, schema: { type: string } }
+        - { name: limit, in: query, schema: { type: integer } }
+      responses:
+        "200":
+          description: A list.
+          content:
+            application/json:
+              schema:
+                type: object
+                properties:
+                  data: { type: array, items: { type: object, properties: { id: { type: string } } } }
+                  has_more: { type: boolean }
+"#,
+    )
+    .unwrap();
+    let analysis = analyze(&[spec]);
+    let pagination = analysis.operations[0].pagination.as_ref().unwrap();
+    assert_eq!(pagination.style, PaginationStyle::Cursor);
+    assert_eq!(pagination.request_param.as_deref(), Some("starting_after"));
+    assert_eq!(pagination.response_path, None);
+    assert_eq!(pagination.items_path.as_deref(), Some("data"));
+    assert_eq!(analysis.operations[0].entity, "charges");
+}

@@ -140,8 +140,15 @@ pub(crate) fn detect(api: &Api, operation: &Operation) -> Option<Pagination> {
         let response_path = body.and_then(|schema| token_path(api, schema, &name));
         let accepted = match class {
             ParamClass::NextToken => true,
-            // `after` alone is too common a word: the response must hand out a cursor.
-            ParamClass::Cursor => response_path.is_some() || normalized(&name).contains("cursor"),
+            // `after` alone is too common a word: the response must hand out a cursor, or be
+            // a list that says whether more follow (Stripe: `starting_after` + `has_more`,
+            // the cursor being the last item's id).
+            ParamClass::Cursor => {
+                response_path.is_some()
+                    || normalized(&name).contains("cursor")
+                    || (items_path.is_some()
+                        && body.is_some_and(|schema| has_more_flag(api, schema)))
+            }
             ParamClass::Offset | ParamClass::Page => items_path.is_some() || limit_param.is_some(),
         };
         if accepted {
@@ -151,16 +158,19 @@ pub(crate) fn detect(api: &Api, operation: &Operation) -> Option<Pagination> {
                 ParamClass::Offset => PaginationStyle::Offset,
                 ParamClass::Page => PaginationStyle::Page,
             };
-            let response_path = match class {
-                ParamClass::NextToken | ParamClass::Cursor => response_path,
-                ParamClass::Offset | ParamClass::Page => None,
+            let (response_path, header) = match class {
+                ParamClass::NextToken | ParamClass::Cursor if response_path.is_none() => {
+                    (None, token_header(operation))
+                }
+                ParamClass::NextToken | ParamClass::Cursor => (response_path, None),
+                ParamClass::Offset | ParamClass::Page => (None, None),
             };
             return Some(Pagination {
                 style,
                 request_param: Some(name),
                 request_location: Some(location),
                 response_path,
-                header: None,
+                header,
                 items_path,
                 limit_param,
             });
@@ -388,6 +398,29 @@ fn token_path(api: &Api, schema: &SchemaRef, param: &str) -> Option<String> {
             .iter()
             .find(|(_, name, field)| normalized(name) == *known && scalar(field))
             .map(|(path, _, _)| path.clone())
+    })
+}
+
+/// A success response header carrying the next token or cursor (`x-next-token`,
+/// `X-Continuation`).
+fn token_header(operation: &Operation) -> Option<String> {
+    operation
+        .success_responses()
+        .flat_map(|r| &r.headers)
+        .map(|h| &h.name)
+        .find(|name| {
+            let n = normalized(name);
+            (n.contains("token") && (n.contains("next") || n.contains("page")))
+                || n.contains("cursor")
+                || n.contains("continuation")
+        })
+        .cloned()
+}
+
+/// Whether the response has a `has_more`-style boolean.
+fn has_more_flag(api: &Api, schema: &SchemaRef) -> bool {
+    schema_walk::fields(api, schema, 2).iter().any(|(_, name, _)| {
+        matches!(normalized(name).as_str(), "hasmore" | "more" | "hasnextpage" | "hasnext")
     })
 }
 
