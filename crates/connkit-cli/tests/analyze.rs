@@ -26,7 +26,7 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(op["id"], "listProducts");
     assert_eq!(op["operation_id"], "listProducts");
     assert_eq!(op["spec"], "paginated");
-    assert_eq!(op["method"], "get");
+    assert_eq!(op["method"], "GET");
     assert_eq!(op["path"], "/products");
     assert_eq!(op["entity"], "products");
     assert_eq!(op["pagination"]["style"], "next_token");

@@ -6,25 +6,34 @@ use serde::{Deserialize, Serialize};
 
 use super::{Extensions, SchemaRef, SecurityRequirement, Server};
 
-/// An HTTP method an operation is declared for.
+/// An HTTP method an operation is declared for. Serialised uppercase (`"GET"`); lowercase
+/// (the path-item keys) is accepted when deserialising.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "UPPERCASE")]
 pub enum HttpMethod {
     /// GET
+    #[serde(alias = "get")]
     Get,
     /// PUT
+    #[serde(alias = "put")]
     Put,
     /// POST
+    #[serde(alias = "post")]
     Post,
     /// DELETE
+    #[serde(alias = "delete")]
     Delete,
     /// OPTIONS
+    #[serde(alias = "options")]
     Options,
     /// HEAD
+    #[serde(alias = "head")]
     Head,
     /// PATCH
+    #[serde(alias = "patch")]
     Patch,
     /// TRACE
+    #[serde(alias = "trace")]
     Trace,
 }
 
@@ -373,4 +382,35 @@ pub struct ResponseHeader {
     pub description: Option<String>,
     /// Its type, if given.
     pub schema: Option<SchemaRef>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_serialise_uppercase_and_read_either_case() {
+        assert_eq!(serde_json::to_string(&HttpMethod::Get).unwrap(), "\"GET\"");
+        let read: Vec<HttpMethod> = serde_json::from_str(r#"["patch", "PATCH"]"#).unwrap();
+        assert_eq!(read, [HttpMethod::Patch, HttpMethod::Patch]);
+    }
+
+    #[test]
+    fn status_codes_parse_codes_ranges_and_default() {
+        assert_eq!(StatusCode::parse("200"), Some(StatusCode::Code(200)));
+        assert_eq!(StatusCode::parse("4xx"), Some(StatusCode::Range(4)));
+        assert_eq!(StatusCode::parse("default"), Some(StatusCode::Default));
+        assert_eq!(StatusCode::parse("abc"), None);
+        assert_eq!(StatusCode::parse("999"), None);
+    }
+
+    #[test]
+    fn content_types_map_to_body_kinds() {
+        assert_eq!(BodyKind::from_content_type("application/json; charset=utf-8"), BodyKind::Json);
+        assert_eq!(BodyKind::from_content_type("application/vnd.github+json"), BodyKind::Json);
+        assert_eq!(BodyKind::from_content_type("multipart/form-data"), BodyKind::Multipart);
+        assert_eq!(BodyKind::from_content_type("text/event-stream"), BodyKind::EventStream);
+        assert_eq!(BodyKind::from_content_type("image/png"), BodyKind::Binary);
+        assert_eq!(BodyKind::from_content_type("text/csv"), BodyKind::Text);
+    }
 }
