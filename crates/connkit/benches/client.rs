@@ -78,14 +78,38 @@ fn start_server() -> SocketAddr {
     rx.recv().unwrap()
 }
 
+/// CPU time (user + system) of the whole process so far, from `/proc/self/stat` (Linux);
+/// `None` elsewhere. The machine is shared, so CPU per request is steadier than wall time.
+fn process_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // USER_HZ is 100 on every mainstream Linux configuration.
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// Runs `work`, returning its wall time and the process CPU time it used.
+async fn measured(
+    work: impl std::future::Future<Output = Duration>,
+) -> (Duration, Option<Duration>) {
+    let before = process_cpu();
+    let wall = work.await;
+    let cpu = process_cpu().zip(before).map(|(after, before)| after.saturating_sub(before));
+    (wall, cpu)
+}
+
 struct Options {
+    /// Run only one client (`reqwest` or `connkit`), for profiling.
+    only: Option<String>,
     requests: usize,
     concurrency: usize,
     rounds: usize,
 }
 
 fn options() -> Options {
-    let mut options = Options { requests: 20_000, concurrency: 16, rounds: 5 };
+    let mut options = Options { only: None, requests: 20_000, concurrency: 16, rounds: 5 };
     let args: Vec<String> = std::env::args().collect();
     for pair in args.windows(2) {
         let value = pair[1].parse().ok();
@@ -93,6 +117,7 @@ fn options() -> Options {
             ("--requests", Some(v)) => options.requests = v,
             ("--concurrency", Some(v)) => options.concurrency = v,
             ("--rounds", Some(v)) => options.rounds = v,
+            ("--only", _) => options.only = Some(pair[1].clone()),
             _ => {}
         }
     }
@@ -140,22 +165,35 @@ fn main() {
             .unwrap();
         let connkit = HttpClient::builder().base_url(&base).build().unwrap();
         let connkit = Arc::new(connkit);
+        let rate = |d: Duration| options.requests as f64 / d.as_secs_f64();
         // Warm up both connection pools.
-        let warm = Options { requests: 2_000, ..options };
+        let warm = Options { requests: 2_000, only: None, ..options };
         run_reqwest(&bare, &base, &warm).await;
         run_connkit(&connkit, &warm).await;
+        if let Some(only) = options.only.as_deref() {
+            for _ in 0..options.rounds {
+                let (wall, cpu) = if only == "reqwest" {
+                    measured(run_reqwest(&bare, &base, &options)).await
+                } else {
+                    measured(run_connkit(&connkit, &options)).await
+                };
+                let cpu = cpu.unwrap_or_default().as_secs_f64() * 1e6 / options.requests as f64;
+                println!("{only}: {:.0} req/s, {cpu:.1} us CPU per request", rate(wall));
+            }
+            return;
+        }
 
         let (mut best_bare, mut best_connkit) = (Duration::MAX, Duration::MAX);
         let mut ratios = Vec::new();
+        let (mut cpu_bare, mut cpu_connkit) = (Duration::ZERO, Duration::ZERO);
         for round in 0..options.rounds {
-            let (a, b) = if round % 2 == 0 {
-                let a = run_reqwest(&bare, &base, &options).await;
-                (a, run_connkit(&connkit, &options).await)
+            let ((a, cpu_a), (b, cpu_b)) = if round % 2 == 0 {
+                let a = measured(run_reqwest(&bare, &base, &options)).await;
+                (a, measured(run_connkit(&connkit, &options)).await)
             } else {
-                let b = run_connkit(&connkit, &options).await;
-                (run_reqwest(&bare, &base, &options).await, b)
+                let b = measured(run_connkit(&connkit, &options)).await;
+                (measured(run_reqwest(&bare, &base, &options)).await, b)
             };
-            let rate = |d: Duration| options.requests as f64 / d.as_secs_f64();
             println!(
                 "round {round}: reqwest {:>8.0} req/s   connkit {:>8.0} req/s   ratio {:.3}",
                 rate(a),
@@ -165,12 +203,13 @@ fn main() {
             ratios.push(rate(b) / rate(a));
             best_bare = best_bare.min(a);
             best_connkit = best_connkit.min(b);
+            cpu_bare += cpu_a.unwrap_or_default();
+            cpu_connkit += cpu_b.unwrap_or_default();
         }
-        let rate = |d: Duration| options.requests as f64 / d.as_secs_f64();
         ratios.sort_by(f64::total_cmp);
-        println!("median ratio of paired rounds: {:.3}", ratios[ratios.len() / 2]);
+        println!("median throughput ratio of paired rounds: {:.3}", ratios[ratios.len() / 2]);
         println!(
-            "best: reqwest {:.0} req/s, connkit {:.0} req/s, throughput ratio connkit/reqwest {:.3} \
+            "best rounds: reqwest {:.0} req/s, connkit {:.0} req/s, ratio {:.3} \
              ({} requests per round, concurrency {}, target >= 0.95)",
             rate(best_bare),
             rate(best_connkit),
@@ -178,5 +217,16 @@ fn main() {
             options.requests,
             options.concurrency
         );
+        if !cpu_bare.is_zero() {
+            let total = (options.requests * options.rounds) as f64;
+            let per = |cpu: Duration| cpu.as_secs_f64() * 1e6 / total;
+            println!(
+                "process CPU per request (client and server): reqwest {:.1} us, connkit {:.1} us; \
+                 CPU-bound throughput ratio {:.3}",
+                per(cpu_bare),
+                per(cpu_connkit),
+                per(cpu_bare) / per(cpu_connkit)
+            );
+        }
     });
 }

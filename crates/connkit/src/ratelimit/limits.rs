@@ -103,7 +103,9 @@ impl RateLimits {
     /// Learns from a response of operation `op` on `host`: exhausted windows block the host
     /// until their reset, announced rates become quotas, and a 429 with a wait blocks the host.
     pub(crate) fn observe(&self, op: &str, host: &str, status: StatusCode, headers: &HeaderMap) {
-        if !self.enabled {
+        if !self.enabled
+            || (status != StatusCode::TOO_MANY_REQUESTS && !mentions_rate_limits(headers))
+        {
             return;
         }
         let now_epoch = SystemTime::now()
@@ -151,6 +153,16 @@ impl RateLimits {
         }
         self.learned_any.store(true, Ordering::Release);
     }
+}
+
+/// True when a header name looks like a rate-limit header (`X-RateLimit-*`, `RateLimit*`,
+/// `X-Rate-Limit-*`, `x-amzn-RateLimit-Limit`): one pass over the names instead of a lookup per
+/// known header on every response.
+fn mentions_rate_limits(headers: &HeaderMap) -> bool {
+    headers.keys().any(|name| {
+        let name = name.as_str();
+        name.contains("ratelimit") || name.contains("rate-limit")
+    })
 }
 
 fn op_scope(op: &str) -> String {
