@@ -1,0 +1,389 @@
+//! `connkit call SYSTEM OPERATION [name=value ...]`: call the live API from the connector's
+//! spec and manifest, with the runtime's auth, retries, rate limits, idempotency keys and
+//! pagination, exactly as the generated connector would.
+
+mod client;
+mod connector;
+mod output;
+mod paging;
+mod params;
+mod resolve;
+mod validate;
+
+use std::path::PathBuf;
+
+use connkit::paginate::PageRequest;
+use connkit::settings::EnvSource;
+use connkit::{ErrorKind, HttpClient, Method, Operation, RequestBuilder};
+use connkit_spec::{BodyKind, ParameterLocation};
+use serde_json::Value;
+
+use self::connector::Connector;
+use self::output::{Output, OutputError};
+use self::params::Placed;
+use self::resolve::Unresolved;
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit call`.
+#[derive(Debug, clap::Args)]
+pub struct CallArgs {
+    /// The connector's system name (`connectors/SYSTEM` in the workspace).
+    pub system: String,
+    /// The operation id (`getOrders`, `ordersV0.getOrders`) or its snake_case form.
+    pub operation: String,
+    /// Parameters as name=value, placed where the spec puts them (path, query, header);
+    /// arrays as repeated name=value or comma-separated values.
+    #[arg(value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// The request body: JSON text, or @FILE to read it from a file.
+    #[arg(long, value_name = "JSON|@FILE")]
+    pub body: Option<String>,
+    /// Follow pagination and print every item of every page as NDJSON.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all, stop after this many pages.
+    #[arg(long, value_name = "N", requires = "all")]
+    pub max_pages: Option<u64>,
+    /// Write the response body (or the NDJSON items) to FILE instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The workspace (default: the current directory).
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+    /// Show the request log on stderr: method, URL without secrets, status, attempts, waits.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// Runs `connkit call`.
+pub fn run(args: CallArgs) -> Result<ExitStatus, CommandError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            CommandError::failure(miette::miette!("cannot start the async runtime: {e}"))
+        })?;
+    if args.verbose {
+        init_request_log();
+    }
+    runtime.block_on(call(args))
+}
+
+/// The runtime's tracing spans (call: operation, method, path, status, attempts; attempt:
+/// number, wait, status) on stderr, one line as each closes.
+fn init_request_log() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("connkit=debug"))
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .try_init();
+}
+
+/// The request body as given with --body.
+enum Body {
+    Json(Value),
+    Form(Value),
+    Raw(Vec<u8>, String),
+}
+
+async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
+    let connector = Connector::load(&args.dir, &args.system).await?;
+    let op = resolve::resolve(&connector.analysis, &args.operation).map_err(|why| match why {
+        Unresolved::Ambiguous(candidates) => CommandError::usage(miette::miette!(
+            "operation `{}` is ambiguous in connector `{}`; use one of: {}",
+            args.operation,
+            args.system,
+            candidates.join(", ")
+        )),
+        Unresolved::Unknown(close) if close.is_empty() => CommandError::usage(miette::miette!(
+            help = format!(
+                "run `connkit analyze {}/openapi/*` to list the operations",
+                connector.dir.display()
+            ),
+            "connector `{}` has no operation `{}`",
+            args.system,
+            args.operation
+        )),
+        Unresolved::Unknown(close) => CommandError::usage(miette::miette!(
+            "connector `{}` has no operation `{}`; did you mean: {}?",
+            args.system,
+            args.operation,
+            close.join(", ")
+        )),
+    })?;
+    let api = &connector.specs[op.spec_index].api;
+    let Some(model) = api.operations.get(op.operation_index) else {
+        return Err(CommandError::failure(miette::miette!(
+            "internal error: operation `{}` not in its spec",
+            op.id
+        )));
+    };
+    let placed = params::place(api, model, &args.params)
+        .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
+    let body = read_body(args.body.as_deref(), model)?;
+
+    let source = EnvSource::load_from(connector.manifest.prefix.clone(), &args.dir);
+    let settings =
+        client::CallSettings::read(&connector.manifest, &source).map_err(settings_error)?;
+
+    let qualified = format!("{}.{}", op.spec, op.operation_id);
+    let overrides = connector.manifest.operation(&qualified, &op.operation_id);
+    let rate_limit = overrides
+        .and_then(|o| o.rate_limit)
+        .or_else(|| op.rate_limit.as_ref().and_then(connkit_gen::ir::rate_limit));
+    let pagination = match overrides {
+        Some(o) if o.paginated == Some(false) => None,
+        Some(o) if o.pagination.is_some() => o.pagination.clone(),
+        _ => op.pagination.as_ref().and_then(connkit_gen::ir::pagination),
+    };
+    let http = client::build_client(&connector.manifest, &settings, &op.id, rate_limit)
+        .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;
+    let method = Method::from_bytes(model.method.as_upper().as_bytes()).map_err(|_| {
+        CommandError::usage(miette::miette!("unsupported method {}", model.method.as_upper()))
+    })?;
+    let mut operation = Operation::owned(op.id.clone(), method, op.path.clone());
+    if let Some(header) = &op.idempotency_header {
+        operation = operation.idempotency_header_owned(header.clone());
+    }
+    let request =
+        CallRequest { http: &http, operation: &operation, placed: &placed, body: body.as_ref() };
+    let output = Output::new(args.output.clone());
+    let outcome = if args.all {
+        paging::all(&request, pagination, args.max_pages, &output, args.verbose).await
+    } else {
+        single(&request, api, model, &output, args.verbose).await
+    };
+    outcome.map(|()| ExitStatus::Success).or_else(|failure| failure.into_result())
+}
+
+/// Everything needed to build the request of one page.
+pub(crate) struct CallRequest<'a> {
+    http: &'a HttpClient,
+    operation: &'a Operation,
+    placed: &'a [Placed],
+    body: Option<&'a Body>,
+}
+
+impl CallRequest<'_> {
+    /// The request for `page` (the first request, paging parameters set, or a next URL).
+    fn build(&self, page: &PageRequest) -> RequestBuilder<'_> {
+        let mut request = self.http.request(self.operation);
+        let page_params = page.params();
+        let is_query = |p: &&connkit::paginate::PageParam| {
+            p.location == connkit::paginate::ParamLocation::Query
+        };
+        if let Some(url) = page.url() {
+            request = request.absolute_url(url.clone());
+        }
+        for param in self.placed {
+            match param.location {
+                ParameterLocation::Path => {
+                    request = request.path_param(&param.name, &param.values[0])
+                }
+                ParameterLocation::Query if page.url().is_none() => {
+                    if page_params.iter().filter(is_query).any(|p| p.name == param.name) {
+                        continue;
+                    }
+                    request = if param.csv {
+                        request.query_csv(&param.name, &param.values)
+                    } else {
+                        request.query(&param.name, &param.values)
+                    };
+                }
+                ParameterLocation::Header => {
+                    request = request.header(&param.name, param.values.join(","))
+                }
+                _ => {}
+            }
+        }
+        for param in page_params.iter().filter(is_query) {
+            request = request.query(&param.name, param.value.as_text().into_owned());
+        }
+        match self.body {
+            Some(Body::Json(value)) if page.has_body_params() => {
+                let mut value = value.clone();
+                page.apply_to_json(&mut value);
+                request.json(&value)
+            }
+            Some(Body::Json(value)) => request.json(value),
+            Some(Body::Form(value)) => request.form(value),
+            Some(Body::Raw(bytes, content_type)) => {
+                request.body_bytes(bytes.clone(), Some(content_type))
+            }
+            None => request,
+        }
+    }
+}
+
+/// One request, its body checked against the spec and written out.
+async fn single(
+    request: &CallRequest<'_>,
+    api: &connkit_spec::Api,
+    model: &connkit_spec::Operation,
+    output: &Output,
+    verbose: bool,
+) -> Result<(), Failure> {
+    let response = request.build(&PageRequest::First).send().await.map_err(Failure::Api)?;
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
+    if verbose {
+        eprintln!(
+            "{} {} -> {} ({} bytes)",
+            request.operation.method(),
+            request.http.redact_url(response.url()),
+            response.status(),
+            response.bytes().len()
+        );
+        if let Some(next) = paging::next_page_signal(response.headers()) {
+            eprintln!("more pages: {next} (use --all to follow)");
+        }
+    }
+    let body = response.bytes();
+    if !body.is_empty()
+        && content_type.as_deref().is_some_and(|ct| ct.to_ascii_lowercase().contains("json"))
+    {
+        let value: Value = serde_json::from_slice(body).map_err(|e| {
+            Failure::Decode(format!(
+                "the response body is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        if let Some(schema) = validate::response_schema(model, response.status().as_u16()) {
+            validate::check(api, schema, &value).map_err(|failure| {
+                Failure::Decode(format!(
+                    "the response body does not decode into the {} response type: at {}: {}",
+                    response.status().as_u16(),
+                    failure.path,
+                    failure.message
+                ))
+            })?;
+        }
+    }
+    output.body(content_type.as_deref(), body).map_err(Failure::Output)
+}
+
+/// Why a call failed after the request was sent.
+pub(crate) enum Failure {
+    /// The runtime's error (status, transport, timeout, auth, decode).
+    Api(connkit::Error),
+    /// The body does not fit the response type.
+    Decode(String),
+    /// Writing the output failed.
+    Output(OutputError),
+}
+
+impl Failure {
+    /// The exit status and message (a closed pipe is success).
+    fn into_result(self) -> Result<ExitStatus, CommandError> {
+        match self {
+            Failure::Output(OutputError::BrokenPipe) => Ok(ExitStatus::Success),
+            Failure::Output(OutputError::Io(what, e)) => {
+                Err(CommandError::failure(miette::miette!("{what}: {e}")))
+            }
+            Failure::Output(OutputError::BinaryToTerminal { bytes, content_type }) => {
+                Err(CommandError::usage(miette::miette!(
+                    help = "pass --output FILE, or pipe the output",
+                    "the response is a binary body ({bytes} bytes, {content_type}) and stdout is a terminal"
+                )))
+            }
+            Failure::Decode(message) => {
+                Err(CommandError::failure(miette::miette!("decode error: {message}")))
+            }
+            Failure::Api(error) => Err(api_error(&error)),
+        }
+    }
+}
+
+/// One message for a runtime error: status, request id and the API's error body; the JSON
+/// path for decode errors; the missing settings by name.
+fn api_error(error: &connkit::Error) -> CommandError {
+    let target = match (error.method(), error.url()) {
+        (Some(method), Some(url)) => format!("{method} {url}"),
+        _ => "the request".to_string(),
+    };
+    match error.kind() {
+        ErrorKind::Status | ErrorKind::RateLimited => {
+            let status = error.status().map_or_else(|| "an error".to_string(), |s| s.to_string());
+            let request_id =
+                error.request_id().map(|id| format!(" (request id {id})")).unwrap_or_default();
+            let body = error.body().map(|b| pretty_body(b)).unwrap_or_default();
+            let body = if body.is_empty() {
+                " with an empty body".to_string()
+            } else {
+                format!(":\n{body}")
+            };
+            CommandError::failure(miette::miette!("{target} answered {status}{request_id}{body}"))
+        }
+        ErrorKind::Decode => CommandError::failure(miette::miette!(
+            "decode error{}: {error}",
+            error.json_path().map(|p| format!(" at {p}")).unwrap_or_default()
+        )),
+        ErrorKind::Settings => settings_error(clone_error(error)),
+        ErrorKind::Request => CommandError::usage(miette::miette!("{target}: {error}")),
+        _ => CommandError::failure(miette::miette!("{target} failed: {error}")),
+    }
+}
+
+fn clone_error(error: &connkit::Error) -> connkit::Error {
+    connkit::Error::settings(error.settings_issues().to_vec())
+}
+
+/// The missing or invalid settings, every variable by name (exit 2).
+fn settings_error(error: connkit::Error) -> CommandError {
+    let issues: Vec<String> =
+        error.settings_issues().iter().map(|issue| format!("  {issue}")).collect();
+    if issues.is_empty() {
+        return CommandError::usage(miette::miette!("{error}"));
+    }
+    CommandError::usage(miette::miette!(
+        help = "set them in the environment or in the workspace's .env",
+        "missing or invalid settings:\n{}",
+        issues.join("\n")
+    ))
+}
+
+fn pretty_body(body: &[u8]) -> String {
+    match serde_json::from_slice::<Value>(body) {
+        Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_default(),
+        Err(_) => String::from_utf8_lossy(body).trim().to_string(),
+    }
+}
+
+/// --body: JSON text or @FILE; JSON for JSON (and form) bodies, raw bytes with the spec's
+/// content type otherwise.
+fn read_body(
+    arg: Option<&str>,
+    model: &connkit_spec::Operation,
+) -> Result<Option<Body>, CommandError> {
+    let Some(arg) = arg else { return Ok(None) };
+    let bytes = match arg.strip_prefix('@') {
+        Some(path) => std::fs::read(path).map_err(|e| {
+            CommandError::usage(miette::miette!("cannot read --body file {path}: {e}"))
+        })?,
+        None => arg.as_bytes().to_vec(),
+    };
+    let media = model.request_body.as_ref().and_then(|b| b.content.first());
+    let kind = media.map_or(BodyKind::Json, |m| m.kind);
+    if matches!(kind, BodyKind::Json | BodyKind::Form) {
+        let value = serde_json::from_slice(&bytes).map_err(|e| {
+            CommandError::usage(miette::miette!(
+                "--body is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ))
+        })?;
+        return Ok(Some(if kind == BodyKind::Form {
+            Body::Form(value)
+        } else {
+            Body::Json(value)
+        }));
+    }
+    let content_type = media
+        .map(|m| m.content_type.clone())
+        .unwrap_or_else(|| "application/octet-stream".to_string());
+    Ok(Some(Body::Raw(bytes, content_type)))
+}

@@ -1,0 +1,90 @@
+//! The connector as `connkit new` wrote it: `connectors/{system}/connector.toml` and its
+//! specs, loaded and analysed the way the generator sees them.
+
+use std::path::{Path, PathBuf};
+
+use connkit_gen::manifest::{MANIFEST_FILE, Manifest};
+use connkit_spec::{Analysis, LoadedSpec, Loader, analyze};
+
+use crate::exit::CommandError;
+
+/// A loaded connector: its manifest, its specs (in manifest order) and their analysis.
+pub struct Connector {
+    /// The connector directory (`WORKSPACE/connectors/{system}`).
+    pub dir: PathBuf,
+    /// `connector.toml`.
+    pub manifest: Manifest,
+    /// The specs, in the manifest's order (the analysis' `spec_index` points into it).
+    pub specs: Vec<LoadedSpec>,
+    /// The analysis of all specs together, with the manifest's stems.
+    pub analysis: Analysis,
+}
+
+impl Connector {
+    /// Loads `connectors/{system}` under `workspace`.
+    ///
+    /// # Errors
+    ///
+    /// A usage error (exit 2) for a bad system name, a missing connector, an unreadable
+    /// manifest or spec.
+    pub async fn load(workspace: &Path, system: &str) -> Result<Self, CommandError> {
+        if !valid_system_name(system) {
+            return Err(CommandError::usage(miette::miette!(
+                "`{system}` is not a system name: use lowercase letters, digits and `-`, starting with a letter"
+            )));
+        }
+        let dir = workspace.join("connectors").join(system);
+        if !dir.join(MANIFEST_FILE).is_file() {
+            return Err(CommandError::usage(miette::miette!(
+                help = format!(
+                    "create it with `connkit new {system} --spec PATH_OR_URL`, or pass --dir WORKSPACE"
+                ),
+                "no connector `{system}` in {}: {} not found",
+                workspace.display(),
+                dir.join(MANIFEST_FILE).display()
+            )));
+        }
+        let manifest =
+            Manifest::read(&dir).map_err(|e| CommandError::usage(miette::miette!("{e}")))?;
+        let loader = Loader::new();
+        let mut specs = Vec::with_capacity(manifest.specs.len());
+        for entry in &manifest.specs {
+            let path = dir.join(&entry.file);
+            let location = path.to_string_lossy().into_owned();
+            let spec = loader.load(&location).await.map_err(|e| {
+                CommandError::usage(miette::miette!("cannot load spec {}: {e}", path.display()))
+            })?;
+            specs.push(spec);
+        }
+        if specs.is_empty() {
+            return Err(CommandError::usage(miette::miette!(
+                "{} lists no specs",
+                dir.join(MANIFEST_FILE).display()
+            )));
+        }
+        let mut analysis = analyze(&specs);
+        // The manifest's stems name the specs in qualified ids (as in the generated crate).
+        for (summary, entry) in analysis.specs.iter_mut().zip(&manifest.specs) {
+            summary.stem = entry.stem.clone();
+        }
+        let multi = manifest.specs.len() > 1;
+        for op in &mut analysis.operations {
+            if let Some(entry) = manifest.specs.get(op.spec_index) {
+                op.spec = entry.stem.clone();
+                op.id = if multi {
+                    format!("{}.{}", entry.stem, op.operation_id)
+                } else {
+                    op.operation_id.clone()
+                };
+            }
+        }
+        Ok(Self { dir, manifest, specs, analysis })
+    }
+}
+
+/// DESIGN.md: lowercase letters, digits and `-`, starting with a letter.
+fn valid_system_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

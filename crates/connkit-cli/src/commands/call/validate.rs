@@ -1,0 +1,204 @@
+//! Checking a response body against the spec's schema for its status, the way decoding it
+//! into the generated type would: wrong types and missing required fields are decode errors
+//! naming the JSON path that failed. Unknown fields and enum values are accepted (the
+//! generated models tolerate them).
+
+use connkit_spec::model::StatusCode;
+use connkit_spec::{Api, Operation, Schema, SchemaKind, SchemaRef};
+use serde_json::Value;
+
+/// How deep `$ref`s are followed before a recursive schema is accepted as is.
+const MAX_DEPTH: usize = 64;
+
+/// A decode failure: where and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeFailure {
+    /// The JSON path (`$.data[3].id`).
+    pub path: String,
+    /// What was expected and found.
+    pub message: String,
+}
+
+/// The JSON schema the spec gives for `status` (exact code, then class, then `default` for
+/// non-success statuses only).
+pub fn response_schema(operation: &Operation, status: u16) -> Option<&SchemaRef> {
+    let responses = &operation.responses;
+    let exact = responses.iter().find(|r| r.status == StatusCode::Code(status));
+    let class = u8::try_from(status / 100).ok();
+    let range = responses.iter().find(|r| Some(r.status) == class.map(StatusCode::Range));
+    let default =
+        responses.iter().find(|r| r.status == StatusCode::Default && !(200..300).contains(&status));
+    exact.or(range).or(default)?.json()?.schema.as_ref()
+}
+
+/// Checks `value` against `schema`.
+pub fn check(api: &Api, schema: &SchemaRef, value: &Value) -> Result<(), DecodeFailure> {
+    let mut path = String::from("$");
+    walk(api, schema, value, &mut path, 0)
+}
+
+fn walk(
+    api: &Api,
+    schema: &SchemaRef,
+    value: &Value,
+    path: &mut String,
+    depth: usize,
+) -> Result<(), DecodeFailure> {
+    if depth > MAX_DEPTH {
+        return Ok(());
+    }
+    let Some(schema) = api.resolve(schema) else { return Ok(()) };
+    check_schema(api, schema, value, path, depth + 1)
+}
+
+fn check_schema(
+    api: &Api,
+    schema: &Schema,
+    value: &Value,
+    path: &mut String,
+    depth: usize,
+) -> Result<(), DecodeFailure> {
+    if value.is_null()
+        && (schema.nullable || matches!(schema.kind, SchemaKind::Any | SchemaKind::Null))
+    {
+        return Ok(());
+    }
+    let fail = |path: &str, expected: &str| {
+        Err(DecodeFailure {
+            path: path.to_string(),
+            message: format!("expected {expected}, found {}", describe(value)),
+        })
+    };
+    match &schema.kind {
+        SchemaKind::Any | SchemaKind::Enum { .. } | SchemaKind::Const { .. } => Ok(()),
+        SchemaKind::Null => {
+            if value.is_null() {
+                Ok(())
+            } else {
+                fail(path, "null")
+            }
+        }
+        SchemaKind::Boolean => {
+            if value.is_boolean() {
+                Ok(())
+            } else {
+                fail(path, "a boolean")
+            }
+        }
+        SchemaKind::Integer { .. } => {
+            if value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+            {
+                Ok(())
+            } else {
+                fail(path, "an integer")
+            }
+        }
+        SchemaKind::Number => {
+            if value.is_number() {
+                Ok(())
+            } else {
+                fail(path, "a number")
+            }
+        }
+        SchemaKind::String { .. } => {
+            if value.is_string() {
+                Ok(())
+            } else {
+                fail(path, "a string")
+            }
+        }
+        SchemaKind::Array { items } => {
+            let Some(elements) = value.as_array() else { return fail(path, "an array") };
+            for (index, element) in elements.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{index}]"));
+                walk(api, items, element, path, depth)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        SchemaKind::Object { properties, required, .. } => {
+            let Some(object) = value.as_object() else { return fail(path, "an object") };
+            for name in required {
+                if !object.contains_key(name) {
+                    return Err(DecodeFailure {
+                        path: format!("{path}.{name}"),
+                        message: "missing required field".to_string(),
+                    });
+                }
+            }
+            for (name, property) in properties {
+                let Some(field) = object.get(name) else { continue };
+                let len = path.len();
+                path.push('.');
+                path.push_str(name);
+                // An optional field may be null: the generated model reads it as `None`.
+                if !field.is_null() || required.contains(name) {
+                    walk(api, property, field, path, depth)?;
+                }
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        SchemaKind::AllOf { parts } => {
+            parts.iter().try_for_each(|part| walk(api, part, value, path, depth))
+        }
+        SchemaKind::OneOf { variants, .. } | SchemaKind::AnyOf { variants, .. } => {
+            let mut first = None;
+            for variant in variants {
+                match walk(api, variant, value, &mut path.clone(), depth) {
+                    Ok(()) => return Ok(()),
+                    Err(failure) => {
+                        first.get_or_insert(failure);
+                    }
+                }
+            }
+            first.map_or(Ok(()), Err)
+        }
+        _ => Ok(()),
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean {b}"),
+        Value::Number(n) => format!("number {n}"),
+        Value::String(_) => "a string".into(),
+        Value::Array(_) => "an array".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn names_the_failing_field() {
+        let spec = connkit_spec::load_str(
+            "t.json",
+            r##"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{"/r":{"get":{
+              "responses":{"200":{"description":"ok","content":{"application/json":{"schema":{
+                "type":"object","required":["data"],"properties":{"data":{"type":"array","items":{"$ref":"#/components/schemas/R"}}}}}}}}}}},
+              "components":{"schemas":{"R":{"type":"object","required":["id"],"properties":{"id":{"type":"string"},"n":{"type":"integer"}}}}}}"##,
+        )
+        .unwrap();
+        let op = &spec.api.operations[0];
+        let schema = response_schema(op, 200).unwrap();
+        assert!(
+            check(&spec.api, schema, &json!({"data": [{"id": "a", "n": 1, "extra": true}]}))
+                .is_ok()
+        );
+        let bad = check(&spec.api, schema, &json!({"data": [{"id": "a"}, {"id": 7}]})).unwrap_err();
+        assert_eq!(bad.path, "$.data[1].id");
+        assert!(bad.message.contains("expected a string, found number 7"));
+        let missing = check(&spec.api, schema, &json!({"data": [{"n": 1}]})).unwrap_err();
+        assert_eq!(missing.path, "$.data[0].id");
+        assert!(check(&spec.api, schema, &json!([])).is_err());
+        assert!(response_schema(op, 404).is_none());
+    }
+}
