@@ -90,9 +90,9 @@ impl<'de> Visitor<'de> for ChildrenVisitor {
 /// The 1-based (line, column) of each pointer's value in `text`, `None` where unknown.
 /// JSON is read by the YAML parser, which accepts it and reports positions.
 pub(crate) fn locate(text: &str, pointers: &[&str]) -> Vec<Option<(u64, u64)>> {
-    let options = serde_saphyr::options! { with_snippet: false, strict_booleans: true };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let Ok(root) = serde_saphyr::from_str_with_options::<Node>(text, options) else {
+    let Ok(root) = serde_saphyr::from_str_with_options::<Node>(text, super::parse::yaml_options())
+    else {
         return vec![None; pointers.len()];
     };
     pointers.iter().map(|pointer| find(&root, pointer)).collect()

@@ -44,21 +44,30 @@ pub(crate) fn parse(text: &str, format: Format) -> Result<Value, SyntaxError> {
             line: Some(err.line() as u64),
             column: Some(err.column() as u64),
         }),
-        Format::Yaml => {
-            let options = serde_saphyr::options! {
-                with_snippet: false,
-                // YAML 1.2 booleans only: `y`, `n`, `on`, `off` stay strings (property names).
-                strict_booleans: true,
-            };
-            serde_saphyr::from_str_with_options(text, options).map_err(|err| {
-                let location = err.location();
-                SyntaxError {
-                    message: yaml_message(&err),
-                    line: location.map(|l| l.line()),
-                    column: location.map(|l| l.column()),
-                }
-            })
-        }
+        Format::Yaml => serde_saphyr::from_str_with_options(text, yaml_options()).map_err(|err| {
+            let location = err.location();
+            SyntaxError {
+                message: yaml_message(&err),
+                line: location.map(|l| l.line()),
+                column: location.map(|l| l.column()),
+            }
+        }),
+    }
+}
+
+/// The YAML reader's options: YAML 1.2 booleans only (`y`, `n`, `on`, `off` stay strings:
+/// they are property names in real specs), no source snippets in messages, and budgets sized
+/// for API descriptions of tens of megabytes (the defaults stop at 250,000 nodes, which a
+/// large spec exceeds) while keeping the depth bounded.
+pub(crate) fn yaml_options() -> serde_saphyr::Options {
+    let mut budget = serde_saphyr::Budget::default();
+    budget.max_nodes = 20_000_000;
+    budget.max_events = 80_000_000;
+    budget.max_depth = 128;
+    serde_saphyr::options! {
+        with_snippet: false,
+        strict_booleans: true,
+        budget: Some(budget),
     }
 }
 
@@ -112,6 +121,16 @@ mod tests {
         let value = parse("required: [x, y, n, on]\nflag: true\n", Format::Yaml).unwrap();
         assert_eq!(value["required"], serde_json::json!(["x", "y", "n", "on"]));
         assert_eq!(value["flag"], serde_json::json!(true));
+    }
+
+    #[test]
+    fn large_yaml_documents_fit_the_budget() {
+        let mut text = String::from("items:\n");
+        for i in 0..300_000 {
+            text.push_str(&format!("  - {i}\n"));
+        }
+        let value = parse(&text, Format::Yaml).unwrap();
+        assert_eq!(value["items"].as_array().map(Vec::len), Some(300_000));
     }
 
     #[test]
