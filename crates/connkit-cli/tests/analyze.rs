@@ -37,7 +37,7 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(report["entities"][0]["name"], "products");
     assert_eq!(report["auth"][0]["kind"], "http_basic");
     assert_eq!(report["tier"], "full");
-    assert_eq!(report["reasons"][0], "1 operations with pagination (e.g. listProducts)");
+    assert_eq!(report["reasons"][0], "1 operation with pagination (e.g. listProducts)");
     assert!(report["diagnostics"].as_array().unwrap().is_empty());
 }
 

@@ -72,7 +72,7 @@ fn a_paginated_list_is_full() {
     assert_eq!(analysis.tier, Tier::Full);
     assert_eq!(
         analysis.reasons,
-        vec!["1 operations with pagination (e.g. listProducts)".to_string()]
+        vec!["1 operation with pagination (e.g. listProducts)".to_string()]
     );
     let pagination = analysis.operations[0].pagination.as_ref().unwrap();
     assert_eq!(pagination.style, PaginationStyle::NextToken);

@@ -174,7 +174,11 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
                     .join(" ")
             })
             .unwrap_or_default();
-        writeln!(out, "  {} {detail}", auth.kind_name())?;
+        if detail.is_empty() {
+            writeln!(out, "  {}", auth.kind_name())?;
+        } else {
+            writeln!(out, "  {} {detail}", auth.kind_name())?;
+        }
     }
 
     writeln!(out, "\nEntities")?;

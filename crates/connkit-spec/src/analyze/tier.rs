@@ -66,7 +66,11 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
     rows.push(DecisionRow {
         rule: Rule::Operations,
         fired: n > 5,
-        message: if n > 5 { format!("{n} operations > 5") } else { format!("{n} operations <= 5") },
+        message: if n > 5 {
+            format!("{} > 5", count(n, "operation"))
+        } else {
+            format!("{} <= 5", count(n, "operation"))
+        },
     });
 
     let token: Vec<&AuthKind> = signals.auth.iter().filter(|a| a.is_token_based()).collect();
@@ -96,13 +100,15 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
         let mut parts = Vec::new();
         if p > 0 {
             parts.push(format!(
-                "{p} operations with pagination (e.g. {})",
+                "{} with pagination (e.g. {})",
+                count(p, "operation"),
                 examples(signals.paginated)
             ));
         }
         if r > 0 {
             parts.push(format!(
-                "{r} operations with a rate limit (e.g. {})",
+                "{} with a rate limit (e.g. {})",
+                count(r, "operation"),
                 examples(signals.rate_limited)
             ));
         }
@@ -117,8 +123,10 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
         big.iter().take(5).map(|e| format!("{} ({})", e.name, e.operations.len())).collect();
     let more = if big.len() > 5 { format!(", +{} more", big.len() - 5) } else { String::new() };
     let message = match big.len() {
-        0 => format!("0 of {} entities have >= 2 operations", signals.entities.len()),
-        k => format!("{k} entities with >= 2 operations each: {}{more}", listed.join(", ")),
+        0 => format!("0 of {} have >= 2 operations", count(signals.entities.len(), "entity")),
+        k => {
+            format!("{} with >= 2 operations each: {}{more}", count(k, "entity"), listed.join(", "))
+        }
     };
     rows.push(DecisionRow {
         rule: Rule::Entities,
@@ -128,6 +136,15 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
 
     let tier = if rows.iter().any(|row| row.fired) { Tier::Full } else { Tier::Lite };
     (tier, rows)
+}
+
+/// `1 operation`, `2 operations`, `1 entity`, `3 entities`.
+fn count(n: usize, noun: &str) -> String {
+    match (n, noun.strip_suffix('y')) {
+        (1, _) => format!("1 {noun}"),
+        (_, Some(stem)) => format!("{n} {stem}ies"),
+        (_, None) => format!("{n} {noun}s"),
+    }
 }
 
 fn dedup(mut items: Vec<&'static str>) -> Vec<&'static str> {
