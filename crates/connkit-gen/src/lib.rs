@@ -1,4 +1,42 @@
 //! Connector generator: from the normalised OpenAPI model and a connector manifest to a
 //! connector crate in the guideline's layout.
+//!
+//! - [`manifest`]: `connector.toml`, the connector's state and overrides.
+//! - [`naming`]: system names and Rust identifiers from wire names.
+//! - [`ir`]: the operation IR (Rust names beside wire names, params, bodies, responses,
+//!   pagination, rate limits).
+//! - [`emit`]: the Rust files (quote + prettyplease); [`docs`]: AGENTS.md, SKILL.md,
+//!   `.env.example` and the plan spec (minijinja).
+//! - [`generate()`]: everything, in the guideline's order; [`write_files`] writes it with the
+//!   copy kept in `.connkit/`.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+mod cargo_toml;
+pub mod docs;
+mod docs_text;
+pub mod emit;
+mod generate;
+pub mod ir;
+pub mod manifest;
+pub mod naming;
+pub mod new;
+mod output;
 pub mod types;
+
+pub use cargo_toml::{RuntimeSource, cargo_toml};
+pub use generate::{GenerateOptions, GeneratedConnector, SpecSource, SpecStats, generate};
+pub use output::{GENERATED_COPY_DIR, GeneratedFile, WriteError, write_files};
+
+/// Why a connector could not be generated.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenerateError {
+    /// Emitted code did not parse: a bug in the generator, reported instead of a panic.
+    #[error("internal generator error in `{file}`: {message} (please report this)")]
+    Internal {
+        /// The file being emitted.
+        file: String,
+        /// The parser's message.
+        message: String,
+    },
+}

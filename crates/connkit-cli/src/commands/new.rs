@@ -1,0 +1,200 @@
+//! `connkit new SYSTEM --spec ...`: research first (specs into `openapi/`, the plan spec), the
+//! manifest, then the connector crate.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use connkit_gen::manifest::{AuthKind, Tier};
+use connkit_gen::naming::SystemName;
+use connkit_gen::new::{NewError, NewRequest, NewSpec, Progress, TierChoice, create_connector};
+use connkit_spec::Loader;
+
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The system name: lowercase letters, digits and `-`, starting with a letter (`amazon`).
+    #[arg(value_name = "SYSTEM")]
+    pub system: String,
+    /// A spec file, a directory of specs (every .json/.yaml/.yml) or an http(s) URL. Repeat
+    /// for several specs (one connector, one cargo feature per spec).
+    #[arg(long = "spec", required = true, value_name = "PATH_OR_URL_OR_DIR")]
+    pub specs: Vec<String>,
+    /// The workspace root (the connector goes to `connectors/SYSTEM`).
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+    /// The tier: the analysis' choice (`auto`), or forced.
+    #[arg(long, value_enum, default_value_t = TierArg::Auto)]
+    pub tier: TierArg,
+    /// The auth kind, when the spec's is missing or wrong: none, api-key, bearer, basic,
+    /// oauth2-client-credentials, oauth2-refresh-token (needs --token-url), or lwa (the
+    /// Login-with-Amazon preset for the SP-API).
+    #[arg(long, value_name = "KIND", value_parser = parse_auth)]
+    pub auth: Option<AuthKind>,
+    /// The OAuth2 token endpoint.
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// A header to send the access token in instead of `Authorization: Bearer`.
+    #[arg(long, value_name = "NAME")]
+    pub token_header: Option<String>,
+    /// Depend on the runtime crate at this path instead of crates.io.
+    #[arg(long, value_name = "PATH")]
+    pub connkit_path: Option<PathBuf>,
+}
+
+/// `--tier` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TierArg {
+    /// The guideline's decision table.
+    Auto,
+    /// `config.rs`, `client.rs`, `lib.rs`.
+    Lite,
+    /// Services per entity, models, gateway.
+    Full,
+}
+
+fn parse_auth(text: &str) -> Result<AuthKind, String> {
+    text.parse::<AuthKind>().map_err(|err| err.to_string())
+}
+
+struct Bar(indicatif::ProgressBar);
+
+impl Progress for Bar {
+    fn step(&self, message: &str) {
+        self.0.set_message(message.to_string());
+        self.0.tick();
+    }
+}
+
+/// Runs `connkit new`.
+pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
+    let system = SystemName::parse(&args.system)
+        .map_err(|err| CommandError::usage(miette::miette!("{err}")))?;
+    let connector_dir = args.dir.join("connectors").join(system.as_str());
+    if connector_dir.exists() {
+        return Err(CommandError::usage(miette::miette!(
+            help =
+                format!("run `connkit sync {system}` to regenerate it, or remove the folder first"),
+            "`{}` already exists; `connkit new` never overwrites a connector",
+            connector_dir.display()
+        )));
+    }
+    let locations = expand(&args.specs, &args.dir)?;
+    let bar = if std::io::stderr().is_terminal() {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_message(format!("loading {} spec(s)", locations.len()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))?;
+    let loader = Loader::new();
+    let loaded = runtime.block_on(async {
+        futures::future::join_all(locations.iter().map(|location| loader.load(location))).await
+    });
+    let mut specs = Vec::with_capacity(loaded.len());
+    for result in loaded {
+        specs.push(result.map_err(|err| {
+            CommandError::usage(miette::miette!(help = "fix the document or leave it out", "{err}"))
+        })?);
+    }
+    bar.set_message("analysing");
+    let analysis = connkit_spec::analyze(&specs);
+    let runtime_path = match &args.connkit_path {
+        Some(path) => Some(std::path::absolute(path).map_err(|err| {
+            CommandError::usage(miette::miette!(
+                "invalid --connkit-path `{}`: {err}",
+                path.display()
+            ))
+        })?),
+        None => {
+            let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../connkit");
+            built_from
+                .join("Cargo.toml")
+                .is_file()
+                .then(|| built_from.canonicalize().unwrap_or(built_from))
+        }
+    };
+    let request = NewRequest {
+        system: system.clone(),
+        workspace: args.dir.clone(),
+        specs: specs
+            .iter()
+            .zip(&locations)
+            .map(|(spec, location)| NewSpec {
+                api: &spec.api,
+                files: &spec.files,
+                source_url: (location.starts_with("http://") || location.starts_with("https://"))
+                    .then(|| location.clone()),
+            })
+            .collect(),
+        analysis: &analysis,
+        tier: match args.tier {
+            TierArg::Auto => TierChoice::Auto,
+            TierArg::Lite => TierChoice::Exactly(Tier::Lite),
+            TierArg::Full => TierChoice::Exactly(Tier::Full),
+        },
+        auth: args.auth,
+        token_url: args.token_url.clone(),
+        token_header: args.token_header.clone(),
+        runtime_path,
+        connkit_version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let outcome = create_connector(&request, &Bar(bar.clone())).map_err(|err| match err {
+        NewError::Exists(_) | NewError::Usage(_) => CommandError::usage(miette::miette!("{err}")),
+        other => CommandError::failure(miette::miette!("{other}")),
+    })?;
+    bar.finish_and_clear();
+    let operations: usize = outcome.stats.iter().map(|s| s.operations_emitted).sum();
+    eprintln!(
+        "created {} ({} tier, {} operation(s), {} file(s)){}",
+        outcome.connector_dir.display(),
+        outcome.manifest.tier.as_str(),
+        operations,
+        outcome.written.len(),
+        if outcome.added_to_workspace { "; added to the workspace members" } else { "" }
+    );
+    eprintln!(
+        "next: copy connectors/{system}/.env.example to .env, fill it in, then `cargo build` in connectors/{system}"
+    );
+    Ok(ExitStatus::Success)
+}
+
+/// URLs as given, directories expanded to their spec files (sorted), relative paths resolved
+/// against `dir`.
+fn expand(specs: &[String], dir: &Path) -> Result<Vec<String>, CommandError> {
+    let mut out = Vec::new();
+    for spec in specs {
+        if spec.starts_with("http://") || spec.starts_with("https://") {
+            out.push(spec.clone());
+            continue;
+        }
+        let path = if Path::new(spec).is_absolute() { PathBuf::from(spec) } else { dir.join(spec) };
+        if path.is_dir() {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(|err| {
+                    CommandError::usage(miette::miette!("cannot read `{}`: {err}", path.display()))
+                })?
+                .filter_map(|entry| entry.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
+                .collect();
+            files.sort();
+            if files.is_empty() {
+                return Err(CommandError::usage(miette::miette!(
+                    "`{}` holds no .json/.yaml/.yml spec",
+                    path.display()
+                )));
+            }
+            out.extend(files.into_iter().map(|p| p.display().to_string()));
+        } else {
+            out.push(path.display().to_string());
+        }
+    }
+    Ok(out)
+}

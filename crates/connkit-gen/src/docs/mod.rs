@@ -1,0 +1,288 @@
+//! The non-Rust files of a connector (AGENTS.md, SKILL.md, `.env.example`, the plan spec),
+//! rendered with minijinja from templates kept beside this module.
+
+use minijinja::value::Serde;
+use minijinja::{Environment, context};
+use serde::Serialize;
+
+use crate::GenerateError;
+use crate::emit::{Context, ServiceDoc, settings_variables};
+
+/// The marker line before the generated part of SKILL.md.
+pub const SKILL_START: &str = "<!-- connkit:generated:start -->";
+/// The marker line after the generated part of SKILL.md.
+pub const SKILL_END: &str = "<!-- connkit:generated:end -->";
+
+fn environment() -> Result<Environment<'static>, GenerateError> {
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .build()
+        .map_err(template_error)?;
+    env.set_syntax(syntax);
+    let templates = [
+        ("agents", include_str!("templates/agents.md.j2")),
+        ("skill", include_str!("templates/skill.md.j2")),
+        ("env", include_str!("templates/env.example.j2")),
+        ("plan", include_str!("templates/plan.md.j2")),
+    ];
+    for (name, source) in templates {
+        env.add_template(name, source).map_err(template_error)?;
+    }
+    Ok(env)
+}
+
+fn template_error(err: minijinja::Error) -> GenerateError {
+    GenerateError::Internal { file: "template".to_string(), message: err.to_string() }
+}
+
+fn render(name: &str, ctx: minijinja::Value) -> Result<String, GenerateError> {
+    let env = environment()?;
+    let template = env.get_template(name).map_err(template_error)?;
+    let mut text = template.render(ctx).map_err(template_error)?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
+}
+
+fn titles(cx: &Context<'_>) -> String {
+    let titles: Vec<&str> = cx.specs.iter().map(|s| s.title.as_str()).collect();
+    match titles.len() {
+        0 => "the API".to_string(),
+        1..=3 => titles.join(", "),
+        n => format!("{} and {} more APIs", titles[..2].join(", "), n - 2),
+    }
+}
+
+/// AGENTS.md: layout, where auth, limits and pagination live, how to extend and regenerate.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if a template fails (a generator bug).
+pub fn agents_md(cx: &Context<'_>) -> Result<String, GenerateError> {
+    let ops = || cx.specs.iter().flat_map(|s| s.operations());
+    render(
+        "agents",
+        context! {
+            system => cx.system.as_str(),
+            crate_name => cx.system.crate_name(),
+            tier => cx.tier().as_str(),
+            titles => titles(cx),
+            connkit_version => cx.connkit_version,
+            prefix => &cx.manifest.prefix,
+            settings => cx.settings_ident().to_string(),
+            client => cx.client_ident().to_string(),
+            gateway => cx.gateway_ident().to_string(),
+            auth_kind => cx.manifest.auth.kind.as_str(),
+            rate_limited => ops().any(|op| op.rate_limit.is_some()),
+            paginated => ops().any(|op| op.pagination.is_some()),
+        },
+    )
+}
+
+/// SKILL.md: every public method with its signature and one line, between markers.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if a template fails (a generator bug).
+pub fn skill_md(
+    cx: &Context<'_>,
+    services: &[ServiceDoc],
+    lite_methods: &[(String, String)],
+) -> Result<String, GenerateError> {
+    #[derive(Serialize)]
+    struct Service<'a> {
+        access: &'a str,
+        service: &'a str,
+        description: Option<String>,
+        methods: &'a [(String, String)],
+    }
+    let services: Vec<Service<'_>> = services
+        .iter()
+        .map(|s| Service {
+            access: &s.access,
+            service: &s.service,
+            description: s.description.as_deref().map(crate::docs_text::first_line),
+            methods: &s.methods,
+        })
+        .collect();
+    render(
+        "skill",
+        context! {
+            system => cx.system.as_str(),
+            crate_name => cx.system.crate_name(),
+            tier => cx.tier().as_str(),
+            titles => titles(cx),
+            prefix => &cx.manifest.prefix,
+            client => cx.client_ident().to_string(),
+            gateway => cx.gateway_ident().to_string(),
+            services => Serde(services),
+            methods => Serde(lite_methods),
+        },
+    )
+}
+
+/// Replaces the generated part of an existing SKILL.md (between the markers) with the one of
+/// `generated`, keeping the hand-written text around it. Without markers in `existing`, the
+/// generated file is returned.
+pub fn merge_skill(existing: &str, generated: &str) -> String {
+    let (Some(old_start), Some(old_end)) = (existing.find(SKILL_START), existing.find(SKILL_END))
+    else {
+        return generated.to_string();
+    };
+    let (Some(new_start), Some(new_end)) = (generated.find(SKILL_START), generated.find(SKILL_END))
+    else {
+        return generated.to_string();
+    };
+    if old_end < old_start || new_end < new_start {
+        return generated.to_string();
+    }
+    format!(
+        "{}{}{}",
+        &existing[..old_start],
+        &generated[new_start..new_end + SKILL_END.len()],
+        &existing[old_end + SKILL_END.len()..]
+    )
+}
+
+/// `.env.example`: every setting, secrets blank, defaults shown.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if a template fails (a generator bug).
+pub fn env_example(cx: &Context<'_>) -> Result<String, GenerateError> {
+    #[derive(Serialize)]
+    struct Var {
+        name: String,
+        description: String,
+        value: String,
+        required: bool,
+    }
+    let mut vars: Vec<Var> = settings_variables(cx)
+        .into_iter()
+        .map(|v| Var {
+            name: v.name.to_string(),
+            description: v.description.clone(),
+            value: if v.secret { String::new() } else { v.default.clone().unwrap_or_default() },
+            required: v.required,
+        })
+        .collect();
+    for (name, description, value) in [
+        ("TIMEOUT_SECS", "Time allowed for one attempt, in seconds.", "30"),
+        ("MAX_RETRIES", "Retries of a failed call (0 disables retries).", "3"),
+        (
+            "RATE_LIMITS",
+            "`on`/`off`: client-side rate limits (off for sandboxes and replay tests).",
+            "on",
+        ),
+    ] {
+        vars.push(Var {
+            name: name.to_string(),
+            description: description.to_string(),
+            value: value.to_string(),
+            required: false,
+        });
+    }
+    render(
+        "env",
+        context! { system => cx.system.as_str(), prefix => &cx.manifest.prefix, vars => Serde(vars) },
+    )
+}
+
+/// What the plan spec needs besides the connector context.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlanFacts {
+    /// Why the tier was chosen.
+    pub reasons: Vec<String>,
+    /// Security schemes the specs declare, described.
+    pub schemes: Vec<String>,
+    /// Questions the analysis could not answer (diagnostics, missing auth, ...).
+    pub questions: Vec<String>,
+}
+
+/// `plan/specs/integrations/{system}.md`: endpoints, entities, auth, pagination, limits, tier
+/// and reasons, open questions.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if a template fails (a generator bug).
+pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateError> {
+    #[derive(Serialize)]
+    struct Spec {
+        stem: String,
+        title: String,
+        version: String,
+        file: String,
+        source: String,
+    }
+    #[derive(Serialize)]
+    struct Entity {
+        name: String,
+        operations: String,
+    }
+    let specs: Vec<Spec> = cx
+        .specs
+        .iter()
+        .map(|s| {
+            let entry = cx.manifest.specs.iter().find(|e| e.stem == s.stem);
+            Spec {
+                stem: s.stem.clone(),
+                title: s.title.clone(),
+                version: s.version.clone(),
+                file: entry.map(|e| e.file.clone()).unwrap_or_default(),
+                source: entry
+                    .and_then(|e| e.source.clone())
+                    .unwrap_or_else(|| "local file".to_string()),
+            }
+        })
+        .collect();
+    let multi = cx.multi();
+    let entities: Vec<Entity> = cx
+        .specs
+        .iter()
+        .flat_map(|s| s.entities.iter().map(move |e| (s, e)))
+        .map(|(s, e)| Entity {
+            name: if multi { format!("{}/{}", s.stem, e.name) } else { e.name.clone() },
+            operations: e
+                .operations
+                .iter()
+                .map(|o| format!("`{}`", o.id))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let ops: Vec<_> = cx.specs.iter().flat_map(|s| s.operations()).collect();
+    let paginated: Vec<String> = ops
+        .iter()
+        .filter_map(|o| {
+            let p = o.pagination.as_ref()?;
+            let json = serde_json::to_string(&p.pagination).unwrap_or_default();
+            Some(format!("{}`: `{json}", o.qualified_id))
+        })
+        .collect();
+    let rate_limits: Vec<String> = ops
+        .iter()
+        .filter_map(|o| {
+            o.rate_limit
+                .map(|l| format!("{}`: {} requests/s, burst {}", o.qualified_id, l.rate, l.burst))
+        })
+        .collect();
+    render(
+        "plan",
+        context! {
+            system => cx.system.as_str(),
+            specs => Serde(specs),
+            tier => cx.tier().as_str(),
+            reasons => Serde(&facts.reasons),
+            auth_kind => cx.manifest.auth.kind.as_str(),
+            token_url => Serde(&cx.manifest.auth.token_url),
+            schemes => Serde(&facts.schemes),
+            operation_count => ops.len(),
+            entities => Serde(entities),
+            paginated => Serde(paginated),
+            rate_limits => Serde(rate_limits),
+            questions => Serde(&facts.questions),
+        },
+    )
+}

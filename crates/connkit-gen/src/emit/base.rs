@@ -1,0 +1,95 @@
+//! `src/services/base.rs` (full tier) — the shared patterns of the API: how parameters are
+//! written on the wire, the API's error envelope(s), the pagination shapes in use. In the
+//! lite tier the same helpers sit at the end of `client.rs`.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Context, format_file};
+use crate::GenerateError;
+use crate::docs_text::inner_doc_attrs;
+use crate::ir::ErrorIr;
+
+/// The parameter helpers every operation uses.
+pub fn helper_items() -> TokenStream {
+    quote! {
+        /// The textual values of a parameter as the API expects them: strings as they are,
+        /// numbers and booleans in their JSON form, arrays one value per element, `None` none.
+        pub fn param_values<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::vec::Vec<::std::string::String> {
+            match ::serde_json::to_value(value) {
+                ::std::result::Result::Ok(::serde_json::Value::Array(items)) => {
+                    items.into_iter().filter_map(scalar_text).collect()
+                }
+                ::std::result::Result::Ok(other) => scalar_text(other).into_iter().collect(),
+                ::std::result::Result::Err(_) => ::std::vec::Vec::new(),
+            }
+        }
+
+        /// One text for a path parameter (array elements comma-joined).
+        pub fn param_text<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::string::String {
+            param_values(value).join(",")
+        }
+
+        /// A header value, `None` when the parameter is absent.
+        pub fn param_header<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::option::Option<::std::string::String> {
+            let values = param_values(value);
+            (!values.is_empty()).then(|| values.join(","))
+        }
+
+        fn scalar_text(value: ::serde_json::Value) -> ::std::option::Option<::std::string::String> {
+            match value {
+                ::serde_json::Value::Null => ::std::option::Option::None,
+                ::serde_json::Value::String(text) => ::std::option::Option::Some(text),
+                other => ::std::option::Option::Some(other.to_string()),
+            }
+        }
+    }
+}
+
+/// `impl ApiErrorBody` for every model used as a whole-operation error envelope.
+pub fn envelope_impls(cx: &Context<'_>) -> TokenStream {
+    let mut envelopes: BTreeMap<String, (TokenStream, TokenStream)> = BTreeMap::new();
+    for spec in cx.specs {
+        for op in spec.operations() {
+            if let ErrorIr::Envelope(ty) = &op.error {
+                let key = ty.to_string();
+                envelopes.entry(key).or_insert_with(|| (ty.clone(), cx.feature_gate(spec)));
+            }
+        }
+    }
+    let impls = envelopes.into_values().map(|(ty, gate)| {
+        quote! {
+            #gate
+            impl ::connkit::ApiErrorBody for #ty {
+                fn decode(_status: ::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
+                    ::serde_json::from_slice(body).ok()
+                }
+            }
+        }
+    });
+    quote!(#(#impls)*)
+}
+
+/// Emits `src/services/base.rs`.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
+pub fn base_file(cx: &Context<'_>) -> Result<String, GenerateError> {
+    let header = inner_doc_attrs(&cx.header(
+        "Shared patterns of this API: how parameters go on the wire, and the API's error envelopes \
+         (typed once here, used by every service).",
+    ));
+    let helpers = helper_items();
+    let envelopes = envelope_impls(cx);
+    format_file(
+        "src/services/base.rs",
+        quote! {
+            #header
+            #helpers
+            #envelopes
+        },
+    )
+}

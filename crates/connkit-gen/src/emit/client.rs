@@ -1,0 +1,235 @@
+//! `src/client.rs`: the `{System}Client` — transport, auth, retries, rate limits. In the lite
+//! tier it also holds every operation, the models and the parameter helpers.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operation::{Site, emit_operation};
+use super::{Context, format_file};
+use crate::GenerateError;
+use crate::docs_text::{doc_attrs, inner_doc_attrs};
+use crate::manifest::{AuthKind, KeyLocation, Tier};
+use crate::naming::const_ident;
+
+/// Emits `src/client.rs`; `models` is the lite tier's inline models module (one per spec in a
+/// multi-spec connector), empty in the full tier. Returns the file and, for the lite tier,
+/// the SKILL.md signatures of the client's operation methods.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
+pub fn client_file(
+    cx: &Context<'_>,
+    models: TokenStream,
+) -> Result<(String, Vec<(String, String)>), GenerateError> {
+    let client = cx.client_ident();
+    let settings = cx.settings_ident();
+    let ua = format!("{}/{} connkit/{}", cx.system.crate_name(), "0.1.0", cx.connkit_version);
+    let auth = auth_tokens(cx);
+    let (tables, applies) = rate_limit_tables(cx);
+    let client_wide = cx.manifest.rate_limit.map(|limit| {
+        let (rate, burst) = (limit.rate, limit.burst);
+        quote!(builder = builder.rate_limit(::connkit::ratelimit::Quota::new(#rate, #burst)?);)
+    });
+    let what = match cx.tier() {
+        Tier::Full => format!(
+            "The {} client: transport, auth, retries and rate limits. Services call the API through it.",
+            cx.system
+        ),
+        Tier::Lite => format!(
+            "The {} client: transport, auth, retries, rate limits and every operation of the API.",
+            cx.system
+        ),
+    };
+    let header = inner_doc_attrs(&cx.header(&what));
+    let client_doc = doc_attrs(&format!(
+        "The {} API client. Cheap to clone: clones share the connection pool, tokens and rate limits.",
+        cx.system
+    ));
+    let mut lite_items = TokenStream::new();
+    let mut lite_methods = TokenStream::new();
+    let mut signatures = Vec::new();
+    if cx.tier() == Tier::Lite {
+        let site = Site { http: "self.http", helpers: "self::helpers" };
+        for spec in cx.specs {
+            let gate = cx.feature_gate(spec);
+            for op in spec.operations() {
+                let code = emit_operation(op, site);
+                let items = gate_items(&gate, code.items);
+                lite_items.extend(items);
+                let methods = code.methods;
+                lite_methods.extend(quote!(#gate #methods));
+                signatures.extend(code.signatures);
+            }
+        }
+        let helpers = super::base::helper_items();
+        let envelopes = super::base::envelope_impls(cx);
+        lite_items.extend(quote! {
+            /// How parameters go on the wire.
+            mod helpers {
+                #helpers
+            }
+            #envelopes
+            #models
+        });
+    }
+    let lite_impl = if lite_methods.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            /// The operations of the API.
+            impl #client {
+                #lite_methods
+            }
+        }
+    };
+    let from_env_doc = doc_attrs(&format!(
+        "Builds the client from the environment (see [`crate::config::{settings}::from_env`]).\n\n# Errors\n\nOne settings error naming every missing or invalid variable."
+    ));
+    let tokens = quote! {
+        #header
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct #client {
+            http: ::connkit::HttpClient,
+        }
+
+        /// The user agent sent with every call.
+        const USER_AGENT: &str = #ua;
+        #tables
+
+        impl #client {
+            /// Builds the client from settings: base URL, auth, timeouts, retries and rate limits.
+            ///
+            /// # Errors
+            ///
+            /// [`::connkit::Error`] when a setting is unusable (an invalid base URL).
+            pub fn new(settings: &crate::config::#settings) -> ::std::result::Result<Self, ::connkit::Error> {
+                let mut builder = ::connkit::HttpClient::builder()
+                    .base_url(settings.base_url())
+                    .user_agent(USER_AGENT)
+                    .timeout(settings.common.timeout)
+                    .retry(::connkit::retry::RetryPolicy::default().max_retries(settings.common.max_retries))
+                    .rate_limits_enabled(settings.common.rate_limits);
+                #auth
+                #client_wide
+                #applies
+                ::std::result::Result::Ok(Self { http: builder.build()? })
+            }
+
+            #from_env_doc
+            pub fn from_env() -> ::std::result::Result<Self, ::connkit::Error> {
+                Self::new(&crate::config::#settings::from_env()?)
+            }
+
+            /// Wraps a runtime client built elsewhere (tests with a scripted transport).
+            pub fn from_http(http: ::connkit::HttpClient) -> Self {
+                Self { http }
+            }
+
+            /// The runtime client, for calls this connector does not wrap.
+            pub fn http(&self) -> &::connkit::HttpClient {
+                &self.http
+            }
+        }
+
+        #lite_impl
+        #lite_items
+    };
+    Ok((format_file("src/client.rs", tokens)?, signatures))
+}
+
+fn gate_items(gate: &TokenStream, items: TokenStream) -> TokenStream {
+    if gate.is_empty() {
+        return items;
+    }
+    // Each item gets the gate: parse the items and prefix every one.
+    match syn::parse2::<syn::File>(items.clone()) {
+        Ok(file) => {
+            let items = file.items.into_iter().map(|item| quote!(#gate #item));
+            quote!(#(#items)*)
+        }
+        Err(_) => items,
+    }
+}
+
+fn auth_tokens(cx: &Context<'_>) -> TokenStream {
+    let auth = &cx.manifest.auth;
+    let token_header = auth.token_header.as_ref().map(|h| quote!(.token_header(#h)));
+    let extras = auth.extra.iter().map(|(k, v)| quote!(.extra_param(#k, #v)));
+    let strategy = match auth.kind {
+        AuthKind::None => return TokenStream::new(),
+        AuthKind::ApiKey => {
+            let name = auth.key_name.clone().unwrap_or_else(|| "X-API-Key".to_string());
+            match auth.key_in {
+                Some(KeyLocation::Query) => {
+                    quote!(::connkit::auth::ApiKey::query(#name, settings.api_key.clone()))
+                }
+                _ => quote!(::connkit::auth::ApiKey::header(#name, settings.api_key.clone())),
+            }
+        }
+        AuthKind::Bearer => quote!(::connkit::auth::Bearer::new(settings.token.clone())),
+        AuthKind::Basic => {
+            quote!(::connkit::auth::Basic::new(&settings.username, settings.password.clone()))
+        }
+        AuthKind::OAuth2ClientCredentials => quote! {
+            ::connkit::auth::ClientCredentials::new(
+                settings.token_url.as_str(),
+                settings.client_id.as_str(),
+                settings.client_secret.clone(),
+            )
+            .scopes(settings.scopes.clone())
+            #token_header
+            #(#extras)*
+        },
+        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => quote! {
+            ::connkit::auth::RefreshToken::new(
+                settings.token_url.as_str(),
+                settings.client_id.as_str(),
+                settings.client_secret.clone(),
+                settings.refresh_token.clone(),
+            )
+            #token_header
+            #(#extras)*
+        },
+    };
+    quote!(builder = builder.auth(#strategy);)
+}
+
+/// Per-spec tables of (operation id, rate, burst) and the statements applying them.
+fn rate_limit_tables(cx: &Context<'_>) -> (TokenStream, TokenStream) {
+    let mut tables = TokenStream::new();
+    let mut applies = TokenStream::new();
+    for spec in cx.specs {
+        let entries: Vec<TokenStream> = spec
+            .operations()
+            .filter_map(|op| {
+                let limit = op.rate_limit?;
+                let (id, rate, burst) = (&op.qualified_id, limit.rate, limit.burst);
+                Some(quote!((#id, #rate, #burst)))
+            })
+            .collect();
+        if entries.is_empty() {
+            continue;
+        }
+        let name = format_ident!("{}_RATE_LIMITS", const_ident(&spec.module));
+        let gate = cx.feature_gate(spec);
+        let doc = format!(
+            "Documented rate limits of `{}`: (operation, requests per second, burst).",
+            spec.stem
+        );
+        tables.extend(quote! {
+            #gate
+            #[doc = #doc]
+            const #name: &[(&str, f64, u32)] = &[#(#entries),*];
+        });
+        applies.extend(quote! {
+            #gate
+            for (id, rate, burst) in #name {
+                builder = builder.operation_rate_limit(*id, ::connkit::ratelimit::Quota::new(*rate, *burst)?);
+            }
+        });
+    }
+    (tables, applies)
+}

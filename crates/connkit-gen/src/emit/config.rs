@@ -1,0 +1,400 @@
+//! `src/config.rs`: the `{System}Settings` type read from the environment.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{Context, format_file};
+use crate::GenerateError;
+use crate::docs_text::{doc_attrs, inner_doc_attrs};
+use crate::manifest::AuthKind;
+
+/// One environment variable of the connector, for `.env.example` and the docs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SettingVar {
+    /// The short name (`CLIENT_ID`); the variable is the prefix plus this.
+    pub name: &'static str,
+    /// The field of the settings struct.
+    pub field: &'static str,
+    /// What it is.
+    pub description: String,
+    /// The default shown in `.env.example` (empty for required or unset values).
+    pub default: Option<String>,
+    /// Whether it must be set.
+    pub required: bool,
+    /// Whether it is a secret (never printed).
+    pub secret: bool,
+    /// How it is read.
+    kind: VarKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum VarKind {
+    Text,
+    Secret,
+    Url,
+    Bool,
+    List,
+}
+
+/// Every setting of the connector, in the order of `.env.example`.
+pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
+    let auth = &cx.manifest.auth;
+    let hosts = &cx.manifest.hosts;
+    let var =
+        |name, field, description: &str, default: Option<String>, required, kind| SettingVar {
+            name,
+            field,
+            description: description.to_string(),
+            default,
+            required,
+            secret: kind == VarKind::Secret,
+            kind,
+        };
+    let mut vars = Vec::new();
+    let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
+    vars.push(var(
+        "BASE_URL",
+        "base_url",
+        "Overrides the API's base URL (sandboxes, proxies, replay servers).",
+        if has_host { None } else { Some(String::new()) },
+        !has_host,
+        VarKind::Url,
+    ));
+    if !hosts.regions.is_empty() {
+        let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
+        let default = hosts.default_region.clone().or_else(|| hosts.regions.keys().next().cloned());
+        vars.push(var(
+            "REGION",
+            "region",
+            &format!("The region whose host is used: one of {}.", names.join(", ")),
+            default,
+            false,
+            VarKind::Text,
+        ));
+    }
+    if !hosts.sandbox.is_empty() {
+        vars.push(var(
+            "SANDBOX",
+            "sandbox",
+            "`on` sends every call to the sandbox host instead of production.",
+            Some("off".to_string()),
+            false,
+            VarKind::Bool,
+        ));
+    }
+    let token_url = |vars: &mut Vec<SettingVar>| {
+        vars.push(var(
+            "TOKEN_URL",
+            "token_url",
+            "The OAuth2 token endpoint.",
+            auth.token_url.clone(),
+            auth.token_url.is_none(),
+            VarKind::Text,
+        ));
+    };
+    match auth.kind {
+        AuthKind::None => {}
+        AuthKind::ApiKey => {
+            vars.push(var("API_KEY", "api_key", "The API key.", None, true, VarKind::Secret))
+        }
+        AuthKind::Bearer => {
+            vars.push(var("TOKEN", "token", "The bearer token.", None, true, VarKind::Secret))
+        }
+        AuthKind::Basic => {
+            vars.push(var(
+                "USERNAME",
+                "username",
+                "The user name (HTTP basic auth).",
+                None,
+                true,
+                VarKind::Text,
+            ));
+            vars.push(var(
+                "PASSWORD",
+                "password",
+                "The password (HTTP basic auth).",
+                None,
+                true,
+                VarKind::Secret,
+            ));
+        }
+        AuthKind::OAuth2ClientCredentials => {
+            vars.push(var(
+                "CLIENT_ID",
+                "client_id",
+                "The OAuth2 client id.",
+                None,
+                true,
+                VarKind::Text,
+            ));
+            vars.push(var(
+                "CLIENT_SECRET",
+                "client_secret",
+                "The OAuth2 client secret.",
+                None,
+                true,
+                VarKind::Secret,
+            ));
+            token_url(&mut vars);
+            vars.push(var(
+                "SCOPES",
+                "scopes",
+                "OAuth2 scopes, separated by spaces or commas.",
+                Some(auth.scopes.join(" ")),
+                false,
+                VarKind::List,
+            ));
+        }
+        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
+            vars.push(var(
+                "CLIENT_ID",
+                "client_id",
+                "The OAuth2 client id.",
+                None,
+                true,
+                VarKind::Text,
+            ));
+            vars.push(var(
+                "CLIENT_SECRET",
+                "client_secret",
+                "The OAuth2 client secret.",
+                None,
+                true,
+                VarKind::Secret,
+            ));
+            vars.push(var(
+                "REFRESH_TOKEN",
+                "refresh_token",
+                "The OAuth2 refresh token.",
+                None,
+                true,
+                VarKind::Secret,
+            ));
+            token_url(&mut vars);
+        }
+    }
+    vars
+}
+
+/// Emits `src/config.rs`.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
+pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
+    let vars = settings_variables(cx);
+    let settings = cx.settings_ident();
+    let prefix = &cx.manifest.prefix;
+    let hosts = &cx.manifest.hosts;
+    let mut fields = Vec::new();
+    let mut reads = Vec::new();
+    let mut required_idents = Vec::new();
+    let mut plain_idents = Vec::new();
+    for v in &vars {
+        let field = format_ident!("{}", v.field);
+        let name = v.name;
+        let full = format!("{prefix}{name}");
+        let doc = doc_attrs(&format!("`{full}`: {}", v.description));
+        let (ty, read) = field_read(v, name);
+        if v.required {
+            required_idents.push(field.clone());
+        } else {
+            plain_idents.push(field.clone());
+        }
+        fields.push(quote!(#doc pub #field: #ty,));
+        reads.push(quote!(let #field = #read;));
+    }
+    let struct_doc = doc_attrs(&format!(
+        "Settings of the {} connector, read from `{prefix}*` environment variables (and the \
+         workspace's `.env`, which never overrides the real environment).",
+        cx.system
+    ));
+    let mut checks = TokenStream::new();
+    if !hosts.regions.is_empty() {
+        let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
+        let expected = format!("one of {}", names.join(", "));
+        checks.extend(quote! {
+            if !Self::REGIONS.iter().any(|(name, _)| *name == region) {
+                r.invalid("REGION", #expected);
+            }
+        });
+    }
+    let region_table = region_tables(cx);
+    let base_url_fn = base_url_fn(cx, &vars);
+    let required_some = required_idents.iter().map(|f| quote!(::std::option::Option::Some(#f)));
+    let required_tuple = quote!((#(#required_idents,)*));
+    let all_fields = required_idents.iter().chain(plain_idents.iter());
+    let finish = if required_idents.is_empty() {
+        quote! {
+            if r.is_ok() {
+                ::std::result::Result::Ok(Self { #(#all_fields,)* common })
+            } else {
+                ::std::result::Result::Err(r.into_error())
+            }
+        }
+    } else {
+        quote! {
+            match #required_tuple {
+                (#(#required_some,)*) if r.is_ok() => ::std::result::Result::Ok(Self { #(#all_fields,)* common }),
+                _ => ::std::result::Result::Err(r.into_error()),
+            }
+        }
+    };
+    let header = inner_doc_attrs(
+        &cx.header(&format!("Typed settings of the {} connector (`{prefix}*`).", cx.system)),
+    );
+    let tokens = quote! {
+        #header
+
+        #struct_doc
+        #[derive(Debug, Clone)]
+        #[non_exhaustive]
+        pub struct #settings {
+            #(#fields)*
+            /// `TIMEOUT_SECS`, `MAX_RETRIES` and `RATE_LIMITS`.
+            pub common: ::connkit::settings::CommonSettings,
+        }
+
+        impl #settings {
+            /// The prefix of every variable.
+            pub const PREFIX: &'static str = #prefix;
+            #region_table
+
+            /// Reads the settings from the process environment and the workspace's `.env`.
+            ///
+            /// # Errors
+            ///
+            /// One [`::connkit::Error`] of kind `Settings` naming every missing or invalid variable.
+            pub fn from_env() -> ::std::result::Result<Self, ::connkit::Error> {
+                Self::from_source(&::connkit::settings::EnvSource::load(Self::PREFIX))
+            }
+
+            /// Reads the settings from `source` (tests pass `EnvSource::from_pairs`).
+            ///
+            /// # Errors
+            ///
+            /// One [`::connkit::Error`] of kind `Settings` naming every missing or invalid variable.
+            pub fn from_source(source: &::connkit::settings::EnvSource) -> ::std::result::Result<Self, ::connkit::Error> {
+                let mut r = source.reader();
+                #(#reads)*
+                let common = ::connkit::settings::CommonSettings::read(&mut r);
+                #checks
+                #finish
+            }
+
+            #base_url_fn
+        }
+    };
+    format_file("src/config.rs", tokens)
+}
+
+fn field_read(v: &SettingVar, name: &str) -> (TokenStream, TokenStream) {
+    let default = v.default.clone().unwrap_or_default();
+    match (v.kind, v.required) {
+        (VarKind::Secret, _) => (quote!(::connkit::Secret), quote!(r.required_secret(#name))),
+        (VarKind::Text, true) => {
+            (quote!(::std::string::String), quote!(r.required::<::std::string::String>(#name)))
+        }
+        (VarKind::Text, false) => (
+            quote!(::std::string::String),
+            quote!(r.or_default(#name, ::std::string::String::from(#default))),
+        ),
+        (VarKind::Url, true) => (quote!(::url::Url), quote!(r.required::<::url::Url>(#name))),
+        (VarKind::Url, false) if v.field == "base_url" => {
+            (quote!(::std::option::Option<::url::Url>), quote!(r.optional::<::url::Url>(#name)))
+        }
+        (VarKind::Url, false) => (
+            quote!(::std::string::String),
+            quote!(r.or_default(#name, ::std::string::String::from(#default))),
+        ),
+        (VarKind::Bool, _) => {
+            let on = default == "on";
+            (quote!(bool), quote!(r.or_default(#name, #on)))
+        }
+        (VarKind::List, _) => {
+            let defaults: Vec<String> = default.split_whitespace().map(str::to_string).collect();
+            (
+                quote!(::std::vec::Vec<::std::string::String>),
+                quote!(r.optional::<::std::string::String>(#name).map_or_else(
+                    || ::std::vec![#(::std::string::String::from(#defaults)),*],
+                    |text| text.split([' ', ',']).filter(|s| !s.is_empty()).map(::std::string::String::from).collect(),
+                )),
+            )
+        }
+    }
+}
+
+fn region_tables(cx: &Context<'_>) -> TokenStream {
+    let hosts = &cx.manifest.hosts;
+    let mut tokens = TokenStream::new();
+    if !hosts.regions.is_empty() {
+        let entries = hosts.regions.iter().map(|(k, v)| quote!((#k, #v)));
+        tokens.extend(quote! {
+            /// Production hosts by region (`REGION`).
+            pub const REGIONS: &'static [(&'static str, &'static str)] = &[#(#entries),*];
+        });
+    }
+    if !hosts.sandbox.is_empty() {
+        let entries = hosts.sandbox.iter().map(|(k, v)| quote!((#k, #v)));
+        tokens.extend(quote! {
+            /// Sandbox hosts by region (`SANDBOX=on`).
+            pub const SANDBOX_HOSTS: &'static [(&'static str, &'static str)] = &[#(#entries),*];
+        });
+    }
+    tokens
+}
+
+fn base_url_fn(cx: &Context<'_>, vars: &[SettingVar]) -> TokenStream {
+    let hosts = &cx.manifest.hosts;
+    let base_required = vars.iter().any(|v| v.field == "base_url" && v.required);
+    if base_required {
+        return quote! {
+            /// The base URL every call goes to (`BASE_URL`).
+            pub fn base_url(&self) -> ::std::string::String {
+                self.base_url.to_string()
+            }
+        };
+    }
+    let region_key =
+        if hosts.regions.is_empty() { quote!("default") } else { quote!(self.region.as_str()) };
+    let sandbox = if hosts.sandbox.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            if self.sandbox {
+                if let ::std::option::Option::Some((_, host)) = Self::SANDBOX_HOSTS
+                    .iter()
+                    .find(|(name, _)| *name == #region_key || *name == "default")
+                {
+                    return (*host).to_string();
+                }
+            }
+        }
+    };
+    let region = if hosts.regions.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            if let ::std::option::Option::Some((_, host)) = Self::REGIONS.iter().find(|(name, _)| *name == self.region) {
+                return (*host).to_string();
+            }
+        }
+    };
+    let default = hosts
+        .default
+        .clone()
+        .or_else(|| hosts.regions.values().next().cloned())
+        .unwrap_or_default();
+    quote! {
+        /// The base URL every call goes to: `BASE_URL` when set, else the sandbox or region
+        /// host chosen by the settings, else the API's default host.
+        pub fn base_url(&self) -> ::std::string::String {
+            if let ::std::option::Option::Some(url) = &self.base_url {
+                return url.to_string();
+            }
+            #sandbox
+            #region
+            ::std::string::String::from(#default)
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! One operation → its descriptor constant, params struct, error type and method(s).
+
+use connkit_spec::model::{HttpMethod, ParameterLocation};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::path_tokens;
+use crate::docs_text::{doc_attrs, doc_text};
+use crate::ir::{BodyIr, ErrorIr, OperationIr, ParamIr, SuccessIr};
+use crate::manifest::Pagination;
+use connkit::paginate::{PageStyle, ParamLocation, TokenSource};
+
+/// The code of one operation.
+#[derive(Debug, Clone)]
+pub struct OperationCode {
+    /// Module-level items: the descriptor constant, the params struct, the error type.
+    pub items: TokenStream,
+    /// The method(s) for the impl block of the service (or client).
+    pub methods: TokenStream,
+    /// The signatures of the public methods, for SKILL.md: (signature, one line).
+    pub signatures: Vec<(String, String)>,
+}
+
+/// How emitted methods reach the shared pieces.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    /// The expression giving `&::connkit::HttpClient` inside a method (`self.client.http()`).
+    pub http: &'a str,
+    /// The module holding the parameter helpers (`crate::services::base`).
+    pub helpers: &'a str,
+}
+
+/// Emits the code of `op`.
+pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
+    let const_ident = format_ident!("{}", op.const_name);
+    let id = &op.qualified_id;
+    let path = &op.path;
+    let method = match op.method {
+        HttpMethod::Get => quote!(GET),
+        HttpMethod::Put => quote!(PUT),
+        HttpMethod::Post => quote!(POST),
+        HttpMethod::Delete => quote!(DELETE),
+        HttpMethod::Options => quote!(OPTIONS),
+        HttpMethod::Head => quote!(HEAD),
+        HttpMethod::Patch => quote!(PATCH),
+        HttpMethod::Trace => quote!(TRACE),
+    };
+    let idempotency = op.idempotency_header.as_ref().map(|h| quote!(.with_idempotency_header(#h)));
+    let const_doc = format!("The `{}` operation: `{} {}`.", op.id, op.method.as_upper(), op.path);
+    let mut items = quote! {
+        #[doc = #const_doc]
+        const #const_ident: ::connkit::Operation =
+            ::connkit::Operation::new(#id, ::connkit::Method::#method, #path) #idempotency;
+    };
+    items.extend(params_struct(op));
+    let (error_ty, error_items) = error_type(op);
+    items.extend(error_items);
+
+    let helpers = path_tokens(site.helpers);
+    let http = path_tokens(site.http);
+    let mut args = Vec::new();
+    let mut chain = Vec::new();
+    for param in &op.required {
+        let name = format_ident!("{}", param.rust_name);
+        let ty = arg_type(&param.ty);
+        args.push(quote!(#name: #ty));
+        chain.push(param_call(op, param, quote!(#name), true, &helpers));
+    }
+    if let Some(params_ty) = op.params_type() {
+        let ty = format_ident!("{}", params_ty);
+        args.push(quote!(params: &#ty));
+        for param in &op.optional {
+            let name = format_ident!("{}", param.rust_name);
+            chain.push(param_call(op, param, quote!(params.#name), false, &helpers));
+        }
+    }
+    match &op.body {
+        Some(BodyIr::Json { ty, .. }) => {
+            args.push(quote!(body: &#ty));
+            chain.push(quote!(.json(body)));
+        }
+        Some(BodyIr::Form { ty, .. }) => {
+            args.push(quote!(body: &#ty));
+            chain.push(quote!(.form(body)));
+        }
+        Some(BodyIr::Multipart { .. }) => {
+            args.push(quote!(body: ::connkit::Multipart));
+            chain.push(quote!(.multipart(body)));
+        }
+        Some(BodyIr::Bytes { content_type }) => {
+            args.push(quote!(body: impl ::std::convert::Into<::bytes::Bytes>));
+            chain.push(quote!(.body_bytes(body, ::std::option::Option::Some(#content_type))));
+        }
+        None => {}
+    }
+    let name = format_ident!("{}", op.rust_name);
+    let stream_name = format_ident!("{}_stream", op.rust_name);
+    let doc = method_doc(op);
+    let deprecated_note = if op.deprecated { "\n\n**Deprecated** by the API." } else { "" };
+    let errors_doc = format!(
+        "\n\n# Errors\n\nFails with [`::connkit::Error`] when the request cannot be sent, the API answers \
+         with an error status (its documented body typed as `{}`), or the body does not decode.{deprecated_note}",
+        error_ty.to_string().replace(' ', "")
+    );
+    let build = quote!(#http.request(&#const_ident) #(#chain)*);
+    let mut signatures = Vec::new();
+    let summary = one_line(op);
+    let arg_list = quote!(#(#args),*).to_string();
+    let (success_ty, body_code) = match &op.success {
+        SuccessIr::Json(ty) => (
+            quote!(::connkit::ApiResponse<#ty>),
+            quote! {
+                let response = #build.send_typed::<#error_ty>().await?;
+                response.into_json().map_err(::connkit::Error::typed)
+            },
+        ),
+        SuccessIr::Empty => (
+            quote!(::connkit::ApiResponse<()>),
+            quote! {
+                let response = #build.send_typed::<#error_ty>().await?;
+                ::std::result::Result::Ok(::connkit::ApiResponse::new((), response.status(), response.headers().clone()))
+            },
+        ),
+        SuccessIr::Text => (
+            quote!(::connkit::ApiResponse<::std::string::String>),
+            quote! {
+                let response = #build.send_typed::<#error_ty>().await?;
+                let text = response.text().into_owned();
+                ::std::result::Result::Ok(::connkit::ApiResponse::new(text, response.status(), response.headers().clone()))
+            },
+        ),
+        SuccessIr::Bytes => (
+            quote!(::connkit::ApiResponse<::bytes::Bytes>),
+            quote! {
+                let response = #build.send_typed::<#error_ty>().await?;
+                let (status, headers) = (response.status(), response.headers().clone());
+                ::std::result::Result::Ok(::connkit::ApiResponse::new(response.into_bytes(), status, headers))
+            },
+        ),
+        SuccessIr::Stream => (
+            quote!(::connkit::StreamingResponse),
+            quote! {
+                #build.send_streaming().await.map_err(::connkit::Error::typed)
+            },
+        ),
+    };
+    let method_doc = doc_attrs(&format!("{doc}{errors_doc}"));
+    let mut methods = quote! {
+        #method_doc
+        pub async fn #name(&self, #(#args),*) -> ::std::result::Result<#success_ty, ::connkit::Error<#error_ty>> {
+            #body_code
+        }
+    };
+    signatures.push((
+        format!(
+            "async fn {}({arg_list}) -> Result<{}, Error<{}>>",
+            op.rust_name, success_ty, error_ty
+        ),
+        summary.clone(),
+    ));
+    if matches!(op.success, SuccessIr::Bytes) {
+        let stream_doc = doc_attrs(&format!(
+            "Like [`Self::{}`], but returns the body as a stream of byte chunks (large downloads).{errors_doc}",
+            op.rust_name
+        ));
+        methods.extend(quote! {
+            #stream_doc
+            pub async fn #stream_name(&self, #(#args),*) -> ::std::result::Result<::connkit::StreamingResponse, ::connkit::Error<#error_ty>> {
+                #build.send_streaming().await.map_err(::connkit::Error::typed)
+            }
+        });
+        signatures.push((
+            format!(
+                "async fn {}_stream({arg_list}) -> Result<StreamingResponse, Error<{}>>",
+                op.rust_name, error_ty
+            ),
+            format!("{summary} (streamed body)"),
+        ));
+    }
+    if let Some(pagination) = &op.pagination
+        && let Some(descriptor) = pagination_tokens(&pagination.pagination)
+    {
+        let item = &pagination.item;
+        let stream_doc = doc_attrs(&format!(
+            "Sends repeated `{} {}` requests, following the pagination, and yields every item \
+             (lazily, one page in memory at a time).\n\nSee [`Self::{}`] for one page.\n\n# Errors\n\n\
+             Each item is a `Result`: the stream yields the error of a failed page and ends.",
+            op.method.as_upper(),
+            op.path,
+            op.rust_name
+        ));
+        let args_no_body: Vec<&TokenStream> = args.iter().collect();
+        methods.extend(quote! {
+            #stream_doc
+            pub fn #stream_name(&self, #(#args_no_body),*) -> impl ::futures::Stream<Item = ::std::result::Result<#item, ::connkit::Error>> + '_ {
+                #build.items::<#item>(&#descriptor)
+            }
+        });
+        signatures.push((
+            format!(
+                "fn {}_stream({arg_list}) -> impl Stream<Item = Result<{}, Error>>",
+                op.rust_name,
+                item.to_string().replace(' ', "")
+            ),
+            format!("every item of `{}`, page after page", op.rust_name),
+        ));
+    }
+    let signatures = signatures.into_iter().map(|(sig, line)| (tidy(&sig), line)).collect();
+    OperationCode { items, methods, signatures }
+}
+
+fn tidy(sig: &str) -> String {
+    sig.replace(" :: ", "::")
+        .replace(":: ", "::")
+        .replace(" < ", "<")
+        .replace(" <", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace("& ", "&")
+        .replace(" ,", ",")
+        .replace("( ", "(")
+        .replace(" )", ")")
+}
+
+fn one_line(op: &OperationIr) -> String {
+    let text = op.summary.as_deref().or(op.description.as_deref()).unwrap_or("");
+    let line = crate::docs_text::first_line(text);
+    if line.is_empty() { format!("Sends `{} {}`.", op.method.as_upper(), op.path) } else { line }
+}
+
+fn method_doc(op: &OperationIr) -> String {
+    let mut parts = Vec::new();
+    if let Some(summary) = &op.summary {
+        parts.push(doc_text(summary));
+    }
+    if let Some(description) = &op.description {
+        let text = doc_text(description);
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+    }
+    if parts.is_empty() {
+        parts.push(format!("The `{}` operation.", op.id));
+    }
+    parts.push(format!(
+        "Sends `{} {}` (operation `{}`).",
+        op.method.as_upper(),
+        op.path,
+        op.qualified_id
+    ));
+    let mut args = Vec::new();
+    for param in &op.required {
+        args.push(format!("- `{}`: {}", param.rust_name, param_doc(param)));
+    }
+    if let Some(params) = op.params_type() {
+        args.push(format!("- `params`: optional parameters ([`{params}`])."));
+    }
+    match &op.body {
+        Some(BodyIr::Json { content_type, .. }) => {
+            args.push(format!("- `body`: the `{content_type}` body."))
+        }
+        Some(BodyIr::Form { .. }) => args.push("- `body`: the form-encoded body.".to_string()),
+        Some(BodyIr::Multipart { parts }) => {
+            let names: Vec<String> = parts
+                .iter()
+                .map(
+                    |(name, file, _)| {
+                        if *file { format!("`{name}` (file)") } else { format!("`{name}`") }
+                    },
+                )
+                .collect();
+            let listed = if names.is_empty() {
+                String::new()
+            } else {
+                format!(" Parts: {}.", names.join(", "))
+            };
+            args.push(format!("- `body`: the multipart form.{listed}"));
+        }
+        Some(BodyIr::Bytes { content_type }) => {
+            args.push(format!("- `body`: the raw `{content_type}` body."))
+        }
+        None => {}
+    }
+    if !args.is_empty() {
+        parts.push(format!("# Arguments\n\n{}", args.join("\n")));
+    }
+    if let Some(limit) = &op.rate_limit {
+        parts.push(format!(
+            "Rate limit: {} requests per second, burst {} (applied by the client).",
+            limit.rate, limit.burst
+        ));
+    }
+    if op.pagination.is_some() {
+        parts.push(format!(
+            "Paginated: this returns one page; [`Self::{}_stream`] yields every item.",
+            op.rust_name
+        ));
+    }
+    if !op.response_headers.is_empty() {
+        let names: Vec<String> =
+            op.response_headers.iter().map(|(n, _)| format!("`{n}`")).collect();
+        parts.push(format!(
+            "Documented response headers ({}) are available from the response's `headers()`.",
+            names.join(", ")
+        ));
+    }
+    parts.join("\n\n")
+}
+
+fn param_doc(param: &ParamIr) -> String {
+    let text = param.description.as_deref().map(doc_text).unwrap_or_default();
+    let text = text.lines().map(str::trim).collect::<Vec<_>>().join(" ");
+    let place = match param.location {
+        ParameterLocation::Path => "path",
+        ParameterLocation::Query => "query",
+        ParameterLocation::Header => "header",
+        ParameterLocation::Cookie => "cookie",
+    };
+    if text.is_empty() {
+        format!("`{}` ({place}).", param.wire_name)
+    } else {
+        format!("{text} (`{}`, {place})", param.wire_name)
+    }
+}
+
+/// `&str` for strings, `&T` otherwise.
+fn arg_type(ty: &TokenStream) -> TokenStream {
+    if ty.to_string().replace(' ', "") == "::std::string::String" {
+        quote!(&str)
+    } else {
+        quote!(&#ty)
+    }
+}
+
+fn param_call(
+    op: &OperationIr,
+    param: &ParamIr,
+    value: TokenStream,
+    required: bool,
+    helpers: &TokenStream,
+) -> TokenStream {
+    let wire = &param.wire_name;
+    let value = if required { value } else { quote!(&#value) };
+    match param.location {
+        ParameterLocation::Path => quote!(.path_param(#wire, #helpers::param_text(#value))),
+        ParameterLocation::Query if param.csv => {
+            quote!(.query_csv(#wire, #helpers::param_values(#value)))
+        }
+        ParameterLocation::Query => quote!(.query(#wire, #helpers::param_values(#value))),
+        ParameterLocation::Header
+            if op.idempotency_header.as_deref() == Some(param.wire_name.as_str()) =>
+        {
+            quote!(.idempotency_key(#helpers::param_header(#value)))
+        }
+        ParameterLocation::Header | ParameterLocation::Cookie => {
+            quote!(.header_opt(#wire, #helpers::param_header(#value)))
+        }
+    }
+}
+
+fn params_struct(op: &OperationIr) -> TokenStream {
+    let Some(name) = op.params_type() else { return TokenStream::new() };
+    let ident = format_ident!("{}", name);
+    let doc = format!(
+        "Optional parameters of the `{}` operation. Build with `..Default::default()`.",
+        op.id
+    );
+    let fields = op.optional.iter().map(|param| {
+        let field = format_ident!("{}", param.rust_name);
+        let ty = &param.ty;
+        let doc = doc_attrs(&param_doc(param));
+        quote! {
+            #doc
+            pub #field: ::std::option::Option<#ty>,
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct #ident {
+            #(#fields)*
+        }
+    }
+}
+
+/// The error type of an operation and the items that define it.
+fn error_type(op: &OperationIr) -> (TokenStream, TokenStream) {
+    match &op.error {
+        ErrorIr::Untyped => (quote!(::serde_json::Value), TokenStream::new()),
+        ErrorIr::Envelope(ty) => (ty.clone(), TokenStream::new()),
+        ErrorIr::PerStatus(cases) => {
+            let ident = format_ident!("{}Error", op.type_stem);
+            let doc =
+                format!("The documented error bodies of the `{}` operation, by status.", op.id);
+            let variants = cases.iter().map(|case| {
+                let variant = format_ident!("{}", case.variant);
+                let ty = &case.ty;
+                let status = match (case.status, case.class) {
+                    (Some(code), _) => format!("Status {code}"),
+                    (None, Some(class)) => format!("Statuses {class}XX"),
+                    (None, None) => "Any other status".to_string(),
+                };
+                let text = case.description.as_deref().map(doc_text).unwrap_or_default();
+                let doc = doc_attrs(&if text.is_empty() {
+                    format!("{status}.")
+                } else {
+                    format!("{status}: {text}")
+                });
+                quote!(#doc #variant(#ty),)
+            });
+            let exact = cases.iter().filter(|c| c.status.is_some()).map(|case| {
+                let variant = format_ident!("{}", case.variant);
+                let code = case.status.unwrap_or_default();
+                quote!(#code => ::serde_json::from_slice(body).ok().map(Self::#variant),)
+            });
+            let classes =
+                cases.iter().filter(|c| c.status.is_none() && c.class.is_some()).map(|case| {
+                    let variant = format_ident!("{}", case.variant);
+                    let class = u16::from(case.class.unwrap_or_default());
+                    quote! {
+                        if status.as_u16() / 100 == #class {
+                            return ::serde_json::from_slice(body).ok().map(Self::#variant);
+                        }
+                    }
+                });
+            let default =
+                cases.iter().find(|c| c.status.is_none() && c.class.is_none()).map_or_else(
+                    || quote!(::std::option::Option::None),
+                    |case| {
+                        let variant = format_ident!("{}", case.variant);
+                        quote!(::serde_json::from_slice(body).ok().map(Self::#variant))
+                    },
+                );
+            let items = quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone)]
+                #[non_exhaustive]
+                pub enum #ident {
+                    #(#variants)*
+                }
+
+                impl ::connkit::ApiErrorBody for #ident {
+                    fn decode(status: ::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
+                        match status.as_u16() {
+                            #(#exact)*
+                            _ => {
+                                #(#classes)*
+                                #default
+                            }
+                        }
+                    }
+                }
+            };
+            (quote!(#ident), items)
+        }
+    }
+}
+
+/// Builder calls that make the runtime descriptor, or `None` for a style this generator
+/// does not know.
+pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
+    let source = |source: &TokenSource| match source {
+        TokenSource::Body(path) => quote!(::connkit::paginate::TokenSource::body(#path)),
+        TokenSource::Header(name) => quote!(::connkit::paginate::TokenSource::header(#name)),
+    };
+    let location = |location: &ParamLocation| match location {
+        ParamLocation::Body => {
+            Some(quote!(.with_params_in(::connkit::paginate::ParamLocation::Body)))
+        }
+        _ => None,
+    };
+    let mut tokens = match &pagination.style {
+        PageStyle::NextToken { request_param, source: s, param_in } => {
+            let s = source(s);
+            let place = location(param_in);
+            quote!(::connkit::paginate::Pagination::next_token(#request_param, #s) #place)
+        }
+        PageStyle::Cursor { request_param, source: s, param_in } => {
+            let s = source(s);
+            let place = location(param_in);
+            quote!(::connkit::paginate::Pagination::cursor(#request_param, #s) #place)
+        }
+        PageStyle::Offset { offset_param, limit_param, limit, param_in } => {
+            let size = match (limit_param, limit) {
+                (Some(param), Some(limit)) => Some(quote!(.with_page_size(#param, #limit))),
+                _ => None,
+            };
+            let place = location(param_in);
+            quote!(::connkit::paginate::Pagination::offset(#offset_param) #size #place)
+        }
+        PageStyle::Page { page_param, first_page, size_param, size, param_in } => {
+            let size = match (size_param, size) {
+                (Some(param), Some(size)) => Some(quote!(.with_page_size(#param, #size))),
+                _ => None,
+            };
+            let place = location(param_in);
+            quote!(::connkit::paginate::Pagination::page(#page_param, #first_page) #size #place)
+        }
+        PageStyle::LinkHeader => quote!(::connkit::paginate::Pagination::link_header()),
+        PageStyle::NextUrl { source: s } => {
+            let s = source(s);
+            quote!(::connkit::paginate::Pagination::next_url(#s))
+        }
+        _ => return None,
+    };
+    if let Some(path) = &pagination.items_path {
+        tokens.extend(quote!(.with_items_path(#path)));
+    }
+    if pagination.allow_cross_origin {
+        tokens.extend(quote!(.with_cross_origin(true)));
+    }
+    if let Some(pages) = pagination.max_pages {
+        tokens.extend(quote!(.with_max_pages(#pages)));
+    }
+    if let Some(items) = pagination.max_items {
+        tokens.extend(quote!(.with_max_items(#items)));
+    }
+    Some(tokens)
+}

@@ -1,0 +1,276 @@
+//! `src/services/{entity}.rs` (full tier): one service per entity, split by sub-resource into
+//! `src/services/{entity}/{part}.rs` when one file would reach 300 lines.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::operation::{OperationCode, Site, emit_operation};
+use super::{Context, format_file};
+use crate::docs_text::{doc_attrs, doc_text, inner_doc_attrs};
+use crate::ir::{EntityIr, ErrorIr, OperationIr, SpecIr, split_service};
+use crate::naming::camel_ident;
+use crate::{GenerateError, GeneratedFile};
+
+/// The guideline's limit: services files stay under this many lines.
+pub const MAX_SERVICE_LINES: usize = 300;
+/// Lines kept free in each part for its header, imports and the impl block.
+const PART_OVERHEAD: usize = 40;
+
+/// The public methods of one service, for SKILL.md.
+#[derive(Debug, Clone)]
+pub struct ServiceDoc {
+    /// How users reach it (`gateway.orders()` or `gateway.orders_v0().orders()`).
+    pub access: String,
+    /// The service type.
+    pub service: String,
+    /// What the entity is.
+    pub description: Option<String>,
+    /// (signature, one line) per public method.
+    pub methods: Vec<(String, String)>,
+}
+
+/// Emits every services file (`mod.rs` files included) of the full tier, with their paths
+/// relative to the crate root, in spec and entity order.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if emitted tokens do not form a file (a generator bug).
+pub fn services_files(
+    cx: &Context<'_>,
+) -> Result<(Vec<GeneratedFile>, Vec<ServiceDoc>), GenerateError> {
+    let mut files = Vec::new();
+    let mut docs = Vec::new();
+    let mut root_mods = vec![quote! {
+        pub mod base;
+    }];
+    for spec in cx.specs {
+        let dir = if cx.multi() {
+            format!("src/services/{}", spec.module)
+        } else {
+            "src/services".to_string()
+        };
+        let services_path = if cx.multi() {
+            format!("crate::services::{}", spec.module)
+        } else {
+            "crate::services".to_string()
+        };
+        let mut entity_mods = Vec::new();
+        for entity in &spec.entities {
+            let (entity_files, doc) = entity_files(cx, spec, entity, &dir)?;
+            files.extend(entity_files);
+            docs.push(doc);
+            let module = format_ident!("{}", entity.module);
+            let mod_doc = doc_attrs(&format!(
+                "The `{}` operations ([`{}::{}::{}`]).",
+                entity.name, services_path, entity.module, entity.service
+            ));
+            entity_mods.push(quote!(#mod_doc pub mod #module;));
+        }
+        if cx.multi() {
+            let spec_mod = format_ident!("{}", spec.module);
+            let gate = cx.feature_gate(spec);
+            let doc = doc_attrs(&format!(
+                "Services of the `{}` spec ({}).",
+                spec.stem,
+                doc_text(&spec.title)
+            ));
+            root_mods.push(quote!(#gate #doc pub mod #spec_mod;));
+            let aggregate = spec_services_struct(cx, spec);
+            let header =
+                inner_doc_attrs(&cx.header(&format!("Services of the `{}` spec.", spec.stem)));
+            files.push(GeneratedFile::new(
+                format!("{dir}/mod.rs"),
+                format_file(
+                    &format!("{dir}/mod.rs"),
+                    quote! { #header #(#entity_mods)* #aggregate },
+                )?,
+            ));
+        } else {
+            root_mods.extend(entity_mods);
+        }
+    }
+    let header = inner_doc_attrs(&cx.header(
+        "Services: one per API entity, each a thin translation of its operations onto the client.",
+    ));
+    let root = format_file("src/services/mod.rs", quote! { #header #(#root_mods)* })?;
+    files.insert(0, GeneratedFile::new("src/services/mod.rs", root));
+    Ok((files, docs))
+}
+
+/// The per-spec struct giving each service of the spec (multi-spec connectors).
+fn spec_services_struct(cx: &Context<'_>, spec: &SpecIr) -> TokenStream {
+    let client = cx.client_ident();
+    let name = format_ident!("{}Services", camel_ident(&spec.module));
+    let doc = format!("Every service of the `{}` spec.", spec.stem);
+    let accessors = spec.entities.iter().map(|entity| {
+        let accessor = format_ident!("{}", entity.accessor);
+        let module = format_ident!("{}", entity.module);
+        let service = format_ident!("{}", entity.service);
+        let doc = format!("The `{}` operations.", entity.name);
+        quote! {
+            #[doc = #doc]
+            pub fn #accessor(&self) -> #module::#service {
+                #module::#service::new(self.client.clone())
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #name {
+            client: crate::client::#client,
+        }
+
+        impl #name {
+            /// The services of this spec on `client`.
+            pub fn new(client: crate::client::#client) -> Self {
+                Self { client }
+            }
+            #(#accessors)*
+        }
+    }
+}
+
+fn site() -> Site<'static> {
+    Site { http: "self.client.http()", helpers: "crate::services::base" }
+}
+
+/// The public type names an operation defines (re-exported by a split service).
+fn public_types(op: &OperationIr) -> Vec<String> {
+    let mut names = Vec::new();
+    if let Some(params) = op.params_type() {
+        names.push(params);
+    }
+    if let ErrorIr::PerStatus(_) = op.error {
+        names.push(format!("{}Error", op.type_stem));
+    }
+    names
+}
+
+fn entity_files(
+    cx: &Context<'_>,
+    spec: &SpecIr,
+    entity: &EntityIr,
+    dir: &str,
+) -> Result<(Vec<GeneratedFile>, ServiceDoc), GenerateError> {
+    let codes: Vec<OperationCode> =
+        entity.operations.iter().map(|op| emit_operation(op, site())).collect();
+    let service = format_ident!("{}", entity.service);
+    let client = cx.client_ident();
+    let access = if cx.multi() {
+        format!("gateway.{}().{}()", spec.module, entity.accessor)
+    } else {
+        format!("gateway.{}()", entity.accessor)
+    };
+    let doc = ServiceDoc {
+        access,
+        service: entity.service.clone(),
+        description: entity.description.clone(),
+        methods: codes.iter().flat_map(|c| c.signatures.clone()).collect(),
+    };
+    let entity_doc = entity
+        .description
+        .as_deref()
+        .map(doc_text)
+        .unwrap_or_else(|| format!("The `{}` operations of the API.", entity.name));
+    let struct_doc = doc_attrs(&entity_doc);
+    let service_struct = quote! {
+        #struct_doc
+        #[derive(Debug, Clone)]
+        pub struct #service {
+            client: crate::client::#client,
+        }
+    };
+    let constructor = quote! {
+        /// The service on `client`.
+        pub fn new(client: crate::client::#client) -> Self {
+            Self { client }
+        }
+    };
+    let header = inner_doc_attrs(
+        &cx.header(&format!("The `{}` service of the `{}` spec.", entity.name, spec.stem)),
+    );
+    // Try one file first.
+    let all_items = codes.iter().map(|c| &c.items);
+    let all_methods = codes.iter().map(|c| &c.methods);
+    let single = format_file(
+        &format!("{dir}/{}.rs", entity.module),
+        quote! {
+            #header
+            #service_struct
+            impl #service {
+                #constructor
+                #(#all_methods)*
+            }
+            #(#all_items)*
+        },
+    )?;
+    if single.lines().count() < MAX_SERVICE_LINES {
+        return Ok((vec![GeneratedFile::new(format!("{dir}/{}.rs", entity.module), single)], doc));
+    }
+    // Split by sub-resource.
+    let sizes: Vec<usize> = codes
+        .iter()
+        .map(|code| {
+            let (items, methods) = (&code.items, &code.methods);
+            format_file("part", quote!(#items impl X { #methods }))
+                .map(|text| text.lines().count())
+                .unwrap_or(MAX_SERVICE_LINES)
+        })
+        .collect();
+    let index_of =
+        |op: &OperationIr| entity.operations.iter().position(|o| std::ptr::eq(o, op)).unwrap_or(0);
+    let parts = split_service(
+        &entity.module,
+        &entity.operations,
+        |op| sizes[index_of(op)],
+        MAX_SERVICE_LINES - PART_OVERHEAD,
+    );
+    let mut files = Vec::new();
+    let mut part_mods = Vec::new();
+    for part in &parts {
+        let part_ident = format_ident!("{}", part.module);
+        let exports: Vec<proc_macro2::Ident> = part
+            .operations
+            .iter()
+            .flat_map(|i| public_types(&entity.operations[*i]))
+            .map(|name| format_ident!("{}", name))
+            .collect();
+        let export =
+            (!exports.is_empty()).then(|| quote!(pub use self::#part_ident::{#(#exports),*};));
+        part_mods.push(quote!(mod #part_ident; #export));
+        let items = part.operations.iter().map(|i| &codes[*i].items);
+        let methods = part.operations.iter().map(|i| &codes[*i].methods);
+        let part_header =
+            inner_doc_attrs(&cx.header(&format!(
+                "Operations of the `{}` service on `{}`.",
+                entity.name, part.module
+            )));
+        let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
+        let text = format_file(
+            &path,
+            quote! {
+                #part_header
+                impl super::#service {
+                    #(#methods)*
+                }
+                #(#items)*
+            },
+        )?;
+        files.push(GeneratedFile::new(path, text));
+    }
+    let mod_path = format!("{dir}/{}/mod.rs", entity.module);
+    let mod_text = format_file(
+        &mod_path,
+        quote! {
+            #header
+            #(#part_mods)*
+            #service_struct
+            impl #service {
+                #constructor
+            }
+        },
+    )?;
+    files.insert(0, GeneratedFile::new(mod_path, mod_text));
+    Ok((files, doc))
+}

@@ -1,0 +1,379 @@
+//! Builds the IR of one spec from its model, the operation facts and the manifest overrides.
+
+use connkit_spec::model::{
+    Api, BodyKind, MediaType, Operation, Parameter, ParameterLocation, ParameterStyle, Response,
+    Schema, SchemaKind, SchemaRef, StatusCode,
+};
+use indexmap::IndexMap;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{
+    BodyIr, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr, ParamIr,
+    SpecIr, SuccessIr,
+};
+use crate::manifest::Manifest;
+use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
+use crate::types::TypeSpace;
+
+/// What building one spec's IR needs.
+#[derive(Debug, Clone, Copy)]
+pub struct SpecInput<'a> {
+    /// The spec's stem (`ordersV0`).
+    pub stem: &'a str,
+    /// The normalised API.
+    pub api: &'a Api,
+    /// The facts of each operation, same order as `api.operations`.
+    pub facts: &'a [OperationFacts],
+    /// The manifest (overrides).
+    pub manifest: &'a Manifest,
+    /// Whether the connector has several specs (ids are then qualified by the stem).
+    pub multi_spec: bool,
+}
+
+/// Method names a service already uses.
+const RESERVED_METHODS: [&str; 4] = ["new", "client", "clone", "fmt"];
+/// Argument names generated methods use themselves.
+const RESERVED_ARGS: [&str; 5] = ["self", "params", "body", "request", "response"];
+
+/// Builds the IR of one spec, collecting its types into `types`.
+pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
+    let api = input.api;
+    let mut type_stems = UniqueNames::new();
+    let mut consts = UniqueNames::new();
+    let mut entities: IndexMap<String, EntityIr> = IndexMap::new();
+    let mut entity_modules = UniqueNames::with_reserved(["base", "mod"]);
+    let mut method_names: IndexMap<String, UniqueNames> = IndexMap::new();
+    for (operation, facts) in api.operations.iter().zip(input.facts) {
+        let qualified_id = if input.multi_spec {
+            format!("{}.{}", input.stem, facts.id)
+        } else {
+            facts.id.clone()
+        };
+        let overrides = input.manifest.operation(&qualified_id, &facts.id);
+        let entity_name =
+            overrides.and_then(|o| o.entity.clone()).unwrap_or_else(|| facts.entity.clone());
+        let entity = entities.entry(entity_name.clone()).or_insert_with(|| {
+            let module = entity_modules.claim(&snake_ident(&entity_name));
+            let service = format!("{}Service", camel_ident(&module));
+            let description = api
+                .tags
+                .iter()
+                .find(|tag| tag.name == entity_name)
+                .and_then(|tag| tag.description.clone());
+            EntityIr {
+                name: entity_name.clone(),
+                accessor: module.clone(),
+                module,
+                service,
+                description,
+                operations: Vec::new(),
+            }
+        });
+        let methods = method_names
+            .entry(entity_name)
+            .or_insert_with(|| UniqueNames::with_reserved(RESERVED_METHODS));
+        let type_stem = type_stems.claim(&camel_ident(&facts.id));
+        let mut ir = OperationIr {
+            id: facts.id.clone(),
+            rust_name: methods.claim(&snake_ident(&facts.id)),
+            const_name: consts.claim(&const_ident(&facts.id)),
+            type_stem,
+            qualified_id,
+            method: operation.method,
+            path: operation.path.clone(),
+            summary: operation.summary.clone(),
+            description: operation.description.clone(),
+            deprecated: operation.deprecated,
+            required: Vec::new(),
+            optional: Vec::new(),
+            body: None,
+            success: SuccessIr::Empty,
+            error: ErrorIr::Untyped,
+            response_headers: Vec::new(),
+            pagination: None,
+            rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
+            idempotency_header: None,
+        };
+        // A `_stream` twin exists for paginated and download operations; keep its name free.
+        methods.claim(&format!("{}_stream", ir.rust_name));
+        add_parameters(&mut ir, operation, types);
+        ir.body = body_of(&ir.type_stem, operation, types);
+        let success = operation.success_responses().find(|r| !r.content.is_empty());
+        ir.success = success_of(&ir.type_stem, api, success, types);
+        ir.error = error_of(&ir.type_stem, api, operation, types);
+        ir.response_headers = operation
+            .success_responses()
+            .flat_map(|r| r.headers.iter())
+            .map(|h| (h.name.clone(), h.description.clone()))
+            .fold(Vec::new(), |mut acc, header: (String, Option<String>)| {
+                if !acc.iter().any(|(name, _)| name.eq_ignore_ascii_case(&header.0)) {
+                    acc.push(header);
+                }
+                acc
+            });
+        let paginated = overrides.and_then(|o| o.paginated).unwrap_or(true);
+        let pagination = overrides.and_then(|o| o.pagination.clone()).or(facts.pagination.clone());
+        if let (true, Some(pagination), Some(response)) = (paginated, pagination, success)
+            && matches!(ir.success, SuccessIr::Json(_))
+        {
+            let items_path = pagination.items_path.as_deref();
+            let item = item_type(&ir.type_stem, api, response, items_path, types);
+            ir.pagination = Some(PaginationIr { pagination, item });
+        }
+        entity.operations.push(ir);
+    }
+    SpecIr {
+        stem: input.stem.to_string(),
+        module: snake_ident(input.stem),
+        title: api.title.clone(),
+        version: api.version.clone(),
+        description: api.description.clone(),
+        entities: entities.into_values().collect(),
+        declared_operations: api.operations.len(),
+    }
+}
+
+fn add_parameters(ir: &mut OperationIr, operation: &Operation, types: &mut TypeSpace) {
+    let mut names = UniqueNames::with_reserved(RESERVED_ARGS);
+    // Path parameters in template order first, then the others in declared order.
+    let mut ordered: Vec<&Parameter> = Vec::new();
+    for segment in path_params_in_template(&operation.path) {
+        if let Some(p) = operation.parameter(&segment, ParameterLocation::Path) {
+            ordered.push(p);
+        }
+    }
+    ordered.extend(operation.parameters.iter().filter(|p| {
+        p.location != ParameterLocation::Path && p.location != ParameterLocation::Cookie
+    }));
+    for param in ordered {
+        let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
+        let ty = types.type_for(&param.schema, &hint).tokens;
+        let is_array = matches!(inline_kind(&param.schema), Some(SchemaKind::Array { .. }));
+        let p = ParamIr {
+            wire_name: param.name.clone(),
+            rust_name: names.claim(&snake_ident(&param.name)),
+            location: param.location,
+            ty,
+            description: param.description.clone(),
+            csv: is_array && !(param.style == ParameterStyle::Form && param.explode),
+            deprecated: param.deprecated,
+        };
+        if param.location == ParameterLocation::Header
+            && param.name.to_ascii_lowercase().contains("idempotency")
+        {
+            ir.idempotency_header = Some(param.name.clone());
+        }
+        if param.required || param.location == ParameterLocation::Path {
+            ir.required.push(p);
+        } else {
+            ir.optional.push(p);
+        }
+    }
+}
+
+fn inline_kind(schema: &SchemaRef) -> Option<&SchemaKind> {
+    match schema {
+        SchemaRef::Inline(schema) => Some(&schema.kind),
+        SchemaRef::Ref(_) => None,
+    }
+}
+
+/// The `{name}` segments of a path template, in order.
+pub(crate) fn path_params_in_template(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}
+
+fn pick_media(content: &[MediaType]) -> Option<&MediaType> {
+    const ORDER: [BodyKind; 8] = [
+        BodyKind::Json,
+        BodyKind::Form,
+        BodyKind::Multipart,
+        BodyKind::EventStream,
+        BodyKind::JsonLines,
+        BodyKind::Binary,
+        BodyKind::Text,
+        BodyKind::Other,
+    ];
+    ORDER.iter().find_map(|kind| content.iter().find(|m| m.kind == *kind))
+}
+
+fn body_of(stem: &str, operation: &Operation, types: &mut TypeSpace) -> Option<BodyIr> {
+    let body = operation.request_body.as_ref()?;
+    let media = pick_media(&body.content)?;
+    let hint = format!("{stem}Body");
+    Some(match media.kind {
+        BodyKind::Json | BodyKind::JsonLines => BodyIr::Json {
+            ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
+            required: body.required,
+            content_type: media.content_type.clone(),
+        },
+        BodyKind::Form => BodyIr::Form {
+            ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
+            required: body.required,
+        },
+        BodyKind::Multipart => BodyIr::Multipart { parts: multipart_parts(media) },
+        _ => BodyIr::Bytes { content_type: media.content_type.clone() },
+    })
+}
+
+fn multipart_parts(media: &MediaType) -> Vec<(String, bool, Option<String>)> {
+    let Some(SchemaRef::Inline(schema)) = media.schema.as_ref() else {
+        return Vec::new();
+    };
+    let SchemaKind::Object { properties, .. } = &schema.kind else {
+        return Vec::new();
+    };
+    properties
+        .iter()
+        .map(|(name, property)| {
+            let (is_file, description) = match property {
+                SchemaRef::Inline(s) => (is_binary(s), s.description.clone()),
+                SchemaRef::Ref(_) => (false, None),
+            };
+            (name.clone(), is_file, description)
+        })
+        .collect()
+}
+
+fn is_binary(schema: &Schema) -> bool {
+    match &schema.kind {
+        SchemaKind::String { .. } => {
+            matches!(schema.format.as_deref(), Some("binary" | "byte"))
+        }
+        SchemaKind::Array { items: SchemaRef::Inline(items) } => is_binary(items),
+        _ => false,
+    }
+}
+
+fn success_of(
+    stem: &str,
+    api: &Api,
+    response: Option<&Response>,
+    types: &mut TypeSpace,
+) -> SuccessIr {
+    let Some(media) = response.and_then(|r| pick_media(&r.content)) else {
+        return SuccessIr::Empty;
+    };
+    match media.kind {
+        BodyKind::Json => match &media.schema {
+            Some(schema) if !binary_schema(api, schema) => {
+                SuccessIr::Json(types.type_for(schema, &format!("{stem}Response")).tokens)
+            }
+            Some(_) => SuccessIr::Bytes,
+            None => SuccessIr::Json(quote!(::serde_json::Value)),
+        },
+        BodyKind::EventStream | BodyKind::JsonLines => SuccessIr::Stream,
+        BodyKind::Text => SuccessIr::Text,
+        _ => SuccessIr::Bytes,
+    }
+}
+
+fn binary_schema(api: &Api, schema: &SchemaRef) -> bool {
+    api.resolve(schema).is_some_and(is_binary)
+}
+
+fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) -> ErrorIr {
+    let documented: Vec<(&Response, &SchemaRef)> = operation
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .filter_map(|r| {
+            let media = r.json()?;
+            media.schema.as_ref().filter(|s| !binary_schema(api, s)).map(|s| (r, s))
+        })
+        .collect();
+    let Some((_, first)) = documented.first() else {
+        return ErrorIr::Untyped;
+    };
+    if let Some(name) = first.ref_name()
+        && documented.iter().all(|(_, s)| s.ref_name() == Some(name))
+    {
+        return ErrorIr::Envelope(types.type_for(first, &format!("{stem}Error")).tokens);
+    }
+    let mut variants = UniqueNames::new();
+    let cases = documented
+        .into_iter()
+        .map(|(response, schema)| {
+            let (status, class, variant) = match response.status {
+                StatusCode::Code(code) => (Some(code), None, format!("Status{code}")),
+                StatusCode::Range(class) => (None, Some(class), format!("Class{class}xx")),
+                StatusCode::Default => (None, None, "Default".to_string()),
+            };
+            let variant = variants.claim(&variant);
+            let hint = format!("{stem}{variant}");
+            ErrorCase {
+                status,
+                class,
+                ty: types.type_for(schema, &hint).tokens,
+                variant,
+                description: response.description.clone(),
+            }
+        })
+        .collect();
+    ErrorIr::PerStatus(cases)
+}
+
+/// The type of one item of a paginated list: the array at `items_path` in the success
+/// schema, else the JSON value.
+fn item_type(
+    stem: &str,
+    api: &Api,
+    response: &Response,
+    items_path: Option<&str>,
+    types: &mut TypeSpace,
+) -> TokenStream {
+    let Some(schema) = response.json().and_then(|m| m.schema.as_ref()) else {
+        return quote!(::serde_json::Value);
+    };
+    let mut current = schema;
+    let segments: Vec<&str> = items_path
+        .map(|p| p.trim_start_matches('/').split(['.', '/']).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    for segment in segments {
+        match property(api, current, segment, 0) {
+            Some(next) => current = next,
+            None => return quote!(::serde_json::Value),
+        }
+    }
+    match api.resolve(current).map(|s| &s.kind) {
+        Some(SchemaKind::Array { items }) => types.type_for(items, &format!("{stem}Item")).tokens,
+        _ => quote!(::serde_json::Value),
+    }
+}
+
+/// The schema of property `name` of an object schema (looking into `allOf` parts).
+fn property<'a>(
+    api: &'a Api,
+    schema: &'a SchemaRef,
+    name: &str,
+    depth: usize,
+) -> Option<&'a SchemaRef> {
+    if depth > 16 {
+        return None;
+    }
+    match &api.resolve(schema)?.kind {
+        SchemaKind::Object { properties, .. } => properties.get(name),
+        SchemaKind::AllOf { parts } => parts.iter().find_map(|p| property(api, p, name, depth + 1)),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_params_come_in_template_order() {
+        assert_eq!(path_params_in_template("/a/{b}/c/{d}"), ["b", "d"]);
+        assert!(path_params_in_template("/a/{b").is_empty());
+    }
+}

@@ -1,0 +1,115 @@
+//! The spec analysis (`connkit_spec::analyze`) turned into what the generator consumes:
+//! operation facts, the runtime's pagination descriptors, rate limits, and the auth table.
+
+use connkit::paginate::{PageStyle, ParamLocation, TokenSource};
+use connkit_spec::analyze::{self, Analysis, PaginationStyle, RequestLocation};
+use connkit_spec::model::{Api, ParameterLocation};
+
+use super::OperationFacts;
+use crate::manifest::{AuthConfig, AuthKind, KeyLocation, Pagination, RateLimit};
+
+/// The facts of every operation of spec `spec_index` (as many as `api.operations`, in order).
+/// Operations the analysis skipped get the facts of [`super::operation_facts`].
+pub fn facts_for_spec(analysis: &Analysis, spec_index: usize, api: &Api) -> Vec<OperationFacts> {
+    let mut facts = super::operation_facts(api);
+    for op in analysis.operations.iter().filter(|op| op.spec_index == spec_index) {
+        let Some(slot) = facts.get_mut(op.operation_index) else { continue };
+        slot.id = op.operation_id.clone();
+        slot.entity = op.entity.clone();
+        slot.pagination = op.pagination.as_ref().and_then(pagination);
+        slot.rate_limit = op.rate_limit.as_ref().and_then(rate_limit);
+    }
+    facts
+}
+
+/// The runtime descriptor for a detected pagination, or `None` when the style cannot be
+/// expressed (a token sent in a request header).
+pub fn pagination(found: &analyze::Pagination) -> Option<Pagination> {
+    let param_in = match found.request_location {
+        Some(RequestLocation::Body) => ParamLocation::Body,
+        Some(RequestLocation::Header) => return None,
+        Some(RequestLocation::Query) | None => ParamLocation::Query,
+    };
+    let source = || match (&found.response_path, &found.header) {
+        (Some(path), _) if !path.is_empty() => Some(TokenSource::Body(path.clone())),
+        (_, Some(header)) => Some(TokenSource::Header(header.clone())),
+        _ => None,
+    };
+    let style = match found.style {
+        PaginationStyle::NextToken => PageStyle::NextToken {
+            request_param: found.request_param.clone()?,
+            source: source()?,
+            param_in,
+        },
+        PaginationStyle::Cursor => PageStyle::Cursor {
+            request_param: found.request_param.clone()?,
+            source: source()?,
+            param_in,
+        },
+        PaginationStyle::Offset => PageStyle::Offset {
+            offset_param: found.request_param.clone()?,
+            limit_param: found.limit_param.clone(),
+            limit: None,
+            param_in,
+        },
+        PaginationStyle::Page => PageStyle::Page {
+            page_param: found.request_param.clone()?,
+            first_page: 1,
+            size_param: found.limit_param.clone(),
+            size: None,
+            param_in,
+        },
+        PaginationStyle::LinkHeader => PageStyle::LinkHeader,
+        PaginationStyle::NextUrl => PageStyle::NextUrl { source: source()? },
+    };
+    let mut descriptor = Pagination::new(style);
+    if let Some(path) = found.items_path.as_ref().filter(|p| !p.is_empty()) {
+        descriptor = descriptor.with_items_path(path.clone());
+    }
+    Some(descriptor)
+}
+
+/// A documented rate limit with a rate (the burst defaults to 1).
+pub fn rate_limit(found: &analyze::RateLimit) -> Option<RateLimit> {
+    let rate = found.rate.filter(|r| r.is_finite() && *r > 0.0)?;
+    Some(RateLimit { rate, burst: found.burst.unwrap_or(1).max(1) })
+}
+
+/// The auth table for the first auth kind the analysis found that the runtime supports.
+pub fn auth_from_analysis(analysis: &Analysis) -> AuthConfig {
+    for kind in &analysis.auth {
+        let config = match kind {
+            analyze::AuthKind::ApiKey { location, name, .. } => {
+                let key_in = match location {
+                    ParameterLocation::Query => KeyLocation::Query,
+                    _ => KeyLocation::Header,
+                };
+                AuthConfig {
+                    key_name: Some(name.clone()),
+                    key_in: Some(key_in),
+                    ..AuthConfig::new(AuthKind::ApiKey)
+                }
+            }
+            analyze::AuthKind::HttpBasic { .. } => AuthConfig::new(AuthKind::Basic),
+            analyze::AuthKind::HttpBearer { .. } => AuthConfig::new(AuthKind::Bearer),
+            analyze::AuthKind::Oauth2ClientCredentials { token_url, scopes, .. } => AuthConfig {
+                token_url: token_url.clone(),
+                scopes: scopes.clone(),
+                ..AuthConfig::new(AuthKind::OAuth2ClientCredentials)
+            },
+            analyze::AuthKind::Oauth2AuthorizationCode { token_url, scopes, .. }
+            | analyze::AuthKind::Oauth2RefreshToken { token_url, scopes, .. }
+            | analyze::AuthKind::Oauth2Password { token_url, scopes, .. } => AuthConfig {
+                token_url: token_url.clone(),
+                scopes: scopes.clone(),
+                ..AuthConfig::new(AuthKind::OAuth2RefreshToken)
+            },
+            analyze::AuthKind::OpenidConnect { .. } => {
+                AuthConfig::new(AuthKind::OAuth2RefreshToken)
+            }
+            _ => continue,
+        };
+        return config;
+    }
+    AuthConfig::new(AuthKind::None)
+}

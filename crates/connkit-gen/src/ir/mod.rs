@@ -1,0 +1,214 @@
+//! The operation IR: every operation of every spec as the method it will become.
+//!
+//! The IR sits between the spec model and the emitted code (STYLE.md §8): Rust names beside
+//! wire names, typed parameters, the body and response kinds, the typed error, pagination,
+//! the rate limit and the host. Emitters only read it; every naming decision is made here,
+//! once, so the emitted files agree with each other.
+
+mod build;
+mod facts;
+mod from_analysis;
+mod split;
+
+use connkit_spec::model::{HttpMethod, ParameterLocation};
+use proc_macro2::TokenStream;
+
+use crate::manifest::{Pagination, RateLimit};
+
+pub use build::{SpecInput, build_spec};
+pub use facts::{OperationFacts, operation_facts};
+pub use from_analysis::{auth_from_analysis, facts_for_spec, pagination, rate_limit};
+pub use split::{ServicePart, split_service};
+
+/// One spec of the connector with its operations, grouped by entity.
+#[derive(Debug, Clone)]
+pub struct SpecIr {
+    /// The spec's stem (`ordersV0`).
+    pub stem: String,
+    /// The Rust module and cargo feature name of the spec (`orders_v0`).
+    pub module: String,
+    /// The spec's title.
+    pub title: String,
+    /// The API's version.
+    pub version: String,
+    /// The spec's description.
+    pub description: Option<String>,
+    /// The entities, in order of first appearance, each with its operations in spec order.
+    pub entities: Vec<EntityIr>,
+    /// Operations emitted of operations declared.
+    pub declared_operations: usize,
+}
+
+impl SpecIr {
+    /// Every operation, entity by entity.
+    pub fn operations(&self) -> impl Iterator<Item = &OperationIr> {
+        self.entities.iter().flat_map(|entity| entity.operations.iter())
+    }
+}
+
+/// One entity: a services file (or folder when split) and its service type.
+#[derive(Debug, Clone)]
+pub struct EntityIr {
+    /// The entity's name as found (tag or path segment).
+    pub name: String,
+    /// The module name (`orders`).
+    pub module: String,
+    /// The service type (`OrdersService`).
+    pub service: String,
+    /// The accessor method on the gateway (`orders`).
+    pub accessor: String,
+    /// What the entity is, from the tag's description.
+    pub description: Option<String>,
+    /// The operations.
+    pub operations: Vec<OperationIr>,
+}
+
+/// One operation, as the method it becomes.
+#[derive(Debug, Clone)]
+pub struct OperationIr {
+    /// The operation id, unique within its spec (`getOrders`).
+    pub id: String,
+    /// The id the runtime knows it by (`ordersV0.getOrders` in a multi-spec connector).
+    pub qualified_id: String,
+    /// The method name (`get_orders`), unique within its service.
+    pub rust_name: String,
+    /// The descriptor constant (`GET_ORDERS`).
+    pub const_name: String,
+    /// The stem of the operation's own type names (`GetOrders` → `GetOrdersParams`).
+    pub type_stem: String,
+    /// The HTTP method.
+    pub method: HttpMethod,
+    /// The path template (`/orders/v0/orders/{orderId}`).
+    pub path: String,
+    /// One-line summary.
+    pub summary: Option<String>,
+    /// Long description.
+    pub description: Option<String>,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+    /// Required parameters (positional arguments), path ones first in template order.
+    pub required: Vec<ParamIr>,
+    /// Optional parameters (fields of the params struct).
+    pub optional: Vec<ParamIr>,
+    /// The request body.
+    pub body: Option<BodyIr>,
+    /// What a success returns.
+    pub success: SuccessIr,
+    /// The typed error.
+    pub error: ErrorIr,
+    /// Documented response headers of the success responses (name, description).
+    pub response_headers: Vec<(String, Option<String>)>,
+    /// How the operation pages, with the item type.
+    pub pagination: Option<PaginationIr>,
+    /// The operation's rate limit.
+    pub rate_limit: Option<RateLimit>,
+    /// The header carrying an idempotency key, when the operation declares one.
+    pub idempotency_header: Option<String>,
+}
+
+impl OperationIr {
+    /// The name of the params struct, when the operation has optional parameters.
+    pub fn params_type(&self) -> Option<String> {
+        (!self.optional.is_empty()).then(|| format!("{}Params", self.type_stem))
+    }
+}
+
+/// A path, query or header parameter.
+#[derive(Debug, Clone)]
+pub struct ParamIr {
+    /// The name on the wire (`MarketplaceIds`).
+    pub wire_name: String,
+    /// The Rust name (`marketplace_ids`).
+    pub rust_name: String,
+    /// Where it goes.
+    pub location: ParameterLocation,
+    /// Its Rust type (without `Option` for optional ones).
+    pub ty: TokenStream,
+    /// What it means.
+    pub description: Option<String>,
+    /// Arrays sent comma-joined in one value (`style: form, explode: false`).
+    pub csv: bool,
+    /// Whether the spec marks it deprecated.
+    pub deprecated: bool,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub enum BodyIr {
+    /// A JSON body of this type.
+    Json {
+        /// The type.
+        ty: TokenStream,
+        /// Whether it must be sent.
+        required: bool,
+        /// The declared content type.
+        content_type: String,
+    },
+    /// A form-encoded body of this type.
+    Form {
+        /// The type.
+        ty: TokenStream,
+        /// Whether it must be sent.
+        required: bool,
+    },
+    /// A multipart body built with the runtime's `Multipart`.
+    Multipart {
+        /// The documented parts: (name, is a file, description).
+        parts: Vec<(String, bool, Option<String>)>,
+    },
+    /// Raw bytes (binary uploads) or text, with the declared content type.
+    Bytes {
+        /// The declared content type.
+        content_type: String,
+    },
+}
+
+/// What a successful call returns.
+#[derive(Debug, Clone)]
+pub enum SuccessIr {
+    /// A JSON body decoded into this type.
+    Json(TokenStream),
+    /// A body returned as bytes (downloads), with a streaming twin method.
+    Bytes,
+    /// A text body.
+    Text,
+    /// A `text/event-stream` or JSON-lines body, returned as a byte stream.
+    Stream,
+    /// No body.
+    Empty,
+}
+
+/// The typed error of an operation.
+#[derive(Debug, Clone)]
+pub enum ErrorIr {
+    /// No error body documented: the JSON value.
+    Untyped,
+    /// Every documented error status has the same model (the API's error envelope).
+    Envelope(TokenStream),
+    /// Different bodies per status: an enum named `{TypeStem}Error`.
+    PerStatus(Vec<ErrorCase>),
+}
+
+/// One documented error response.
+#[derive(Debug, Clone)]
+pub struct ErrorCase {
+    /// The status code, or `None` for `default` (and ranges).
+    pub status: Option<u16>,
+    /// The class for ranges (`4` for `4XX`).
+    pub class: Option<u8>,
+    /// The variant name (`Status404`, `Default`).
+    pub variant: String,
+    /// The body type.
+    pub ty: TokenStream,
+    /// What the response means.
+    pub description: Option<String>,
+}
+
+/// Pagination of an operation.
+#[derive(Debug, Clone)]
+pub struct PaginationIr {
+    /// The runtime descriptor.
+    pub pagination: Pagination,
+    /// The item type of the items stream.
+    pub item: TokenStream,
+}

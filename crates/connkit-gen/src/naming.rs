@@ -1,0 +1,220 @@
+//! Names: the system name rules of DESIGN.md and Rust identifiers made from wire names.
+//!
+//! Wire names (operation ids, parameter names, tags) are turned into Rust identifiers that are
+//! valid (never a keyword, never starting with a digit) and unique in their scope
+//! ([`UniqueNames`]). The wire name is always kept beside the Rust name by the callers.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Why a system name was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid system name `{name}`: use lowercase letters, digits and `-`, starting with a letter (e.g. `amazon`, `my-api`)"
+)]
+pub struct InvalidSystemName {
+    /// The rejected name.
+    pub name: String,
+}
+
+/// A valid system name (`amazon`, `my-api`): lowercase ASCII letters, digits and `-`,
+/// starting with a letter. Valid names never leave the workspace when used as a path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SystemName(String);
+
+impl SystemName {
+    /// Checks `name` against the rule.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidSystemName`] when the name is empty, does not start with a lowercase letter,
+    /// or contains anything but lowercase letters, digits and `-`.
+    pub fn parse(name: &str) -> Result<SystemName, InvalidSystemName> {
+        let mut chars = name.chars();
+        let starts_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
+        let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        if starts_ok && rest_ok {
+            Ok(SystemName(name.to_string()))
+        } else {
+            Err(InvalidSystemName { name: name.to_string() })
+        }
+    }
+
+    /// The name as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The connector's crate name: `{system}-connector`.
+    pub fn crate_name(&self) -> String {
+        format!("{}-connector", self.0)
+    }
+
+    /// The crate name as used in Rust paths: `my_api_connector`.
+    pub fn lib_name(&self) -> String {
+        self.crate_name().replace('-', "_")
+    }
+
+    /// The environment prefix: upper-cased, `-` turned into `_`, plus `_` (`my-api` → `MY_API_`).
+    pub fn env_prefix(&self) -> String {
+        format!("{}_", self.0.to_ascii_uppercase().replace('-', "_"))
+    }
+
+    /// The type-name stem: `my-api` → `MyApi` (as in `MyApiSettings`, `MyApiClient`).
+    pub fn type_stem(&self) -> String {
+        let camel = self.0.to_upper_camel_case();
+        if camel.is_empty() { "Api".to_string() } else { camel }
+    }
+}
+
+impl fmt::Display for SystemName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Rust keywords (strict, reserved and 2018+/2024 ones) that cannot be plain identifiers.
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Whether `word` is a Rust keyword.
+pub fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// Replaces everything that cannot be in an identifier by `_` so that case conversion sees
+/// word boundaries (`x-amz-date` → `x_amz_date`, `$filter` → `_filter`).
+fn words(wire: &str) -> String {
+    wire.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect()
+}
+
+/// A snake_case identifier for a wire name: valid, never a keyword (a `_` is appended), never
+/// starting with a digit (`n` is prepended), never empty (`value`).
+pub fn snake_ident(wire: &str) -> String {
+    let mut name = words(wire).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'n');
+    }
+    if is_keyword(&name) || name == "_" {
+        name.push('_');
+    }
+    name
+}
+
+/// An UpperCamelCase identifier for a wire name, with the same guarantees as [`snake_ident`]
+/// (a leading digit gets `N` prepended; `Self` becomes `Self_`).
+pub fn camel_ident(wire: &str) -> String {
+    let mut name = words(wire).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'N');
+    }
+    if is_keyword(&name) {
+        name.push('_');
+    }
+    name
+}
+
+/// A SCREAMING_SNAKE_CASE identifier (constants): `getOrders` → `GET_ORDERS`.
+pub fn const_ident(wire: &str) -> String {
+    let snake = snake_ident(wire);
+    snake.trim_end_matches('_').to_ascii_uppercase()
+}
+
+/// Hands out identifiers unique within one scope: a name already taken gets `_2`, `_3`, ...
+/// (or `2`, `3` for camel-case names). Deterministic: the same sequence of requests gives the
+/// same names.
+#[derive(Debug, Default, Clone)]
+pub struct UniqueNames {
+    taken: BTreeSet<String>,
+}
+
+impl UniqueNames {
+    /// An empty scope.
+    pub fn new() -> UniqueNames {
+        UniqueNames::default()
+    }
+
+    /// A scope where `names` are already taken (reserved words of the generated code).
+    pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> UniqueNames {
+        UniqueNames { taken: names.into_iter().map(str::to_string).collect() }
+    }
+
+    /// Returns `name` if free, else the first free numbered variant, and takes it.
+    pub fn claim(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_string()) {
+            return name.to_string();
+        }
+        let camel = name.starts_with(|c: char| c.is_ascii_uppercase());
+        let base = name.trim_end_matches('_');
+        for n in 2u32.. {
+            let candidate = if camel { format!("{base}{n}") } else { format!("{base}_{n}") };
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+        // `2u32..` only ends after u32::MAX names; a scope never holds that many.
+        name.to_string()
+    }
+
+    /// Whether `name` is taken.
+    pub fn contains(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn system_names_follow_the_rule() {
+        for good in ["amazon", "my-api", "a1", "x-"] {
+            assert!(SystemName::parse(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1abc", "Amazon", "my_api", "../x", "a/b", "-a", "á"] {
+            assert!(SystemName::parse(bad).is_err(), "{bad}");
+        }
+        let name = SystemName::parse("my-api").unwrap();
+        assert_eq!(name.env_prefix(), "MY_API_");
+        assert_eq!(name.crate_name(), "my-api-connector");
+        assert_eq!(name.lib_name(), "my_api_connector");
+        assert_eq!(name.type_stem(), "MyApi");
+    }
+
+    #[test]
+    fn identifiers_are_valid_rust() {
+        assert_eq!(snake_ident("type"), "type_");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("2fa"), "n2fa");
+        assert_eq!(snake_ident("x-amz-date"), "x_amz_date");
+        assert_eq!(snake_ident("getOrders"), "get_orders");
+        assert_eq!(snake_ident("$"), "value");
+        assert_eq!(camel_ident("self"), "Self_");
+        assert_eq!(camel_ident("404"), "N404");
+        assert_eq!(const_ident("getOrders"), "GET_ORDERS");
+        assert_eq!(const_ident("type"), "TYPE");
+    }
+
+    #[test]
+    fn unique_names_number_collisions() {
+        let mut names = UniqueNames::with_reserved(["client"]);
+        assert_eq!(names.claim("client"), "client_2");
+        assert_eq!(names.claim("list"), "list");
+        assert_eq!(names.claim("list"), "list_2");
+        assert_eq!(names.claim("Order"), "Order");
+        assert_eq!(names.claim("Order"), "Order2");
+    }
+}

@@ -1,0 +1,445 @@
+//! `connkit new`: research first (specs into `openapi/`, the plan spec), then the manifest,
+//! then the connector, into a workspace.
+
+use std::path::{Path, PathBuf};
+
+use connkit_spec::SpecFile;
+use connkit_spec::analyze::{self, Analysis};
+use connkit_spec::model::Api;
+
+use crate::docs::{PlanFacts, plan_md};
+use crate::emit::Context;
+use crate::ir::{SpecInput, auth_from_analysis, build_spec, facts_for_spec};
+use crate::manifest::{
+    AuthConfig, AuthKind, Hosts, MANIFEST_FILE, Manifest, RuntimeDependency, SpecEntry, Tier,
+};
+use crate::naming::SystemName;
+use crate::{GenerateError, GenerateOptions, GeneratedFile, RuntimeSource, SpecSource, generate};
+
+/// The SP-API production hosts of the `lwa` preset, by region.
+pub const SP_API_REGIONS: [(&str, &str); 3] = [
+    ("na", "https://sellingpartnerapi-na.amazon.com"),
+    ("eu", "https://sellingpartnerapi-eu.amazon.com"),
+    ("fe", "https://sellingpartnerapi-fe.amazon.com"),
+];
+/// The SP-API sandbox hosts of the `lwa` preset, by region.
+pub const SP_API_SANDBOX: [(&str, &str); 3] = [
+    ("na", "https://sandbox.sellingpartnerapi-na.amazon.com"),
+    ("eu", "https://sandbox.sellingpartnerapi-eu.amazon.com"),
+    ("fe", "https://sandbox.sellingpartnerapi-fe.amazon.com"),
+];
+
+/// Why `connkit new` could not create the connector.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum NewError {
+    /// The connector directory exists already.
+    #[error("`{0}` already exists: use `connkit sync` to regenerate an existing connector")]
+    Exists(String),
+    /// The options contradict each other or miss something.
+    #[error("{0}")]
+    Usage(String),
+    /// A file could not be written or read.
+    #[error("cannot access `{path}`: {source}")]
+    Io {
+        /// The path.
+        path: String,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Generation failed.
+    #[error(transparent)]
+    Generate(#[from] GenerateError),
+    /// The manifest could not be written.
+    #[error(transparent)]
+    Manifest(#[from] crate::manifest::ManifestError),
+}
+
+/// Which tier to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TierChoice {
+    /// The analysis' recommendation.
+    Auto,
+    /// Forced.
+    Exactly(Tier),
+}
+
+/// One loaded spec for `connkit new`.
+#[derive(Debug, Clone)]
+pub struct NewSpec<'a> {
+    /// The normalised API.
+    pub api: &'a Api,
+    /// Every file read (root first), for the copy into `openapi/`.
+    pub files: &'a [SpecFile],
+    /// The URL the spec was downloaded from, if any.
+    pub source_url: Option<String>,
+}
+
+/// Everything `connkit new` decided.
+#[derive(Debug, Clone)]
+pub struct NewRequest<'a> {
+    /// The system.
+    pub system: SystemName,
+    /// The workspace root.
+    pub workspace: PathBuf,
+    /// The specs, in order.
+    pub specs: Vec<NewSpec<'a>>,
+    /// Their analysis (same order).
+    pub analysis: &'a Analysis,
+    /// Tier choice.
+    pub tier: TierChoice,
+    /// `--auth`.
+    pub auth: Option<AuthKind>,
+    /// `--token-url`.
+    pub token_url: Option<String>,
+    /// `--token-header`.
+    pub token_header: Option<String>,
+    /// Absolute path of the runtime crate to depend on, if any.
+    pub runtime_path: Option<PathBuf>,
+    /// The connkit version (runtime version requirement and headers).
+    pub connkit_version: String,
+}
+
+/// What `connkit new` wrote.
+#[derive(Debug, Clone)]
+pub struct NewOutcome {
+    /// The connector directory.
+    pub connector_dir: PathBuf,
+    /// The manifest written.
+    pub manifest: Manifest,
+    /// Whether the workspace's Cargo.toml got the connector as a member.
+    pub added_to_workspace: bool,
+    /// Files written, relative to the workspace.
+    pub written: Vec<PathBuf>,
+    /// Counts per spec.
+    pub stats: Vec<crate::SpecStats>,
+}
+
+/// Progress callbacks (a progress bar on a terminal).
+pub trait Progress {
+    /// A step starts.
+    fn step(&self, message: &str);
+}
+
+impl Progress for () {
+    fn step(&self, _message: &str) {}
+}
+
+/// Creates the connector: `openapi/` copies, the plan spec, `connector.toml`, the crate.
+///
+/// # Errors
+///
+/// [`NewError::Exists`] when the connector exists (nothing is written), [`NewError::Usage`]
+/// for contradicting options (`oauth2-refresh-token` without a token URL), I/O errors.
+pub fn create_connector(
+    request: &NewRequest<'_>,
+    progress: &dyn Progress,
+) -> Result<NewOutcome, NewError> {
+    let system = &request.system;
+    let relative_dir = PathBuf::from("connectors").join(system.as_str());
+    let connector_dir = request.workspace.join(&relative_dir);
+    if connector_dir.exists() {
+        return Err(NewError::Exists(connector_dir.display().to_string()));
+    }
+    let auth = auth_config(request)?;
+    let (own_workspace, add_member) = workspace_mode(&request.workspace, &relative_dir);
+
+    // Research first: the specs into openapi/, then the plan spec.
+    progress.step("copying specs into openapi/");
+    let mut written = Vec::new();
+    let mut entries = Vec::new();
+    let multi = request.specs.len() > 1;
+    for (index, spec) in request.specs.iter().enumerate() {
+        let stem = request
+            .analysis
+            .specs
+            .get(index)
+            .map(|s| s.stem.clone())
+            .unwrap_or_else(|| format!("spec{index}"));
+        let folder = if multi && spec.files.len() > 1 {
+            format!("openapi/{stem}")
+        } else {
+            "openapi".to_string()
+        };
+        let mut root_file = None;
+        for file in spec.files {
+            let Some(relative) = safe_relative(&file.relative_path) else { continue };
+            let target = format!("{folder}/{}", relative.display());
+            write(&connector_dir.join(&target), &file.content)?;
+            written.push(relative_dir.join(&target));
+            root_file.get_or_insert(target);
+        }
+        entries.push(SpecEntry {
+            file: root_file.unwrap_or_else(|| format!("{folder}/{stem}.json")),
+            stem,
+            source: spec.source_url.clone(),
+        });
+    }
+    let tier = match request.tier {
+        TierChoice::Exactly(tier) => tier,
+        TierChoice::Auto => match request.analysis.tier {
+            analyze::Tier::Lite => Tier::Lite,
+            _ => Tier::Full,
+        },
+    };
+    let tier_reasons = match request.tier {
+        TierChoice::Exactly(_) => vec![format!("chosen with --tier {}", tier.as_str())],
+        TierChoice::Auto => request.analysis.reasons.clone(),
+    };
+    let runtime = RuntimeDependency {
+        path: request.runtime_path.as_ref().map(|p| p.display().to_string()),
+        version: request.connkit_version.clone(),
+    };
+    let manifest = Manifest {
+        system: system.to_string(),
+        tier,
+        tier_reasons,
+        prefix: system.env_prefix(),
+        specs: entries,
+        hosts: hosts(request),
+        auth,
+        runtime,
+        rate_limit: None,
+        operations: Default::default(),
+    };
+
+    progress.step("analysing operations");
+    let sources: Vec<SpecSource<'_>> = request
+        .specs
+        .iter()
+        .zip(&manifest.specs)
+        .enumerate()
+        .map(|(index, (spec, entry))| SpecSource {
+            stem: entry.stem.clone(),
+            api: spec.api,
+            facts: facts_for_spec(request.analysis, index, spec.api),
+        })
+        .collect();
+
+    progress.step("writing the plan spec");
+    let plan_path = PathBuf::from("plan/specs/integrations").join(format!("{system}.md"));
+    let plan = plan_text(system, &manifest, &sources, request)?;
+    write(&request.workspace.join(&plan_path), &plan)?;
+    written.push(plan_path);
+
+    progress.step("writing connector.toml");
+    write(&connector_dir.join(MANIFEST_FILE), &manifest.to_toml()?)?;
+    written.push(relative_dir.join(MANIFEST_FILE));
+
+    progress.step("generating the connector");
+    let runtime_source = match &request.runtime_path {
+        Some(path) => RuntimeSource::Path(path.display().to_string()),
+        None => RuntimeSource::Version(request.connkit_version.clone()),
+    };
+    let options = GenerateOptions {
+        connkit_version: request.connkit_version.clone(),
+        runtime: runtime_source,
+        own_workspace,
+    };
+    let generated = generate(system, &manifest, &sources, &options)?;
+    progress.step("writing files");
+    crate::write_files(&connector_dir, &generated.files)
+        .map_err(|err| NewError::Io { path: err.path.clone(), source: err.source })?;
+    written.extend(generated.files.iter().map(|f: &GeneratedFile| relative_dir.join(&f.path)));
+    let added_to_workspace =
+        if add_member { add_workspace_member(&request.workspace, &relative_dir)? } else { false };
+    Ok(NewOutcome { connector_dir, manifest, added_to_workspace, written, stats: generated.stats })
+}
+
+fn plan_text(
+    system: &SystemName,
+    manifest: &Manifest,
+    sources: &[SpecSource<'_>],
+    request: &NewRequest<'_>,
+) -> Result<String, NewError> {
+    let multi = sources.len() > 1;
+    let mut irs = Vec::new();
+    for source in sources {
+        let mut types = crate::types::TypeSpace::new(source.api, "crate::models");
+        irs.push(build_spec(
+            SpecInput {
+                stem: &source.stem,
+                api: source.api,
+                facts: &source.facts,
+                manifest,
+                multi_spec: multi,
+            },
+            &mut types,
+        ));
+    }
+    let cx = Context { system, manifest, specs: &irs, connkit_version: &request.connkit_version };
+    let mut questions: Vec<String> =
+        request.analysis.diagnostics.iter().take(20).map(|d| format!("{d}")).collect();
+    if manifest.auth.kind == AuthKind::None && request.analysis.auth.is_empty() {
+        questions.push("The spec declares no authentication: confirm with the API's documentation (use `--auth`).".to_string());
+    }
+    if manifest.hosts.default.is_none() && manifest.hosts.regions.is_empty() {
+        questions.push(format!(
+            "No absolute server URL in the spec: set `{}BASE_URL`.",
+            manifest.prefix
+        ));
+    }
+    let facts = PlanFacts {
+        reasons: manifest.tier_reasons.clone(),
+        schemes: request.analysis.auth.iter().map(|a| a.kind_name().to_string()).collect(),
+        questions,
+    };
+    Ok(plan_md(&cx, &facts)?)
+}
+
+fn auth_config(request: &NewRequest<'_>) -> Result<AuthConfig, NewError> {
+    let mut auth = match request.auth {
+        Some(AuthKind::Lwa) => AuthConfig::lwa(),
+        Some(kind) => {
+            let detected = auth_from_analysis(request.analysis);
+            if detected.kind == kind { detected } else { AuthConfig::new(kind) }
+        }
+        None => auth_from_analysis(request.analysis),
+    };
+    if let Some(url) = &request.token_url {
+        auth.token_url = Some(url.clone());
+    }
+    if let Some(header) = &request.token_header {
+        auth.token_header = Some(header.clone());
+    }
+    if auth.kind == AuthKind::OAuth2RefreshToken && auth.token_url.is_none() {
+        return Err(NewError::Usage(
+            "`--auth oauth2-refresh-token` needs `--token-url URL` (the spec gives no token endpoint)".to_string(),
+        ));
+    }
+    Ok(auth)
+}
+
+fn hosts(request: &NewRequest<'_>) -> Hosts {
+    if request.auth == Some(AuthKind::Lwa) {
+        return Hosts {
+            default: None,
+            regions: SP_API_REGIONS.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            default_region: Some("na".to_string()),
+            sandbox: SP_API_SANDBOX.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            named: Default::default(),
+        };
+    }
+    let default = request.specs.iter().find_map(|spec| {
+        let server = spec.api.servers.first()?;
+        let mut url = server.url.clone();
+        for (name, variable) in &server.variables {
+            url = url.replace(&format!("{{{name}}}"), &variable.default);
+        }
+        (url.starts_with("http://") || url.starts_with("https://"))
+            .then(|| url.trim_end_matches('/').to_string())
+    });
+    Hosts { default, ..Hosts::default() }
+}
+
+/// A relative path that stays inside its folder (no `..`, not absolute, not a URL).
+fn safe_relative(path: &str) -> Option<PathBuf> {
+    if path.contains("://") {
+        return None;
+    }
+    let path = Path::new(path);
+    let ok = path
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir));
+    ok.then(|| path.to_path_buf())
+}
+
+fn write(path: &Path, contents: &str) -> Result<(), NewError> {
+    let fail = |source| NewError::Io { path: path.display().to_string(), source };
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(fail)?;
+    }
+    std::fs::write(path, contents).map_err(fail)
+}
+
+/// (own `[workspace]`, add as member): a workspace Cargo.toml that does not exclude the
+/// connector gets it as a member; otherwise the connector builds on its own.
+fn workspace_mode(workspace: &Path, relative_dir: &Path) -> (bool, bool) {
+    let Ok(text) = std::fs::read_to_string(workspace.join("Cargo.toml")) else {
+        return (true, false);
+    };
+    let Ok(value) = text.parse::<toml::Table>() else {
+        return (true, false);
+    };
+    let Some(ws) = value.get("workspace").and_then(toml::Value::as_table) else {
+        return (true, false);
+    };
+    let relative = relative_dir.to_string_lossy().replace('\\', "/");
+    let excluded = ws.get("exclude").and_then(toml::Value::as_array).is_some_and(|list| {
+        list.iter().filter_map(toml::Value::as_str).any(|e| {
+            let e = e.trim_end_matches('/');
+            relative == e || relative.starts_with(&format!("{e}/"))
+        })
+    });
+    if excluded { (true, false) } else { (false, true) }
+}
+
+/// Adds `relative_dir` to `[workspace] members` (textual edit keeping the file's layout).
+/// Returns false when a glob already covers it.
+fn add_workspace_member(workspace: &Path, relative_dir: &Path) -> Result<bool, NewError> {
+    let path = workspace.join("Cargo.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|source| NewError::Io { path: path.display().to_string(), source })?;
+    let member = relative_dir.to_string_lossy().replace('\\', "/");
+    let table: toml::Table = text
+        .parse()
+        .map_err(|err: toml::de::Error| NewError::Usage(format!("{}: {err}", path.display())))?;
+    let members: Vec<String> = table
+        .get("workspace")
+        .and_then(|w| w.get("members"))
+        .and_then(toml::Value::as_array)
+        .map(|a| a.iter().filter_map(toml::Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    let parent = member.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
+    if members.iter().any(|m| m == &member || m == &format!("{parent}/*")) {
+        return Ok(false);
+    }
+    let quoted = format!("\"{member}\"");
+    let updated = match text.find("members") {
+        Some(start) if text[start..].contains('[') => {
+            let open = start + text[start..].find('[').unwrap_or(0);
+            let close = open + text[open..].find(']').unwrap_or(0);
+            let inside = text[open + 1..close].trim_end();
+            let separator = if inside.trim().is_empty() {
+                ""
+            } else if inside.ends_with(',') {
+                " "
+            } else {
+                ", "
+            };
+            format!("{}{}{separator}{quoted}{}", &text[..open + 1], inside, &text[close..])
+        }
+        _ => text.replacen("[workspace]", &format!("[workspace]\nmembers = [{quoted}]"), 1),
+    };
+    std::fs::write(&path, updated)
+        .map_err(|source| NewError::Io { path: path.display().to_string(), source })?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unsafe_spec_paths_are_not_copied() {
+        assert!(safe_relative("../x.json").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("https://x/y.json").is_none());
+        assert_eq!(safe_relative("schemas/pet.yaml"), Some(PathBuf::from("schemas/pet.yaml")));
+    }
+
+    #[test]
+    fn members_are_added_once() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\nmembers = [\"a\"]\n").unwrap();
+        assert_eq!(workspace_mode(dir.path(), Path::new("connectors/x")), (false, true));
+        assert!(add_workspace_member(dir.path(), Path::new("connectors/x")).unwrap());
+        let text = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+        assert_eq!(text, "[workspace]\nmembers = [\"a\", \"connectors/x\"]\n");
+        assert!(!add_workspace_member(dir.path(), Path::new("connectors/x")).unwrap());
+        std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\nexclude = [\"connectors\"]\n")
+            .unwrap();
+        assert_eq!(workspace_mode(dir.path(), Path::new("connectors/x")), (true, false));
+    }
+}
