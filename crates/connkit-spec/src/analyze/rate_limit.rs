@@ -124,18 +124,26 @@ fn number(cell: &str) -> Option<f64> {
 }
 
 /// `x-ratelimit` style extensions: an object with a rate (or a limit over a period) and a
-/// burst, under any `x-` key that mentions a rate limit or throttling.
+/// burst, under any `x-` key that mentions a rate limit or throttling; or flat keys
+/// (`x-ratelimit-rate: 5`, `x-ratelimit-burst: 10`, `x-rate-limit-limit` + `-period`).
 fn from_extensions(extensions: &Extensions) -> Option<(Option<f64>, Option<u32>)> {
+    let mut flat = serde_json::Map::new();
     for (key, value) in extensions {
         let k = key.to_ascii_lowercase().replace(['-', '_'], "");
-        if !(k.contains("ratelimit") || k.contains("throttl")) {
-            continue;
-        }
-        if let Some(found) = numbers(value) {
-            return Some(found);
+        let marker = ["ratelimit", "throttling", "throttle"].into_iter().find(|m| k.contains(m));
+        let Some(marker) = marker else { continue };
+        if value.is_object() {
+            if let Some(found) = numbers(value) {
+                return Some(found);
+            }
+        } else if let Some(at) = k.find(marker) {
+            let suffix = &k[at + marker.len()..];
+            if !suffix.is_empty() {
+                flat.insert(suffix.to_string(), value.clone());
+            }
         }
     }
-    None
+    numbers(&Value::Object(flat))
 }
 
 fn numbers(value: &Value) -> Option<(Option<f64>, Option<u32>)> {
@@ -232,5 +240,14 @@ mod tests {
         let mut ext = Extensions::new();
         ext.insert("x-throttling".into(), json!({"requests": 10, "window": "10s"}));
         assert_eq!(from_extensions(&ext), Some((Some(1.0), None)));
+        let mut ext = Extensions::new();
+        ext.insert("x-ratelimit-rate".into(), json!(5));
+        ext.insert("x-ratelimit-burst".into(), json!("10"));
+        assert_eq!(from_extensions(&ext), Some((Some(5.0), Some(10))));
+        let mut ext = Extensions::new();
+        ext.insert("x-rate-limit-limit".into(), json!(600));
+        ext.insert("x-rate-limit-period".into(), json!(60));
+        assert_eq!(from_extensions(&ext), Some((Some(10.0), None)));
+        assert_eq!(from_extensions(&Extensions::new()), None);
     }
 }
