@@ -150,8 +150,60 @@ async fn run_connkit(client: &HttpClient, options: &Options) -> Duration {
     started.elapsed()
 }
 
+/// A transport answering every attempt at once from memory: what remains is connkit's own
+/// work per call (URL, headers, limits, retry bookkeeping, spans, timeout), without network.
+struct InstantTransport;
+
+impl connkit::client::Transport for InstantTransport {
+    fn send(
+        &self,
+        _request: connkit::client::AttemptRequest,
+    ) -> futures::future::BoxFuture<
+        'static,
+        Result<connkit::client::AttemptResponse, connkit::client::TransportError>,
+    > {
+        Box::pin(std::future::ready(Ok(connkit::client::AttemptResponse::new(
+            http::StatusCode::OK,
+            http::HeaderMap::new(),
+            Bytes::from_static(b"[]"),
+        ))))
+    }
+}
+
+/// connkit's own CPU time per call, measured over an in-memory transport.
+fn overhead_per_call() -> Duration {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let client = HttpClient::builder()
+            .base_url("http://127.0.0.1:1")
+            .transport(InstantTransport)
+            .build()
+            .unwrap();
+        let calls = 200_000u32;
+        let mut best = Duration::MAX;
+        for _ in 0..3 {
+            let started = Instant::now();
+            for i in 0..calls {
+                let response =
+                    client.request(&GET_WIDGET).path_param("id", i).send().await.unwrap();
+                std::hint::black_box(response);
+            }
+            best = best.min(started.elapsed() / calls);
+        }
+        best
+    })
+}
+
 fn main() {
     let options = options();
+    let overhead = overhead_per_call();
+    println!(
+        "connkit's own work per call (in-memory transport, best of 3 x 200000 calls): {:.2} us",
+        overhead.as_secs_f64() * 1e6
+    );
+    if options.only.as_deref() == Some("overhead") {
+        return;
+    }
     let address = start_server();
     let base = format!("http://{address}");
     let runtime =

@@ -12,9 +12,12 @@ use url::Url;
 use super::http_client::HttpClient;
 use super::operation::Operation;
 use super::response::{Response, StreamingResponse, request_id};
-use super::transport::{AttemptRequest, ResponseBody, TransportError, TransportErrorKind};
+use super::transport::{
+    AttemptRequest, AttemptResponse, ResponseBody, TransportError, TransportErrorKind,
+};
 use crate::error::{Error, ErrorKind};
 use crate::retry::{Attempted, RetryBudget, Stop, classify};
+use futures::future::BoxFuture;
 
 /// A call ready to be attempted (cloneable, so pagination can derive the next page's call).
 #[derive(Clone)]
@@ -79,7 +82,8 @@ async fn run(client: &HttpClient, call: &Prepared<'_>, read_body: bool) -> Resul
         attempts = tracing::field::Empty,
     );
     let deadline = call.timeout.map(|t| Instant::now() + t);
-    let work = attempts(client, call, read_body, deadline, span.clone()).instrument(span);
+    // Boxed: the attempt loop is the large part of the call's state; callers then move a pointer.
+    let work = Box::pin(attempts(client, call, read_body, deadline, span.clone()).instrument(span));
     match deadline {
         Some(deadline) => match tokio::time::timeout_at(deadline, work).await {
             Ok(result) => result,
@@ -137,20 +141,24 @@ async fn attempts(
     loop {
         attempt += 1;
         call_span.record("attempts", attempt);
-        let waited = inner.limits.acquire(op, call.host, deadline).await.map_err(|_| {
-            call_error(
-                client,
-                call,
-                &url,
-                ErrorKind::RateLimited,
-                "the client-side quota would wait past the call's deadline",
-            )
-        })?;
+        let waited = match inner.limits.acquire(op, call.host, deadline) {
+            None => Duration::ZERO,
+            Some(wait) => wait.await.map_err(|_| {
+                call_error(
+                    client,
+                    call,
+                    &url,
+                    ErrorKind::RateLimited,
+                    "the client-side quota would wait past the call's deadline",
+                )
+            })?,
+        };
         let mut request = AttemptRequest {
             method: method.clone(),
             url: url.clone(),
             headers: call.headers.clone(),
             body: body.clone(),
+            streaming: !read_body,
         };
         let used = match &inner.auth {
             Some(auth) if client.is_trusted(&url) => Some(
@@ -171,7 +179,9 @@ async fn attempts(
             (t, Some(d)) => t.or(Some(d.saturating_duration_since(Instant::now()))),
             (t, None) => t,
         };
-        let exchange = one_attempt(client, request, read_body);
+        // The request moves into the transport's (boxed) future now, so the attempt future
+        // stays small.
+        let exchange = one_attempt(client.inner.transport.send(request), read_body);
         let outcome = match timeout {
             Some(limit) => tokio::time::timeout(limit, exchange)
                 .instrument(attempt_span.clone())
@@ -249,8 +259,11 @@ async fn attempts(
     }
 }
 
-async fn one_attempt(client: &HttpClient, request: AttemptRequest, read_body: bool) -> Outcome {
-    let response = match client.inner.transport.send(request).await {
+async fn one_attempt(
+    sending: BoxFuture<'static, Result<AttemptResponse, TransportError>>,
+    read_body: bool,
+) -> Outcome {
+    let response = match sending.await {
         Ok(response) => response,
         Err(err) => return Outcome::Failed(err),
     };

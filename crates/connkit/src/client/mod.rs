@@ -59,8 +59,8 @@ pub use response::{
     ApiResponse, REQUEST_ID_HEADERS, Response, StreamingResponse, decode_json, request_id,
 };
 pub use transport::{
-    AttemptRequest, AttemptResponse, ReqwestTransport, ResponseBody, Transport, TransportError,
-    TransportErrorKind,
+    AttemptRequest, AttemptResponse, ReadBody, ReqwestTransport, ResponseBody, Transport,
+    TransportError, TransportErrorKind,
 };
 
 #[cfg(test)]

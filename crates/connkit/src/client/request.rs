@@ -2,6 +2,7 @@
 //! kept and reported by `send`.
 
 use std::fmt;
+use std::future::Future;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -321,22 +322,33 @@ impl<'a> RequestBuilder<'a> {
     }
 
     /// Sends the call; a non-2xx answer is an error whose API body stays untyped.
-    pub async fn send(self) -> Result<Response, Error> {
-        self.send_typed().await
+    ///
+    /// The request is resolved (URL, headers, idempotency key) when this is called; the
+    /// returned future performs the attempts.
+    pub fn send(self) -> impl Future<Output = Result<Response, Error>> + 'a {
+        self.send_typed()
     }
 
     /// Sends the call; a non-2xx answer is an error with the body decoded as `E` (see
     /// [`ApiErrorBody`]).
-    pub async fn send_typed<E: ApiErrorBody>(self) -> Result<Response, Error<E>> {
-        let (client, prepared) = self.prepare().map_err(Error::typed)?;
-        exec::send_buffered(client, &prepared).await.map_err(Error::typed)
+    pub fn send_typed<E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<Response, Error<E>>> + 'a {
+        let prepared = self.prepare();
+        async move {
+            let (client, prepared) = prepared.map_err(Error::typed)?;
+            exec::send_buffered(client, &prepared).await.map_err(Error::typed)
+        }
     }
 
     /// Sends the call and returns the body unread, as a stream (downloads). Retries cover the
     /// attempts up to the response head.
-    pub async fn send_streaming(self) -> Result<StreamingResponse, Error> {
-        let (client, prepared) = self.prepare()?;
-        exec::send_streaming(client, &prepared).await
+    pub fn send_streaming(self) -> impl Future<Output = Result<StreamingResponse, Error>> + 'a {
+        let prepared = self.prepare();
+        async move {
+            let (client, prepared) = prepared?;
+            exec::send_streaming(client, &prepared).await
+        }
     }
 }
 

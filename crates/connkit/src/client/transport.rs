@@ -5,7 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::Bytes;
-use futures::future::BoxFuture;
+use futures::future::{BoxFuture, Either};
 use futures::stream::{BoxStream, StreamExt};
 use http::{HeaderMap, Method, StatusCode};
 use url::Url;
@@ -22,12 +22,15 @@ pub struct AttemptRequest {
     pub headers: HeaderMap,
     /// The body, if any (cheap to clone, so every attempt can replay it).
     pub body: Option<Bytes>,
+    /// True when the caller reads the response body as a stream (a download); otherwise it
+    /// reads it whole, and a transport may hand it over already buffered.
+    pub streaming: bool,
 }
 
 impl AttemptRequest {
     /// A request without headers or body.
     pub fn new(method: Method, url: Url) -> Self {
-        Self { method, url, headers: HeaderMap::new(), body: None }
+        Self { method, url, headers: HeaderMap::new(), body: None, streaming: false }
     }
 }
 
@@ -60,6 +63,13 @@ impl fmt::Debug for AttemptResponse {
     }
 }
 
+/// The future of [`ResponseBody::bytes`]: ready at once for a buffered body, boxed otherwise
+/// (so the futures that read bodies stay small).
+pub type ReadBody = Either<
+    std::future::Ready<Result<Bytes, TransportError>>,
+    BoxFuture<'static, Result<Bytes, TransportError>>,
+>;
+
 /// A response body that is read at most once, buffered or as a stream of chunks.
 pub struct ResponseBody(BodyRepr);
 
@@ -80,18 +90,20 @@ impl ResponseBody {
         Self(BodyRepr::Stream(stream))
     }
 
-    /// Reads the whole body.
-    pub async fn bytes(self) -> Result<Bytes, TransportError> {
+    /// Reads the whole body (at once when it is already in memory).
+    pub fn bytes(self) -> ReadBody {
         match self.0 {
-            BodyRepr::Full(bytes) => Ok(bytes),
-            BodyRepr::Reqwest(response) => response.bytes().await.map_err(TransportError::from),
-            BodyRepr::Stream(mut stream) => {
+            BodyRepr::Full(bytes) => Either::Left(std::future::ready(Ok(bytes))),
+            BodyRepr::Reqwest(response) => Either::Right(Box::pin(async move {
+                response.bytes().await.map_err(TransportError::from)
+            })),
+            BodyRepr::Stream(mut stream) => Either::Right(Box::pin(async move {
                 let mut buf = bytes::BytesMut::new();
                 while let Some(chunk) = stream.next().await {
                     buf.extend_from_slice(&chunk?);
                 }
                 Ok(buf.freeze())
-            }
+            })),
         }
     }
 
@@ -233,17 +245,21 @@ impl Transport for ReqwestTransport {
         &self,
         request: AttemptRequest,
     ) -> BoxFuture<'static, Result<AttemptResponse, TransportError>> {
-        let AttemptRequest { method, url, headers, body } = request;
+        let AttemptRequest { method, url, headers, body, streaming } = request;
         let mut builder = self.client.request(method, url).headers(headers);
         if let Some(body) = body {
             builder = builder.body(body);
         }
         Box::pin(async move {
-            let response = builder.send().await?;
+            let mut response = builder.send().await?;
             let status = response.status();
-            let mut response = response;
             let headers = std::mem::take(response.headers_mut());
-            Ok(AttemptResponse { status, headers, body: ResponseBody(BodyRepr::Reqwest(response)) })
+            let body = if streaming {
+                ResponseBody(BodyRepr::Reqwest(response))
+            } else {
+                ResponseBody::from_bytes(response.bytes().await?)
+            };
+            Ok(AttemptResponse { status, headers, body })
         })
     }
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
+use futures::future::BoxFuture;
 use http::{HeaderMap, StatusCode};
 use tokio::time::Instant;
 
@@ -52,17 +53,28 @@ impl RateLimits {
         }
     }
 
-    /// Waits until a request of operation `op` to host `host` may be sent; returns the time
-    /// waited, or fails when the wait would pass `deadline`.
-    pub(crate) async fn acquire(
+    /// What a request of operation `op` to host `host` must wait for before it is sent:
+    /// `None` when nothing applies (no allocation, no lock), else a future that waits and
+    /// returns the time waited, or fails when the wait would pass `deadline`.
+    pub(crate) fn acquire<'a>(
+        &'a self,
+        op: &'a str,
+        host: &'a str,
+        deadline: Option<Instant>,
+    ) -> Option<BoxFuture<'a, Result<Duration, PastDeadline>>> {
+        let idle = !self.enabled
+            || (!self.learned_any.load(Ordering::Acquire)
+                && self.client.is_none()
+                && !self.operations.contains_key(op));
+        (!idle).then(|| Box::pin(self.wait(op, host, deadline)) as BoxFuture<'a, _>)
+    }
+
+    async fn wait(
         &self,
         op: &str,
         host: &str,
         deadline: Option<Instant>,
     ) -> Result<Duration, PastDeadline> {
-        if !self.enabled {
-            return Ok(Duration::ZERO);
-        }
         let started = Instant::now();
         if !self.learned_any.load(Ordering::Acquire) {
             if let Some(limiter) = self.operations.get(op) {
