@@ -122,3 +122,28 @@ fn bad_usage_exits_2() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[tokio::test]
+async fn specs_can_be_analysed_from_a_url() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let body = std::fs::read_to_string(fixture("tiers/oauth2.json")).unwrap();
+    Mock::given(method("GET"))
+        .and(path("/specs/ledger.json"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(body))
+        .mount(&server)
+        .await;
+    let url = format!("{}/specs/ledger.json", server.uri());
+    let output = tokio::task::spawn_blocking(move || {
+        connkit().args(["analyze", "--format", "json", &url]).output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["specs"][0]["stem"], "ledger");
+    assert_eq!(report["auth"][0]["kind"], "oauth2_client_credentials");
+    assert_eq!(report["tier"], "full");
+}
