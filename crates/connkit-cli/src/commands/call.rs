@@ -4,6 +4,7 @@
 
 mod client;
 mod connector;
+mod manifest;
 mod output;
 mod paging;
 mod params;
@@ -77,6 +78,7 @@ fn init_request_log() {
         .with_env_filter(tracing_subscriber::EnvFilter::new("connkit=debug"))
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .without_time()
         .try_init();
@@ -133,11 +135,11 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let overrides = connector.manifest.operation(&qualified, &op.operation_id);
     let rate_limit = overrides
         .and_then(|o| o.rate_limit)
-        .or_else(|| op.rate_limit.as_ref().and_then(connkit_gen::ir::rate_limit));
+        .or_else(|| op.rate_limit.as_ref().and_then(manifest::rate_limit_from_analysis));
     let pagination = match overrides {
         Some(o) if o.paginated == Some(false) => None,
         Some(o) if o.pagination.is_some() => o.pagination.clone(),
-        _ => op.pagination.as_ref().and_then(connkit_gen::ir::pagination),
+        _ => op.pagination.as_ref().and_then(manifest::pagination_from_analysis),
     };
     let http = client::build_client(&connector.manifest, &settings, &op.id, rate_limit)
         .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;
@@ -231,11 +233,12 @@ async fn single(
         response.headers().get("content-type").and_then(|v| v.to_str().ok()).map(str::to_string);
     if verbose {
         eprintln!(
-            "{} {} -> {} ({} bytes)",
+            "{} {} -> {} ({} bytes){}",
             request.operation.method(),
             request.http.redact_url(response.url()),
             response.status(),
-            response.bytes().len()
+            response.bytes().len(),
+            response.etag().map(|etag| format!(", ETag {etag}")).unwrap_or_default()
         );
         if let Some(next) = paging::next_page_signal(response.headers()) {
             eprintln!("more pages: {next} (use --all to follow)");

@@ -3,9 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use connkit_gen::manifest::{MANIFEST_FILE, Manifest};
 use connkit_spec::{Analysis, LoadedSpec, Loader, analyze};
 
+use super::manifest::{CallManifest, MANIFEST_FILE};
 use crate::exit::CommandError;
 
 /// A loaded connector: its manifest, its specs (in manifest order) and their analysis.
@@ -13,7 +13,7 @@ pub struct Connector {
     /// The connector directory (`WORKSPACE/connectors/{system}`).
     pub dir: PathBuf,
     /// `connector.toml`.
-    pub manifest: Manifest,
+    pub manifest: CallManifest,
     /// The specs, in the manifest's order (the analysis' `spec_index` points into it).
     pub specs: Vec<LoadedSpec>,
     /// The analysis of all specs together, with the manifest's stems.
@@ -45,7 +45,7 @@ impl Connector {
             )));
         }
         let manifest =
-            Manifest::read(&dir).map_err(|e| CommandError::usage(miette::miette!("{e}")))?;
+            CallManifest::read(&dir).map_err(|e| CommandError::usage(miette::miette!("{e}")))?;
         let loader = Loader::new();
         let mut specs = Vec::with_capacity(manifest.specs.len());
         for entry in &manifest.specs {
