@@ -1,6 +1,7 @@
 //! One module per subcommand; each exposes `run(args) -> Result<ExitStatus, CommandError>`.
 
 pub mod analyze;
+pub mod call;
 pub mod new;
 
 use clap::Subcommand;
@@ -13,6 +14,9 @@ pub enum Command {
     /// Measure specs against the decision table: signals, tier and reasons, auth, pagination,
     /// rate limits, diagnostics.
     Analyze(analyze::AnalyzeArgs),
+    /// Call the live API from the connector's spec and manifest, with the runtime's auth,
+    /// retries, rate limits and pagination; JSON to stdout (NDJSON items with `--all`).
+    Call(call::CallArgs),
     /// Create a connector: specs into `openapi/`, the plan spec, `connector.toml`, then the
     /// crate in the guideline's layout (lite or full).
     New(new::NewArgs),
@@ -22,6 +26,7 @@ pub enum Command {
 pub fn run(command: Command) -> Result<ExitStatus, CommandError> {
     match command {
         Command::Analyze(args) => analyze::run(args),
+        Command::Call(args) => call::run(args),
         Command::New(args) => new::run(args),
     }
 }
