@@ -152,3 +152,46 @@ async fn standard_settings_configure_the_client() {
     }
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
+
+#[tokio::test(start_paused = true)]
+async fn hundred_callers_with_an_expired_token_share_one_refresh() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static GET_STATIC: Operation = Operation::new("get", Method::GET, "/things/{id}");
+    let transport = ScriptedTransport::new();
+    let tokens = Arc::new(AtomicU32::new(0));
+    let counter = Arc::clone(&tokens);
+    transport.fallback(move |request| {
+        if request.url.host_str() == Some("auth.test") {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            ScriptedResponse::json(
+                200,
+                serde_json::json!({"access_token": format!("a{n}"), "expires_in": 60}),
+            )
+            .delay(Duration::from_millis(200))
+        } else {
+            ScriptedResponse::new(200)
+        }
+    });
+    let client = client(&transport)
+        .auth(RefreshToken::new("https://auth.test/token", "id", "secret", "refresh"))
+        .build()
+        .unwrap();
+    client.request(&GET_STATIC).path_param("id", 0).send().await.unwrap();
+    assert_eq!(tokens.load(Ordering::SeqCst), 1);
+    tokio::time::advance(Duration::from_secs(61)).await;
+    let calls = (0..100).map(|i| {
+        let client = client.clone();
+        tokio::spawn(async move {
+            client.request(&GET_STATIC).path_param("id", i).send().await.map(|_| ())
+        })
+    });
+    for result in futures::future::join_all(calls).await {
+        result.unwrap().unwrap();
+    }
+    assert_eq!(tokens.load(Ordering::SeqCst), 2, "one refresh for 100 callers");
+    let api: Vec<_> =
+        transport.requests().into_iter().filter(|r| r.url.host_str() == Some("api.test")).collect();
+    assert_eq!(api.len(), 101);
+    assert!(api[1..].iter().all(|r| r.header("authorization") == Some("Bearer a2")));
+}
