@@ -219,3 +219,34 @@ async fn streams_downloads() {
     }
     assert_eq!(total, payload);
 }
+
+#[tokio::test]
+async fn form_and_multipart_bodies() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST")).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+    let client = HttpClient::builder().base_url(server.uri()).build().unwrap();
+    let op = Operation::new("submit", Method::POST, "/submit");
+    client
+        .request(&op)
+        .header_opt("x-optional", None::<&str>)
+        .header_opt("x-present", Some("yes"))
+        .form(&[("a", "1 2"), ("b", "&")])
+        .send()
+        .await
+        .unwrap();
+    let form =
+        connkit::Multipart::new().text("note", "hi").file("doc", "a.txt", "text/plain", "body");
+    client.request(&op).multipart(form).send().await.unwrap();
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received[0].headers.get("content-type").unwrap(),
+        "application/x-www-form-urlencoded"
+    );
+    assert_eq!(received[0].body, b"a=1+2&b=%26");
+    assert_eq!(received[0].headers.get("x-present").unwrap(), "yes");
+    assert!(received[0].headers.get("x-optional").is_none());
+    let content_type = received[1].headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
+    let body = String::from_utf8(received[1].body.clone()).unwrap();
+    assert!(body.contains("filename=\"a.txt\"") && body.contains("\r\n\r\nhi\r\n"), "{body}");
+}
