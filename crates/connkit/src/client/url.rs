@@ -51,6 +51,38 @@ const TEMPLATE: &AsciiSet = &CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// Appends `text` to `out`, percent-encoding the bytes in `set`; text that needs no
+/// encoding (the common case) is copied at once.
+fn push_encoded(out: &mut String, text: &str, set: &'static AsciiSet, unreserved_only: bool) {
+    let clean = text.bytes().all(|b| {
+        b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (!unreserved_only
+                && matches!(
+                    b,
+                    b'/' | b':'
+                        | b'@'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                        | b'%'
+                ))
+    });
+    if clean {
+        out.push_str(text);
+    } else {
+        out.extend(utf8_percent_encode(text, set));
+    }
+}
+
 /// Query parameter names whose values are credentials; they are redacted in stored URLs.
 const SECRET_QUERY_NAMES: &[&str] = &[
     "access_token",
@@ -134,7 +166,7 @@ pub(crate) fn join(base: &Url, template: &str, params: &[(&str, &str)]) -> Resul
     }
     let mut rest = template;
     while let Some(open) = rest.find('{') {
-        path.extend(utf8_percent_encode(&rest[..open], TEMPLATE));
+        push_encoded(&mut path, &rest[..open], TEMPLATE, false);
         let after = &rest[open + 1..];
         let close = after.find('}').ok_or_else(|| {
             Error::new(ErrorKind::Request, format!("unclosed `{{` in path template `{template}`"))
@@ -150,10 +182,10 @@ pub(crate) fn join(base: &Url, template: &str, params: &[(&str, &str)]) -> Resul
                 format!("path parameter `{name}` must not be empty, `.` or `..`"),
             ));
         }
-        path.extend(utf8_percent_encode(value, SEGMENT));
+        push_encoded(&mut path, value, SEGMENT, true);
         rest = &after[close + 1..];
     }
-    path.extend(utf8_percent_encode(rest, TEMPLATE));
+    push_encoded(&mut path, rest, TEMPLATE, false);
     if path.is_empty() {
         path.push('/');
     }
