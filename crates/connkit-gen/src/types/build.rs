@@ -65,7 +65,7 @@ impl Builder {
             builder.defs.push(Def {
                 name: rust,
                 schema_name: Some(name.clone()),
-                doc: schema.description.clone().or_else(|| schema.title.clone()),
+                doc: describe(schema),
                 deprecated: schema.deprecated,
                 kind: DefKind::Pending,
                 owner: id,
@@ -299,9 +299,30 @@ impl Builder {
                 ty,
                 required: object.required.contains(wire),
                 nullable,
-                doc: inline.and_then(|s| s.description.clone().or_else(|| s.title.clone())),
+                doc: inline.and_then(describe),
                 deprecated: inline.is_some_and(|s| s.deprecated),
                 boxed: false,
+                flatten: false,
+            });
+        }
+        for part in &object.flattened {
+            let base = match part.ref_name() {
+                Some(name) => names::field_name(name),
+                None => "variant".to_owned(),
+            };
+            let rust = taken.unique(&base, "_");
+            let hint = format!("{type_name}{}", wire_camel(&rust));
+            let ty = self.ty_ref(part, &hint).split_option().0;
+            fields.push(Field {
+                wire: rust.clone(),
+                rust,
+                ty,
+                required: true,
+                nullable: false,
+                doc: Some("The part of the value that is one of several shapes.".to_owned()),
+                deprecated: false,
+                boxed: false,
+                flatten: true,
             });
         }
         let extra = match &object.additional {
@@ -362,6 +383,33 @@ impl Builder {
             }
             SchemaRef::Ref(_) => None,
         }
+    }
+}
+
+/// The description (or title) of a schema, with the allowed values of an integer enum or a
+/// constant appended (those stay plain Rust values).
+fn describe(schema: &Schema) -> Option<String> {
+    let text = schema.description.clone().or_else(|| schema.title.clone());
+    let note = match &schema.kind {
+        SchemaKind::Integer { values } if !values.is_empty() => {
+            let list: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+            Some(format!("Known values: {}.", list.join(", ")))
+        }
+        SchemaKind::String { values } if values.len() == 1 => {
+            Some(format!("Always {}.", super::docs::code(&values[0])))
+        }
+        SchemaKind::Const { value: serde_json::Value::String(s) } => {
+            Some(format!("Always {}.", super::docs::code(s)))
+        }
+        SchemaKind::Const { value } => {
+            Some(format!("Always {}.", super::docs::code(&value.to_string())))
+        }
+        _ => None,
+    };
+    match (text, note) {
+        (Some(text), Some(note)) => Some(format!("{text}\n\n{note}")),
+        (text, None) => text,
+        (None, note) => note,
     }
 }
 

@@ -133,6 +133,11 @@ fn escape_inline(line: &str) -> String {
             rest = &rest[c.len_utf8()..];
             continue;
         }
+        if let Some(len) = autolink_len(rest) {
+            out.push_str(&rest[..len]);
+            rest = &rest[len..];
+            continue;
+        }
         if rest.starts_with("http://") || rest.starts_with("https://") {
             let len = url_len(rest);
             out.push('<');
@@ -156,6 +161,16 @@ fn escape_inline(line: &str) -> String {
         rest = &rest[c.len_utf8()..];
     }
     out
+}
+
+/// The length of an autolink (`<https://...>`) at the start of `text`, if there is one.
+fn autolink_len(text: &str) -> Option<usize> {
+    let inner = text.strip_prefix('<')?;
+    if !(inner.starts_with("http://") || inner.starts_with("https://")) {
+        return None;
+    }
+    let end = inner.find(|c: char| c == '>' || c == '<' || c.is_whitespace())?;
+    (inner[end..].starts_with('>')).then_some(end + 2)
 }
 
 /// The length of the URL at the start of `text`: up to whitespace or a character an
@@ -190,6 +205,7 @@ mod tests {
             vec!["See \\[the docs\\](<https://example.com/a_(b)>). Use &lt;b&gt;bold&lt;/b&gt;."]
         );
         assert_eq!(doc_lines("Visit https://x.io/y."), vec!["Visit <https://x.io/y>."]);
+        assert_eq!(doc_lines("See <https://x.io>."), vec!["See <https://x.io>."]);
     }
 
     #[test]

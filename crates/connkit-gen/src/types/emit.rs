@@ -23,6 +23,9 @@ pub(crate) struct Emitter<'a> {
     pub(crate) module_path: &'a TokenStream,
 }
 
+/// The helper in `mod.rs` that keeps `null` apart from absence for optional nullable fields.
+const PRESENT_HELPER: &str = "deserialize_present";
+
 fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
@@ -102,12 +105,16 @@ impl Emitter<'_> {
         modules.reserve("mod");
         let mut files = Vec::new();
         let mut mod_items = Vec::new();
-        for owner in 0..self.defs.len() {
-            if self.defs[owner].owner != owner {
+        let mut by_owner: Vec<Vec<DefId>> = vec![Vec::new(); self.defs.len()];
+        for (id, def) in self.defs.iter().enumerate() {
+            if let Some(group) = by_owner.get_mut(def.owner) {
+                group.push(id);
+            }
+        }
+        for (owner, members) in by_owner.iter().enumerate() {
+            if members.is_empty() || self.defs[owner].owner != owner {
                 continue;
             }
-            let members: Vec<DefId> =
-                (0..self.defs.len()).filter(|id| self.defs[*id].owner == owner).collect();
             let module = modules.unique(&names::module_name(&self.defs[owner].name), "_");
             let items = members.iter().map(|id| self.def_items(*id));
             files.push(GeneratedFile {
@@ -121,6 +128,24 @@ impl Emitter<'_> {
                 pub use self::#module::{#(#exported),*};
             });
         }
+        let uses_present = self.defs.iter().any(|def| {
+            matches!(&def.kind, DefKind::Struct { fields, .. } if fields.iter().any(|f| !f.required && f.nullable))
+        });
+        let present = uses_present.then(|| {
+            let helper = ident(PRESENT_HELPER);
+            quote! {
+                /// Reads a present value, `null` included, as `Some`, so that optional nullable
+                /// fields keep "absent" and `null` apart.
+                fn #helper<'de, D, T>(deserializer: D) -> ::core::result::Result<::core::option::Option<T>, D::Error>
+                where
+                    D: ::serde::Deserializer<'de>,
+                    T: ::serde::Deserialize<'de>,
+                {
+                    T::deserialize(deserializer).map(::core::option::Option::Some)
+                }
+            }
+        });
+        mod_items.push(quote!(#present));
         let doc = format!(" Request and response models of {}.", docs::inline(title));
         files.push(GeneratedFile {
             path: PathBuf::from("mod.rs"),
@@ -213,12 +238,33 @@ impl Emitter<'_> {
         let fallback = format!("The {} property.", docs::code(&field.wire));
         let doc = doc_attrs(field.doc.as_deref(), &fallback, field.deprecated);
         let name = ident(&field.rust);
+        if field.flatten {
+            let ty = self.ty(&field.ty, field.boxed);
+            return quote! {
+                #doc
+                #[serde(flatten)]
+                pub #name: #ty,
+            };
+        }
         let rename = (field.rust != field.wire).then(|| {
             let wire = &field.wire;
             quote!(#[serde(rename = #wire)])
         });
         let inner = self.ty(&field.ty, field.boxed);
-        let (ty, skip) = if !field.required {
+        let (ty, skip) = if !field.required && field.nullable {
+            let helper =
+                format!("{}::{PRESENT_HELPER}", self.module_path.to_string().replace(' ', ""));
+            (
+                quote!(::core::option::Option<::core::option::Option<#inner>>),
+                Some(quote! {
+                    #[serde(
+                        default,
+                        deserialize_with = #helper,
+                        skip_serializing_if = "::core::option::Option::is_none"
+                    )]
+                }),
+            )
+        } else if !field.required {
             (
                 quote!(::core::option::Option<#inner>),
                 Some(

@@ -82,6 +82,8 @@ pub(crate) struct Field {
     pub(crate) deprecated: bool,
     /// Whether the type goes through `Box` (decided after the whole space is known).
     pub(crate) boxed: bool,
+    /// Whether the field is a union part of an `allOf`, flattened into the struct.
+    pub(crate) flatten: bool,
 }
 
 /// A member of a union.

@@ -102,9 +102,24 @@ fn is_plain_ident(ident: &str) -> bool {
     ident != "_" && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// `UpperCamelCase` that clippy's `upper_case_acronyms` accepts: a name without lowercase
+/// letters (`ABC`, from `a-b-c`) keeps only its first letter uppercase.
+fn upper_camel(raw: &str) -> String {
+    let name = clean(raw).to_upper_camel_case();
+    let letters = name.chars().filter(char::is_ascii_alphabetic).count();
+    if letters >= 2 && !name.chars().any(|c| c.is_ascii_lowercase()) {
+        let mut chars = name.chars();
+        chars.next().map_or_else(String::new, |first| {
+            std::iter::once(first).chain(chars.map(|c| c.to_ascii_lowercase())).collect()
+        })
+    } else {
+        name
+    }
+}
+
 /// A type name (`UpperCamelCase`) for a schema or inline type.
 pub(crate) fn type_name(raw: &str) -> String {
-    let mut name = clean(raw).to_upper_camel_case();
+    let mut name = upper_camel(raw);
     if name.is_empty() {
         name = "Unnamed".to_owned();
     }
@@ -122,7 +137,7 @@ pub(crate) fn type_name(raw: &str) -> String {
 
 /// An enum variant name (`UpperCamelCase`) for a wire value or a union member.
 pub(crate) fn variant_name(raw: &str) -> String {
-    let mut name = clean(raw).to_upper_camel_case();
+    let mut name = upper_camel(raw);
     if name.is_empty() {
         name = "Empty".to_owned();
     }
@@ -232,6 +247,9 @@ mod tests {
         assert_eq!(variant_name("200"), "V200");
         assert_eq!(variant_name(""), "Empty");
         assert_eq!(variant_name("self"), "SelfValue");
+        assert_eq!(variant_name("a-b-c"), "Abc");
+        assert_eq!(variant_name("USD"), "Usd");
+        assert_eq!(type_name("V2"), "V2");
         assert_eq!(module_name("Type"), "type_");
         assert_eq!(path_segment("crate"), "crate");
         assert_eq!(path_segment("orders-v0"), "orders_v0");

@@ -14,6 +14,8 @@ pub(crate) struct MergedObject {
     pub(crate) required: Vec<String>,
     /// The most specific `additionalProperties` of the parts.
     pub(crate) additional: Option<AdditionalProperties>,
+    /// Union parts of an `allOf`, flattened next to the properties.
+    pub(crate) flattened: Vec<SchemaRef>,
 }
 
 impl MergedObject {
@@ -95,7 +97,11 @@ impl Planner<'_> {
     /// Chooses the shape of `schema`; `name` is its schema name when it is a named schema.
     pub(crate) fn plan(&self, schema: &Schema, name: Option<&str>) -> Plan {
         match &schema.kind {
-            SchemaKind::String { values } if !values.is_empty() => {
+            // An inline enum of one value is a constant (typically a discriminator property):
+            // a plain string keeps it exactly without a type of its own.
+            SchemaKind::String { values }
+                if values.len() > 1 || (!values.is_empty() && name.is_some()) =>
+            {
                 Plan::StringEnum(dedup(values.clone()))
             }
             SchemaKind::Object { properties, required, additional_properties, discriminator } => {
@@ -191,6 +197,10 @@ impl Planner<'_> {
         match (merged.properties.is_empty(), others.len()) {
             (true, 1) if merged.additional.is_none() => Plan::Passthrough(others.remove(0), false),
             (_, 0) if !merged.properties.is_empty() => Plan::Struct(merged),
+            (false, _) if others.iter().all(|o| self.is_union(o)) => {
+                merged.flattened = others;
+                Plan::Struct(merged)
+            }
             (true, 0) => Plan::Map(match merged.additional {
                 Some(AdditionalProperties::Schema(values)) => Some(values),
                 _ => None,
@@ -231,6 +241,7 @@ impl Planner<'_> {
                 }
                 SchemaKind::AllOf { parts } => self.merge_parts(parts, seen, merged, others),
                 SchemaKind::Any => {}
+                _ if self.is_constraint_only(part) => {}
                 _ => others.push(part.clone()),
             }
         }
@@ -393,13 +404,43 @@ impl Planner<'_> {
         }
     }
 
+    /// A `oneOf`/`anyOf` (in place or by reference): a part that can be flattened.
+    fn is_union(&self, schema: &SchemaRef) -> bool {
+        self.resolve(schema)
+            .is_some_and(|s| matches!(s.kind, SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. }))
+    }
+
     fn is_null(&self, schema: &SchemaRef) -> bool {
         matches!(schema, SchemaRef::Inline(s) if matches!(s.kind, SchemaKind::Null))
     }
 
-    /// An inline part that only annotates (`{description: ...}`, `{nullable: true}`).
+    /// An inline part that only annotates (`{description: ...}`, `{nullable: true}`) or only
+    /// constrains which properties are present (`anyOf: [{required: [a]}, {required: [b]}]`).
     fn is_annotation_only(&self, schema: &SchemaRef) -> bool {
         matches!(schema, SchemaRef::Inline(s) if matches!(s.kind, SchemaKind::Any))
+            || self.is_constraint_only(schema)
+    }
+
+    /// A union whose members declare no properties of their own (only `required` lists or
+    /// annotations): it restricts presence, not shape, so a struct can ignore it.
+    fn is_constraint_only(&self, schema: &SchemaRef) -> bool {
+        let SchemaRef::Inline(schema) = schema else { return false };
+        match &schema.kind {
+            SchemaKind::OneOf { variants, .. } | SchemaKind::AnyOf { variants, .. } => {
+                !variants.is_empty()
+                    && variants.iter().all(|v| match v {
+                        SchemaRef::Inline(v) => match &v.kind {
+                            SchemaKind::Any => true,
+                            SchemaKind::Object { properties, discriminator, .. } => {
+                                properties.is_empty() && discriminator.is_none()
+                            }
+                            _ => false,
+                        },
+                        SchemaRef::Ref(_) => false,
+                    })
+            }
+            _ => false,
+        }
     }
 }
 
