@@ -47,7 +47,8 @@ fn body() -> Bytes {
 /// A keep-alive hyper server answering every request with the same JSON array.
 fn start_server() -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
+    let server = std::thread::Builder::new().name(SERVER_THREAD.to_owned());
+    let _ = server.spawn(move || {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -78,11 +79,24 @@ fn start_server() -> SocketAddr {
     rx.recv().unwrap()
 }
 
-/// CPU time (user + system) of the whole process so far, from `/proc/self/stat` (Linux);
-/// `None` elsewhere. The machine is shared, so CPU per request is steadier than wall time.
-fn process_cpu() -> Option<Duration> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name (which is in parentheses and may contain spaces).
+/// The name of the server's thread, so its CPU time can be told apart from the client's.
+const SERVER_THREAD: &str = "bench-server";
+
+/// CPU time (user + system) of the client: the whole process minus the server thread.
+fn client_cpu() -> Option<Duration> {
+    let total = process_cpu()?;
+    let server = std::fs::read_dir("/proc/self/task").ok()?.flatten().find_map(|task| {
+        let comm = std::fs::read_to_string(task.path().join("comm")).ok()?;
+        if comm.trim() != SERVER_THREAD {
+            return None;
+        }
+        stat_cpu(&std::fs::read_to_string(task.path().join("stat")).ok()?)
+    });
+    Some(total.saturating_sub(server.unwrap_or_default()))
+}
+
+/// User + system time from the text of a `stat` file.
+fn stat_cpu(stat: &str) -> Option<Duration> {
     let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split_whitespace().collect();
     let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
@@ -90,13 +104,19 @@ fn process_cpu() -> Option<Duration> {
     Some(Duration::from_millis(ticks * 10))
 }
 
+/// CPU time (user + system) of the whole process so far, from `/proc/self/stat` (Linux);
+/// `None` elsewhere. The machine is shared, so CPU per request is steadier than wall time.
+fn process_cpu() -> Option<Duration> {
+    stat_cpu(&std::fs::read_to_string("/proc/self/stat").ok()?)
+}
+
 /// Runs `work`, returning its wall time and the process CPU time it used.
 async fn measured(
     work: impl std::future::Future<Output = Duration>,
 ) -> (Duration, Option<Duration>) {
-    let before = process_cpu();
+    let before = client_cpu();
     let wall = work.await;
-    let cpu = process_cpu().zip(before).map(|(after, before)| after.saturating_sub(before));
+    let cpu = client_cpu().zip(before).map(|(after, before)| after.saturating_sub(before));
     (wall, cpu)
 }
 
@@ -273,7 +293,7 @@ fn main() {
             let total = (options.requests * options.rounds) as f64;
             let per = |cpu: Duration| cpu.as_secs_f64() * 1e6 / total;
             println!(
-                "process CPU per request (client and server): reqwest {:.1} us, connkit {:.1} us; \
+                "client CPU per request (process minus the server thread): reqwest {:.1} us, connkit {:.1} us; \
                  CPU-bound throughput ratio {:.3}",
                 per(cpu_bare),
                 per(cpu_connkit),
