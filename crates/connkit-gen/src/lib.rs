@@ -17,6 +17,7 @@ mod docs_text;
 pub mod emit;
 mod generate;
 pub mod ir;
+pub mod maintain;
 pub mod manifest;
 pub mod naming;
 pub mod new;

@@ -2,6 +2,8 @@
 
 pub mod analyze;
 pub mod call;
+pub mod check;
+pub mod docs;
 pub mod new;
 
 use clap::Subcommand;
@@ -17,6 +19,10 @@ pub enum Command {
     /// Call the live API from the connector's spec and manifest, with the runtime's auth,
     /// retries, rate limits and pagination; JSON to stdout (NDJSON items with `--all`).
     Call(call::CallArgs),
+    /// The guideline's rules as lints, with file:line; exit 1 on violations (`--format json`).
+    Check(check::CheckArgs),
+    /// Rewrite SKILL.md's generated part from the connector's public methods.
+    Docs(docs::DocsArgs),
     /// Create a connector: specs into `openapi/`, the plan spec, `connector.toml`, then the
     /// crate in the guideline's layout (lite or full).
     New(new::NewArgs),
@@ -27,6 +33,8 @@ pub fn run(command: Command) -> Result<ExitStatus, CommandError> {
     match command {
         Command::Analyze(args) => analyze::run(args),
         Command::Call(args) => call::run(args),
+        Command::Check(args) => check::run(args),
+        Command::Docs(args) => docs::run(args),
         Command::New(args) => new::run(args),
     }
 }

@@ -1,0 +1,159 @@
+//! `connkit check [SYSTEM] [--format text|json]`: the guideline's rules as lints over one
+//! connector or every connector of the workspace. Exit 0 when clean (warnings allowed), 1 on
+//! error findings, 2 on usage or input errors.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use connkit_gen::maintain::check::{SpecAnalysis, check_connector};
+use connkit_gen::maintain::{ConnectorDir, Finding, MaintainError, Severity, discover_connectors};
+use connkit_gen::manifest::Tier;
+use connkit_spec::{LoadedSpec, Loader};
+
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The connector to check; every connector of the workspace when left out.
+    #[arg(value_name = "SYSTEM")]
+    pub system: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// The workspace root.
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Output formats of `connkit check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// `file:line: severity[rule]: message` and a hint per finding, then a summary.
+    Text,
+    /// `{"connectors": [...], "findings": [{rule, severity, file, line, message, hint}], "errors": n, "warnings": n}`.
+    Json,
+}
+
+/// Maps a maintenance error to the CLI's exit statuses: unknown connectors, bad names and
+/// unreadable manifests are input errors (2); I/O failures on the way are failures (1).
+pub(crate) fn maintain_error(err: MaintainError) -> CommandError {
+    match err {
+        MaintainError::Io { .. } => CommandError::failure(miette::miette!("{err}")),
+        other => CommandError::usage(miette::miette!("{other}")),
+    }
+}
+
+/// Opens the connector `system` of `dir`.
+pub(crate) fn open(dir: &std::path::Path, system: &str) -> Result<ConnectorDir, CommandError> {
+    ConnectorDir::open(dir, system).map_err(maintain_error)
+}
+
+/// A current-thread runtime for loading specs.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))
+}
+
+/// Loads the specs recorded in the connector's manifest, in order. The error names the spec
+/// file (relative to the connector) and why it did not load.
+pub(crate) fn load_manifest_specs(
+    connector: &ConnectorDir,
+) -> Result<Vec<LoadedSpec>, (String, String)> {
+    let runtime = runtime().map_err(|err| (String::new(), format!("{:?}", err.report)))?;
+    let loader = Loader::new();
+    let mut out = Vec::new();
+    for entry in &connector.manifest.specs {
+        let path = connector.dir.join(&entry.file);
+        let loaded = runtime
+            .block_on(loader.load(&path.display().to_string()))
+            .map_err(|err| (entry.file.clone(), err.to_string()))?;
+        out.push(loaded);
+    }
+    Ok(out)
+}
+
+fn analysis_for(connector: &ConnectorDir) -> SpecAnalysis {
+    if connector.manifest.tier != Tier::Lite
+        || connector.manifest.specs.is_empty()
+        || connector.manifest.specs.iter().any(|s| !connector.dir.join(&s.file).is_file())
+    {
+        // Full connectors have nothing to upgrade; missing specs are reported by `missing-spec`.
+        return SpecAnalysis::Skipped;
+    }
+    match load_manifest_specs(connector) {
+        Ok(specs) => {
+            let analysis = connkit_spec::analyze(&specs);
+            SpecAnalysis::Analyzed { tier: analysis.tier, reasons: analysis.reasons.clone() }
+        }
+        Err((file, message)) => SpecAnalysis::Unreadable { file, message },
+    }
+}
+
+/// Runs `connkit check`.
+pub fn run(args: CheckArgs) -> Result<ExitStatus, CommandError> {
+    let systems = match &args.system {
+        Some(system) => vec![system.clone()],
+        None => {
+            let found = discover_connectors(&args.dir).map_err(maintain_error)?;
+            if found.is_empty() {
+                return Err(CommandError::usage(miette::miette!(
+                    help = "run it from the workspace root, pass `--dir WORKSPACE`, or create one with `connkit new`",
+                    "no connectors in `{}` (nothing under connectors/*/connector.toml)",
+                    args.dir.display()
+                )));
+            }
+            found
+        }
+    };
+    let mut connectors = Vec::new();
+    for system in &systems {
+        connectors.push(open(&args.dir, system)?);
+    }
+    let mut findings: Vec<Finding> = Vec::new();
+    for connector in &connectors {
+        let specs = analysis_for(connector);
+        findings.extend(check_connector(connector, &specs).map_err(maintain_error)?);
+    }
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let warnings = findings.len() - errors;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match args.format {
+        CheckFormat::Json => {
+            let report = serde_json::json!({
+                "connectors": systems,
+                "findings": findings,
+                "errors": errors,
+                "warnings": warnings,
+            });
+            serde_json::to_writer_pretty(&mut out, &report)
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        CheckFormat::Text => {
+            let mut result = Ok(());
+            for finding in &findings {
+                result = result.and_then(|()| writeln!(out, "{finding}"));
+            }
+            result.and_then(|()| {
+                writeln!(
+                    out,
+                    "{errors} error(s), {warnings} warning(s) in {} connector(s)",
+                    systems.len()
+                )
+            })
+        }
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => {}
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            return Err(CommandError::failure(miette::miette!("cannot write the report: {err}")));
+        }
+    }
+    Ok(if errors > 0 { ExitStatus::Failure } else { ExitStatus::Success })
+}

@@ -1,0 +1,38 @@
+//! `connkit docs SYSTEM`: rewrites SKILL.md's generated part from the connector's public API
+//! (client, services and gateway methods, hand-written ones included); the text outside the
+//! markers is kept.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use connkit_gen::maintain::docs::update_skill;
+
+use super::check::{maintain_error, open};
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit docs`.
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// The connector whose SKILL.md to rewrite.
+    #[arg(value_name = "SYSTEM")]
+    pub system: String,
+    /// The workspace root.
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Runs `connkit docs`.
+pub fn run(args: DocsArgs) -> Result<ExitStatus, CommandError> {
+    let connector = open(&args.dir, &args.system)?;
+    let outcome = update_skill(&connector).map_err(maintain_error)?;
+    eprintln!(
+        "{} ({} method(s))",
+        if outcome.changed {
+            "rewrote SKILL.md's generated part"
+        } else {
+            "SKILL.md is up to date"
+        },
+        outcome.methods
+    );
+    Ok(ExitStatus::Success)
+}

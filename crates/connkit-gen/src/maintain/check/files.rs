@@ -1,0 +1,95 @@
+//! Rules on the connector's files: the documents and specs the guideline asks for, the plan
+//! spec, and services files under 300 lines.
+
+use std::path::Path;
+
+use crate::maintain::{ConnectorDir, Finding, Layer, MaintainError, Rule};
+
+/// A services file of this many lines or more breaks `service-too-long`.
+pub const SERVICE_LINE_LIMIT: usize = 300;
+
+/// `missing-doc-file`, `missing-spec`, `missing-plan`.
+pub(crate) fn check_files(connector: &ConnectorDir, out: &mut Vec<Finding>) {
+    for (name, what) in [
+        ("AGENTS.md", "how to work with this connector"),
+        ("SKILL.md", "the methods available"),
+        (".env.example", "every setting with its variable"),
+    ] {
+        if !connector.dir.join(name).is_file() {
+            out.push(Finding::new(
+                Rule::MissingDocFile,
+                connector.shown(Path::new(name)),
+                None,
+                format!("{name} is missing ({what})"),
+                format!("run `connkit sync {}` to write it again", connector.system),
+            ));
+        }
+    }
+    let specs = &connector.manifest.specs;
+    for entry in specs {
+        if !connector.dir.join(&entry.file).is_file() {
+            out.push(Finding::new(
+                Rule::MissingSpec,
+                connector.shown(Path::new(&entry.file)),
+                None,
+                format!("the spec `{}` recorded in connector.toml is missing", entry.file),
+                match &entry.source {
+                    Some(_) => format!(
+                        "run `connkit sync {} --refetch` to download it again",
+                        connector.system
+                    ),
+                    None => format!(
+                        "put the API's spec back with `connkit sync {} --spec PATH_OR_URL`",
+                        connector.system
+                    ),
+                },
+            ));
+        }
+    }
+    if specs.is_empty() && !has_spec_file(&connector.dir.join("openapi")) {
+        out.push(Finding::new(
+            Rule::MissingSpec,
+            connector.shown(Path::new("openapi")),
+            None,
+            "no API spec in openapi/ (research first: the spec is the source of truth)",
+            format!("add it with `connkit sync {} --spec PATH_OR_URL`", connector.system),
+        ));
+    }
+    let plan = connector.plan_path();
+    if !connector.workspace.join(&plan).is_file() {
+        out.push(Finding::new(
+            Rule::MissingPlan,
+            plan.to_string_lossy().replace('\\', "/"),
+            None,
+            "the plan spec of this integration is missing",
+            "write it (endpoints, entities, auth, pagination, limits, tier and reasons), or regenerate it with `connkit new` in a scratch workspace",
+        ));
+    }
+}
+
+fn has_spec_file(dir: &Path) -> bool {
+    let mut found = Vec::new();
+    let keep = |p: &Path| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml");
+    crate::maintain::connector::walk(dir, Path::new(""), &mut found, &keep).is_ok()
+        && !found.is_empty()
+}
+
+/// `service-too-long` for one file.
+pub(crate) fn check_length(
+    connector: &ConnectorDir,
+    relative: &Path,
+    text: &str,
+    out: &mut Vec<Finding>,
+) -> Result<(), MaintainError> {
+    let lines = text.lines().count();
+    if Layer::of(relative) == Layer::Services && lines >= SERVICE_LINE_LIMIT {
+        out.push(Finding::new(
+            Rule::ServiceTooLong,
+            connector.shown(relative),
+            Some(SERVICE_LINE_LIMIT),
+            format!("services file of {lines} lines (the guideline keeps them under {SERVICE_LINE_LIMIT})"),
+            "split it: move related operations into another file of the entity's folder (services/{entity}/...), or group the entity differently in connector.toml",
+        ));
+    }
+    Ok(())
+}
