@@ -309,7 +309,7 @@ fn api_error(error: &connkit::Error) -> CommandError {
         _ => "the request".to_string(),
     };
     match error.kind() {
-        ErrorKind::Status | ErrorKind::RateLimited => {
+        _ if error.status().is_some() => {
             let status = error.status().map_or_else(|| "an error".to_string(), |s| s.to_string());
             let request_id =
                 error.request_id().map(|id| format!(" (request id {id})")).unwrap_or_default();

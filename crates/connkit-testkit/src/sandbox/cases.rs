@@ -41,6 +41,22 @@ pub struct CaseParam {
     pub expected: Expected,
 }
 
+/// A parameter the operation declares (so a client can fill the required ones a case does
+/// not list).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclaredParam {
+    /// The wire name.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// Whether the spec requires it.
+    pub required: bool,
+    /// The schema's `type` (`string`, `integer`, `array`...), when given.
+    pub ty: Option<String>,
+    /// The first `enum` value, when the schema (or its items) lists some.
+    pub first_enum: Option<Value>,
+}
+
 /// One static request/response pair of one operation.
 #[derive(Debug, Clone)]
 pub struct SandboxCase {
@@ -56,6 +72,8 @@ pub struct SandboxCase {
     pub index: usize,
     /// The parameters the request must carry.
     pub params: Vec<CaseParam>,
+    /// Every parameter the operation declares.
+    pub declared: Vec<DeclaredParam>,
     /// The status to answer (the response key the case sits under).
     pub status: u16,
     /// The body to answer, if any.
@@ -65,6 +83,15 @@ pub struct SandboxCase {
 }
 
 impl SandboxCase {
+    /// The body the server sends: none for statuses that carry no body in HTTP (204, 205,
+    /// 304), whatever the case lists (several 204 cases list `{}` or `""`).
+    pub fn wire_body(&self) -> Option<&Value> {
+        match self.status {
+            204 | 205 | 304 => None,
+            _ => self.response.as_ref(),
+        }
+    }
+
     /// `spec.operationId#index`: a stable name for the case.
     pub fn name(&self) -> String {
         format!("{}.{}#{}", self.spec, self.operation_id, self.index)
@@ -134,6 +161,7 @@ pub fn load_cases_from_spec(stem: &str, spec: &Value) -> Vec<SandboxCase> {
                         path: path.clone(),
                         index,
                         params: case_params(case, &declared),
+                        declared: declared_params(&declared),
                         status,
                         response: case.get("response").cloned(),
                         response_headers: response_headers(case),
@@ -154,10 +182,47 @@ fn case_params(case: &Value, declared: &[Value]) -> Vec<CaseParam> {
     };
     params
         .iter()
-        .map(|(name, entry)| CaseParam {
-            name: name.clone(),
-            location: location_of(name, declared),
-            expected: expected_of(entry),
+        .map(|(name, entry)| {
+            // Some cases name the body `body` while the operation calls it otherwise.
+            let location = location_of(name, declared).or_else(|| {
+                let bodies: Vec<&Value> = declared
+                    .iter()
+                    .filter(|p| p.get("in").and_then(Value::as_str) == Some("body"))
+                    .collect();
+                (bodies.len() == 1 && name == "body").then_some(ParamLocation::Body)
+            });
+            let name = match location {
+                Some(ParamLocation::Body) => body_name(declared).unwrap_or_else(|| name.clone()),
+                _ => name.clone(),
+            };
+            CaseParam { name, location, expected: expected_of(entry) }
+        })
+        .collect()
+}
+
+fn body_name(declared: &[Value]) -> Option<String> {
+    declared
+        .iter()
+        .find(|p| p.get("in").and_then(Value::as_str) == Some("body"))
+        .and_then(|p| p.get("name").and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+fn declared_params(declared: &[Value]) -> Vec<DeclaredParam> {
+    declared
+        .iter()
+        .filter_map(|p| {
+            let name = p.get("name").and_then(Value::as_str)?.to_string();
+            let location = location_of(&name, std::slice::from_ref(p))?;
+            let schema = p.get("schema").unwrap_or(p);
+            let ty = schema.get("type").and_then(Value::as_str).map(str::to_string);
+            let first_enum = schema
+                .get("enum")
+                .or_else(|| schema.get("items").and_then(|i| i.get("enum")))
+                .and_then(Value::as_array)
+                .and_then(|values| values.first().cloned());
+            let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
+            Some(DeclaredParam { name, location, required, ty, first_enum })
         })
         .collect()
 }

@@ -41,7 +41,10 @@ impl std::fmt::Display for Mismatch {
     }
 }
 
-/// The first case `request` matches, else why the closest one does not.
+/// The most specific case `request` matches (the one constraining the most parameters; the
+/// first of those), else why the closest one does not. A case constrains only the
+/// parameters it lists: other query parameters, headers or a body it does not mention are
+/// accepted, as the SP-API sandbox does.
 pub fn match_request<'a>(
     cases: &'a [SandboxCase],
     request: &IncomingRequest,
@@ -52,15 +55,24 @@ pub fn match_request<'a>(
         .map(|s| percent_decode_str(s).decode_utf8_lossy().into_owned())
         .collect();
     let mut closest: Option<(&SandboxCase, Vec<String>)> = None;
+    let mut best: Option<(&SandboxCase, usize)> = None;
     for case in cases.iter().filter(|c| c.method.eq_ignore_ascii_case(&request.method)) {
         let Some(path_params) = match_path(&case.path, &segments) else { continue };
         let problems = check_case(case, &path_params, request);
         if problems.is_empty() {
-            return Ok(case);
+            let specificity =
+                case.params.iter().filter(|p| matches!(p.expected, Expected::Value(_))).count();
+            if best.is_none_or(|(_, most)| specificity > most) {
+                best = Some((case, specificity));
+            }
+            continue;
         }
         if closest.as_ref().is_none_or(|(_, best)| problems.len() < best.len()) {
             closest = Some((case, problems));
         }
+    }
+    if let Some((case, _)) = best {
+        return Ok(case);
     }
     Err(match closest {
         Some((case, problems)) => {
@@ -99,11 +111,7 @@ fn check_case(
     request: &IncomingRequest,
 ) -> Vec<String> {
     let mut problems = Vec::new();
-    let mut body_checked = false;
     for param in &case.params {
-        if param.location == Some(ParamLocation::Body) {
-            body_checked = true;
-        }
         let Expected::Value(expected) = &param.expected else { continue };
         let name = &param.name;
         match param.location {
@@ -147,26 +155,8 @@ fn check_case(
             }
         }
     }
-    for (name, _) in &request.query {
-        if !case.params.iter().any(|p| p.name == *name) {
-            problems.push(format!("unexpected query parameter {name}"));
-        }
-    }
-    if !body_checked && !is_empty_body(&request.body) && !has_form_params(case) {
-        problems.push("unexpected request body".to_string());
-    }
     problems.dedup();
     problems
-}
-
-fn has_form_params(case: &SandboxCase) -> bool {
-    case.params.iter().any(|p| p.location == Some(ParamLocation::Form))
-}
-
-fn is_empty_body(body: &[u8]) -> bool {
-    let trimmed = String::from_utf8_lossy(body);
-    let trimmed = trimmed.trim();
-    trimmed.is_empty() || trimmed == "{}" || trimmed == "null"
 }
 
 fn query_values(request: &IncomingRequest, name: &str) -> Vec<String> {
@@ -294,6 +284,7 @@ mod tests {
             status: 200,
             response: Some(json!({"payload": {}})),
             response_headers: vec![],
+            declared: vec![],
         }
     }
 
@@ -337,12 +328,14 @@ mod tests {
         assert!(wrong.reason.contains("path parameter orderId"), "{wrong}");
         let missing = match_request(&cases, &get("/orders/v0/orders/TEST%2F1", &[])).unwrap_err();
         assert!(missing.reason.contains("MarketplaceIds missing"), "{missing}");
-        let extra = match_request(
-            &cases,
-            &get("/orders/v0/orders/TEST%2F1", &[("MarketplaceIds", "A,B"), ("x", "1")]),
-        )
-        .unwrap_err();
-        assert!(extra.reason.contains("unexpected query parameter x"), "{extra}");
+        // Parameters the case does not list are not constrained.
+        assert!(
+            match_request(
+                &cases,
+                &get("/orders/v0/orders/TEST%2F1", &[("MarketplaceIds", "A,B"), ("x", "1")]),
+            )
+            .is_ok()
+        );
         let unknown = match_request(&cases, &get("/nothing", &[])).unwrap_err();
         assert_eq!(unknown.closest, None);
         let post =
@@ -379,19 +372,16 @@ mod tests {
     }
 
     #[test]
-    fn a_body_the_case_does_not_expect_is_a_mismatch_and_the_first_matching_case_wins() {
+    fn the_most_specific_matching_case_wins() {
+        let open = case(vec![]);
         let mut second = case(vec![param("orderId", ParamLocation::Path, json!("B"))]);
         second.index = 1;
-        let cases = vec![case(vec![param("orderId", ParamLocation::Path, json!("A"))]), second];
+        let mut third = case(vec![param("orderId", ParamLocation::Path, json!("A"))]);
+        third.index = 2;
+        let cases = vec![open, second, third];
         assert_eq!(match_request(&cases, &get("/orders/v0/orders/B", &[])).unwrap().index, 1);
-        let mut with_body = get("/orders/v0/orders/A", &[]);
-        with_body.body = br#"{"a":1}"#.to_vec();
-        assert!(
-            match_request(&cases, &with_body)
-                .unwrap_err()
-                .reason
-                .contains("unexpected request body")
-        );
+        assert_eq!(match_request(&cases, &get("/orders/v0/orders/A", &[])).unwrap().index, 2);
+        assert_eq!(match_request(&cases, &get("/orders/v0/orders/C", &[])).unwrap().index, 0);
     }
 
     #[test]

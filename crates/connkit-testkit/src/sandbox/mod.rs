@@ -15,4 +15,6 @@ pub use cases::{
     CaseParam, Expected, ParamLocation, SandboxCase, load_cases, load_cases_from_spec,
 };
 pub use matcher::{IncomingRequest, Mismatch, match_request};
-pub use server::{MISMATCH_HEADER, MISMATCH_STATUS, SandboxServer};
+pub use server::{
+    MISMATCH_HEADER, MISMATCH_STATUS, SANDBOX_ACCESS_TOKEN, SandboxServer, Served, TOKEN_PATH,
+};

@@ -25,6 +25,13 @@ pub const MISMATCH_STATUS: u16 = 599;
 /// The header naming why a request matched no case.
 pub const MISMATCH_HEADER: &str = "x-sandbox-mismatch";
 
+/// The path of the server's Login-with-Amazon token endpoint: a refresh-token grant gets a
+/// sandbox access token, so connectors run their real LWA auth against the replay server.
+pub const TOKEN_PATH: &str = "/auth/o2/token";
+
+/// The access token the token endpoint hands out.
+pub const SANDBOX_ACCESS_TOKEN: &str = "Atza|sandbox-access-token";
+
 /// One request the server answered.
 #[derive(Debug, Clone)]
 pub struct Served {
@@ -124,6 +131,9 @@ async fn answer(
 ) -> Response<Full<Bytes>> {
     let (parts, body) = request.into_parts();
     let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    if parts.method == hyper::Method::POST && parts.uri.path() == TOKEN_PATH {
+        return token_response(&body);
+    }
     let incoming = IncomingRequest {
         method: parts.method.as_str().to_ascii_uppercase(),
         path: parts.uri.path().to_string(),
@@ -161,7 +171,7 @@ fn case_response(case: &SandboxCase) -> Response<Full<Bytes>> {
     for (name, value) in &case.response_headers {
         builder = builder.header(name.as_str(), value.as_str());
     }
-    let body = match &case.response {
+    let body = match case.wire_body() {
         Some(value) => {
             builder = builder.header("content-type", "application/json");
             Bytes::from(serde_json::to_vec(value).unwrap_or_default())
@@ -169,6 +179,29 @@ fn case_response(case: &SandboxCase) -> Response<Full<Bytes>> {
         None => Bytes::new(),
     };
     builder.body(Full::new(body)).unwrap_or_else(|_| mismatch_response("bad case headers"))
+}
+
+/// A refresh-token grant answered with [`SANDBOX_ACCESS_TOKEN`]; anything else is a 400 as
+/// LWA gives it.
+fn token_response(body: &[u8]) -> Response<Full<Bytes>> {
+    let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
+    let grant = form.iter().find(|(k, _)| k == "grant_type").map(|(_, v)| v.as_str());
+    let has_refresh = form.iter().any(|(k, v)| k == "refresh_token" && !v.is_empty());
+    let (status, json) = if grant == Some("refresh_token") && has_refresh {
+        (
+            StatusCode::OK,
+            serde_json::json!({"access_token": SANDBOX_ACCESS_TOKEN, "token_type": "bearer", "expires_in": 3600}),
+        )
+    } else {
+        (StatusCode::BAD_REQUEST, serde_json::json!({"error": "invalid_request"}))
+    };
+    let mut response = Response::new(Full::new(Bytes::from(json.to_string())));
+    *response.status_mut() = status;
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 fn mismatch_response(reason: &str) -> Response<Full<Bytes>> {
