@@ -33,6 +33,11 @@ fn demo_spec() -> Value {
                 "responses": {"200": {"description": "a page", "content": {"application/json": {"schema": {
                     "type": "array", "items": {"type": "object"}}}}}}
             }},
+            "/files/{fileId}": {"get": {
+                "operationId": "getFile",
+                "parameters": [{"name": "fileId", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "the bytes", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
+            }},
             "/items/{itemId}": {
                 "get": {
                     "operationId": "getItem",
@@ -351,4 +356,28 @@ async fn arrays_are_sent_comma_separated_when_the_spec_says_so() {
     let output = connkit(dir.path(), &["listItems", "tags=a,b", "tags=c"]).await;
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     assert_eq!(stdout(&output), "{\"items\":[]}\n");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn binary_bodies_go_raw_to_a_pipe_or_to_output() {
+    let server = MockServer::start().await;
+    let bytes: Vec<u8> = (0..=255u8).collect();
+    Mock::given(method("GET"))
+        .and(path("/files/f1"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_raw(bytes.clone(), "application/octet-stream"),
+        )
+        .mount(&server)
+        .await;
+    let dir = workspace(&server, false);
+    let piped = connkit(dir.path(), &["getFile", "fileId=f1"]).await;
+    assert_eq!(piped.status.code(), Some(0), "{}", stderr(&piped));
+    assert_eq!(piped.stdout, bytes);
+
+    let file = dir.path().join("out.bin");
+    let saved =
+        connkit(dir.path(), &["getFile", "fileId=f1", "--output", file.to_str().unwrap()]).await;
+    assert_eq!(saved.status.code(), Some(0), "{}", stderr(&saved));
+    assert!(saved.stdout.is_empty());
+    assert_eq!(std::fs::read(&file).unwrap(), bytes);
 }
