@@ -260,7 +260,9 @@ impl Builder {
             Plan::Untagged(members, _) => {
                 let mut taken = NameSet::default();
                 let mut variants = Vec::new();
+                let mut order = Vec::new();
                 for member in &members {
+                    order.push(self.planner().permissiveness(member));
                     let base = self.member_name(member);
                     let rust = taken.unique(&base, "");
                     let ty = self.ty_ref(member, &format!("{type_name}{rust}")).split_option().0;
@@ -272,8 +274,17 @@ impl Builder {
                         boxed: false,
                     });
                 }
-                // Members that accept anything are tried last, so they never hide the others.
-                variants.sort_by_key(|v| matches!(v.ty, Ty::Json | Ty::JsonMap));
+                // Serde tries members in order: objects without required properties match any
+                // object and free-form members match anything, so they are tried last.
+                let mut keyed: Vec<(u8, Variant)> = order
+                    .into_iter()
+                    .zip(variants)
+                    .map(|(rank, v)| {
+                        (if matches!(v.ty, Ty::Json | Ty::JsonMap) { 2 } else { rank }, v)
+                    })
+                    .collect();
+                keyed.sort_by_key(|(rank, _)| *rank);
+                let variants = keyed.into_iter().map(|(_, v)| v).collect();
                 DefKind::Untagged { variants }
             }
             Plan::Expr | Plan::Passthrough(..) | Plan::Map(_) | Plan::Fallback(_) => {

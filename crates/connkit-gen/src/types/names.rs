@@ -256,6 +256,34 @@ mod tests {
     }
 
     #[test]
+    fn every_name_is_a_valid_identifier() {
+        let mut inputs: Vec<String> = KEYWORDS.iter().map(|k| (*k).to_owned()).collect();
+        inputs.extend(RESERVED_TYPES.iter().map(|k| (*k).to_owned()));
+        for a in (0u8..128).map(char::from) {
+            inputs.push(a.to_string());
+            for b in ['a', '1', '_', '-', ' ', 'Z', 'é'] {
+                inputs.push(format!("{a}{b}"));
+                inputs.push(format!("{b}{a}"));
+            }
+        }
+        inputs.extend(
+            ["", "__", "-", "+", "😀", "x-amzn-Type", "ÄÖÜ", "1.5", "a..b"].map(String::from),
+        );
+        for input in &inputs {
+            for name in [
+                type_name(input),
+                variant_name(input),
+                field_name(input),
+                module_name(&type_name(input)),
+            ] {
+                assert!(syn::parse_str::<syn::Ident>(&name).is_ok(), "{input:?} gave {name:?}");
+                assert!(!is_keyword(&name) && name != "Self", "{input:?} gave keyword {name:?}");
+            }
+            assert!(!RESERVED_TYPES.contains(&type_name(input).as_str()), "{input:?}");
+        }
+    }
+
+    #[test]
     fn unique_names_get_numbered() {
         let mut set = NameSet::default();
         set.reserve("Unknown");

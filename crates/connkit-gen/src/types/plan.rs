@@ -404,6 +404,22 @@ impl Planner<'_> {
         }
     }
 
+    /// How much a union member accepts, for ordering untagged members: 1 for an object
+    /// without required properties (it matches any object), 0 otherwise.
+    pub(crate) fn permissiveness(&self, member: &SchemaRef) -> u8 {
+        let Some(schema) = self.resolve(member) else { return 0 };
+        let required = match &schema.kind {
+            SchemaKind::Object { required, .. } => required.len(),
+            SchemaKind::AllOf { parts } => {
+                let mut merged = MergedObject::default();
+                self.merge_parts(parts, &mut Vec::new(), &mut merged, &mut Vec::new());
+                merged.required.len()
+            }
+            _ => return 0,
+        };
+        u8::from(required == 0)
+    }
+
     /// A `oneOf`/`anyOf` (in place or by reference): a part that can be flattened.
     fn is_union(&self, schema: &SchemaRef) -> bool {
         self.resolve(schema)
