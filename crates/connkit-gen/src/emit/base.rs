@@ -10,7 +10,7 @@ use quote::quote;
 use super::{Context, format_file};
 use crate::GenerateError;
 use crate::docs_text::inner_doc_attrs;
-use crate::ir::ErrorIr;
+use crate::ir::{ErrorIr, SpecIr};
 
 /// The parameter helpers every operation uses.
 pub fn helper_items() -> TokenStream {
@@ -48,14 +48,16 @@ pub fn helper_items() -> TokenStream {
     }
 }
 
-/// `impl ApiErrorBody` for every model used as a whole-operation error envelope.
-pub fn envelope_impls(cx: &Context<'_>) -> TokenStream {
+/// `impl ApiErrorBody` for every model of `specs` used as a whole-operation error envelope,
+/// each behind its spec's feature when `gated`.
+pub fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) -> TokenStream {
     let mut envelopes: BTreeMap<String, (TokenStream, TokenStream)> = BTreeMap::new();
-    for spec in cx.specs {
+    for spec in specs {
         for op in spec.operations() {
             if let ErrorIr::Envelope(ty) = &op.error {
                 let key = ty.to_string();
-                envelopes.entry(key).or_insert_with(|| (ty.clone(), cx.feature_gate(spec)));
+                let gate = if gated { cx.feature_gate(spec) } else { TokenStream::new() };
+                envelopes.entry(key).or_insert_with(|| (ty.clone(), gate));
             }
         }
     }
@@ -78,17 +80,46 @@ pub fn envelope_impls(cx: &Context<'_>) -> TokenStream {
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
 pub fn base_file(cx: &Context<'_>) -> Result<String, GenerateError> {
-    let header = inner_doc_attrs(&cx.header(
+    let what = if cx.multi() {
+        "Shared patterns of these APIs: how parameters go on the wire. The error envelopes of each \
+         spec are typed once in its own `base.rs`."
+    } else {
         "Shared patterns of this API: how parameters go on the wire, and the API's error envelopes \
-         (typed once here, used by every service).",
-    ));
+         (typed once here, used by every service)."
+    };
+    let header = inner_doc_attrs(&cx.header(what));
     let helpers = helper_items();
-    let envelopes = envelope_impls(cx);
+    let envelopes =
+        if cx.multi() { TokenStream::new() } else { envelope_impls(cx, cx.specs, false) };
     format_file(
         "src/services/base.rs",
         quote! {
             #header
             #helpers
+            #envelopes
+        },
+    )
+}
+
+/// `src/services/{spec}/base.rs` of a multi-spec connector: the spec's error envelopes.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
+pub fn spec_base_file(
+    cx: &Context<'_>,
+    spec: &SpecIr,
+    path: &str,
+) -> Result<String, GenerateError> {
+    let header = inner_doc_attrs(&cx.header(&format!(
+        "The error envelopes of the `{}` spec, typed once for every service of the spec.",
+        spec.stem
+    )));
+    let envelopes = envelope_impls(cx, std::slice::from_ref(spec), false);
+    format_file(
+        path,
+        quote! {
+            #header
             #envelopes
         },
     )

@@ -63,7 +63,7 @@ pub fn client_file(
             }
         }
         let helpers = super::base::helper_items();
-        let envelopes = super::base::envelope_impls(cx);
+        let envelopes = super::base::envelope_impls(cx, cx.specs, true);
         lite_items.extend(quote! {
             /// How parameters go on the wire.
             mod helpers {

@@ -49,7 +49,7 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
     let const_doc = format!("The `{}` operation: `{} {}`.", op.id, op.method.as_upper(), op.path);
     let mut items = quote! {
         #[doc = #const_doc]
-        const #const_ident: ::connkit::Operation =
+        pub(super) static #const_ident: ::connkit::Operation =
             ::connkit::Operation::new(#id, ::connkit::Method::#method, #path) #idempotency;
     };
     items.extend(params_struct(op));

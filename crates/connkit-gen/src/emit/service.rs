@@ -55,9 +55,10 @@ pub fn services_files(
             "crate::services".to_string()
         };
         let mut entity_mods = Vec::new();
+        let mut spec_files = Vec::new();
         for entity in &spec.entities {
             let (entity_files, doc) = entity_files(cx, spec, entity, &dir)?;
-            files.extend(entity_files);
+            spec_files.extend(entity_files);
             docs.push(doc);
             let module = format_ident!("{}", entity.module);
             let mod_doc = doc_attrs(&format!(
@@ -78,16 +79,21 @@ pub fn services_files(
             let aggregate = spec_services_struct(cx, spec);
             let header =
                 inner_doc_attrs(&cx.header(&format!("Services of the `{}` spec.", spec.stem)));
-            files.push(GeneratedFile::new(
-                format!("{dir}/mod.rs"),
-                format_file(
-                    &format!("{dir}/mod.rs"),
-                    quote! { #header #(#entity_mods)* #aggregate },
-                )?,
-            ));
+            let mod_path = format!("{dir}/mod.rs");
+            let spec_base = quote! {
+                /// The error envelopes of this spec.
+                pub mod base;
+            };
+            let text =
+                format_file(&mod_path, quote! { #header #spec_base #(#entity_mods)* #aggregate })?;
+            files.push(GeneratedFile::new(mod_path, text));
+            let base_path = format!("{dir}/base.rs");
+            let base = super::base::spec_base_file(cx, spec, &base_path)?;
+            files.push(GeneratedFile::new(base_path, base));
         } else {
             root_mods.extend(entity_mods);
         }
+        files.extend(spec_files);
     }
     let header = inner_doc_attrs(&cx.header(
         "Services: one per API entity, each a thin translation of its operations onto the client.",
@@ -220,45 +226,81 @@ fn entity_files(
         .collect();
     let index_of =
         |op: &OperationIr| entity.operations.iter().position(|o| std::ptr::eq(o, op)).unwrap_or(0);
-    let parts = split_service(
-        &entity.module,
-        &entity.operations,
-        |op| sizes[index_of(op)],
-        MAX_SERVICE_LINES - PART_OVERHEAD,
-    );
-    let mut files = Vec::new();
-    let mut part_mods = Vec::new();
-    for part in &parts {
-        let part_ident = format_ident!("{}", part.module);
-        let exports: Vec<proc_macro2::Ident> = part
-            .operations
-            .iter()
-            .flat_map(|i| public_types(&entity.operations[*i]))
-            .map(|name| format_ident!("{}", name))
-            .collect();
-        let export =
-            (!exports.is_empty()).then(|| quote!(pub use self::#part_ident::{#(#exports),*};));
-        part_mods.push(quote!(mod #part_ident; #export));
-        let items = part.operations.iter().map(|i| &codes[*i].items);
-        let methods = part.operations.iter().map(|i| &codes[*i].methods);
-        let part_header =
-            inner_doc_attrs(&cx.header(&format!(
+    // Pack by estimated size, then check the real files; shrink the budget until every part
+    // fits (a single operation larger than the limit keeps a file of its own).
+    let mut budget = MAX_SERVICE_LINES - PART_OVERHEAD;
+    let (files, part_mods) = loop {
+        let parts =
+            split_service(&entity.module, &entity.operations, |op| sizes[index_of(op)], budget);
+        let mut files = Vec::new();
+        let mut part_mods = Vec::new();
+        for part in &parts {
+            let part_ident = format_ident!("{}", part.module);
+            let exports: Vec<proc_macro2::Ident> = part
+                .operations
+                .iter()
+                .flat_map(|i| public_types(&entity.operations[*i]))
+                .map(|name| format_ident!("{}", name))
+                .collect();
+            let export =
+                (!exports.is_empty()).then(|| quote!(pub use self::#part_ident::{#(#exports),*};));
+            part_mods.push(quote!(mod #part_ident; #export));
+            let items = part.operations.iter().map(|i| &codes[*i].items);
+            let methods = part.operations.iter().map(|i| &codes[*i].methods);
+            let part_header = inner_doc_attrs(&cx.header(&format!(
                 "Operations of the `{}` service on `{}`.",
                 entity.name, part.module
             )));
-        let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
-        let text = format_file(
-            &path,
-            quote! {
-                #part_header
-                impl super::#service {
-                    #(#methods)*
-                }
-                #(#items)*
-            },
-        )?;
-        files.push(GeneratedFile::new(path, text));
-    }
+            let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
+            let items: Vec<&TokenStream> = items.collect();
+            let methods: Vec<&TokenStream> = methods.collect();
+            let text = format_file(
+                &path,
+                quote! {
+                    #part_header
+                    impl super::#service {
+                        #(#methods)*
+                    }
+                    #(#items)*
+                },
+            )?;
+            if text.lines().count() < MAX_SERVICE_LINES || part.operations.len() > 1 {
+                files.push(GeneratedFile::new(path, text));
+                continue;
+            }
+            // One operation too large for a file: its types go to a file of their own.
+            let types_module = format_ident!("{}_types", part.module);
+            let types_path = format!("{dir}/{}/{}_types.rs", entity.module, part.module);
+            let types_header = inner_doc_attrs(&cx.header(&format!(
+                "Parameter, descriptor and error types of the `{}` service on `{}`.",
+                entity.name, part.module
+            )));
+            let types_text = format_file(&types_path, quote! { #types_header #(#items)* })?;
+            let uses = quote!(use super::#types_module::*;);
+            let text = format_file(
+                &path,
+                quote! {
+                    #part_header
+                    #uses
+                    impl super::#service {
+                        #(#methods)*
+                    }
+                },
+            )?;
+            files.push(GeneratedFile::new(path, text));
+            files.push(GeneratedFile::new(types_path, types_text));
+            part_mods.pop();
+            let export = (!exports.is_empty())
+                .then(|| quote!(pub use self::#types_module::{#(#exports),*};));
+            part_mods.push(quote!(mod #part_ident; mod #types_module; #export));
+        }
+        let fits = files.iter().all(|f| f.lines() < MAX_SERVICE_LINES);
+        if fits || budget <= 40 {
+            break (files, part_mods);
+        }
+        budget -= 30;
+    };
+    let mut files = files;
     let mod_path = format!("{dir}/{}/mod.rs", entity.module);
     let mod_text = format_file(
         &mod_path,

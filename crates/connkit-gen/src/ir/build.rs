@@ -14,7 +14,7 @@ use super::{
 };
 use crate::manifest::Manifest;
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
-use crate::types::TypeSpace;
+use crate::types::{TypeRefKind, TypeSpace};
 
 /// What building one spec's IR needs.
 #[derive(Debug, Clone, Copy)]
@@ -43,6 +43,8 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let mut consts = UniqueNames::new();
     let mut entities: IndexMap<String, EntityIr> = IndexMap::new();
     let mut entity_modules = UniqueNames::with_reserved(["base", "mod"]);
+    let mut services = UniqueNames::new();
+    let spec_module = snake_ident(input.stem);
     let mut method_names: IndexMap<String, UniqueNames> = IndexMap::new();
     for (operation, facts) in api.operations.iter().zip(input.facts) {
         let qualified_id = if input.multi_spec {
@@ -54,8 +56,15 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         let entity_name =
             overrides.and_then(|o| o.entity.clone()).unwrap_or_else(|| facts.entity.clone());
         let entity = entities.entry(entity_name.clone()).or_insert_with(|| {
-            let module = entity_modules.claim(&snake_ident(&entity_name));
-            let service = format!("{}Service", camel_ident(&module));
+            let snake = snake_ident(&entity_name);
+            // `services::orders_v0::orders_v0` would trip `clippy::module_inception`.
+            let wanted = if input.multi_spec && snake == spec_module {
+                format!("{snake}_ops")
+            } else {
+                snake
+            };
+            let module = entity_modules.claim(&wanted);
+            let service = services.claim(&format!("{}Service", camel_ident(&entity_name)));
             let description = api
                 .tags
                 .iter()
@@ -63,7 +72,11 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 .and_then(|tag| tag.description.clone());
             EntityIr {
                 name: entity_name.clone(),
-                accessor: module.clone(),
+                accessor: if module.ends_with("_ops") {
+                    snake_ident(&entity_name)
+                } else {
+                    module.clone()
+                },
                 module,
                 service,
                 description,
@@ -297,7 +310,12 @@ fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace)
     if let Some(name) = first.ref_name()
         && documented.iter().all(|(_, s)| s.ref_name() == Some(name))
     {
-        return ErrorIr::Envelope(types.type_for(first, &format!("{stem}Error")).tokens);
+        // Only a type generated in this crate can implement the runtime's trait; an alias
+        // (`ErrorList = Vec<Error>`) gets an enum of its own instead.
+        let envelope = types.type_for(first, &format!("{stem}Error"));
+        if matches!(envelope.kind, TypeRefKind::Model) {
+            return ErrorIr::Envelope(envelope.tokens);
+        }
     }
     let mut variants = UniqueNames::new();
     let cases = documented

@@ -1,0 +1,167 @@
+//! `connkit new` through the binary: research first, the manifest, the crate; exit codes for
+//! bad names, existing connectors and missing token URLs; workspace membership.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+fn connkit() -> Command {
+    Command::cargo_bin("connkit").unwrap()
+}
+
+fn example() -> String {
+    format!("{}/../../examples/widgets.yaml", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/../connkit-gen/tests/connector_fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn run(args: &[&str], dir: &Path) -> std::process::Output {
+    connkit().args(args).arg("--dir").arg(dir).output().unwrap()
+}
+
+#[test]
+fn creates_the_connector_research_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&["new", "widgets", "--spec", &example()], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // Piped: no progress bar, one summary.
+    assert!(!stderr.contains('\r'), "{stderr:?}");
+    assert!(stderr.contains("full tier"), "{stderr}");
+    let connector = dir.path().join("connectors/widgets");
+    for file in [
+        "openapi/widgets.yaml",
+        "connector.toml",
+        "Cargo.toml",
+        "src/config.rs",
+        "src/client.rs",
+        "src/services/base.rs",
+        "src/gateway.rs",
+        "src/lib.rs",
+        "AGENTS.md",
+        "SKILL.md",
+        ".env.example",
+        ".connkit/src/lib.rs",
+    ] {
+        assert!(connector.join(file).is_file(), "missing {file}");
+    }
+    let plan =
+        std::fs::read_to_string(dir.path().join("plan/specs/integrations/widgets.md")).unwrap();
+    assert!(plan.contains("## Tier: full"), "{plan}");
+    assert!(plan.contains("listWidgets"), "{plan}");
+    let manifest = std::fs::read_to_string(connector.join("connector.toml")).unwrap();
+    assert!(manifest.contains("kind = \"api-key\""), "{manifest}");
+    assert!(manifest.contains("key_name = \"X-API-Key\""), "{manifest}");
+    assert!(manifest.contains("prefix = \"WIDGETS_\""), "{manifest}");
+    let cargo = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("[workspace]"), "not in a workspace: builds on its own\n{cargo}");
+    assert!(cargo.contains("connkit = { path = "), "the source tree's runtime\n{cargo}");
+}
+
+#[test]
+fn refuses_to_overwrite_an_existing_connector() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run(&["new", "widgets", "--spec", &example()], dir.path()).status.code(), Some(0));
+    let marker = dir.path().join("connectors/widgets/src/lib.rs");
+    std::fs::write(&marker, "// mine\n").unwrap();
+    let output = run(&["new", "widgets", "--spec", &example()], dir.path());
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("connkit sync"));
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), "// mine\n");
+}
+
+#[test]
+fn invalid_system_names_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["Widgets", "../escape", "1st", "my_api"] {
+        let output = run(&["new", name, "--spec", &example()], dir.path());
+        assert_eq!(output.status.code(), Some(2), "{name}");
+        assert!(String::from_utf8_lossy(&output.stderr).contains("invalid system name"));
+    }
+    assert!(!dir.path().join("connectors").exists());
+}
+
+#[test]
+fn refresh_token_auth_needs_a_token_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        &["new", "quotes", "--spec", &fixture("lite.yaml"), "--auth", "oauth2_refresh_token"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("--token-url"));
+    let output = run(
+        &[
+            "new",
+            "quotes",
+            "--spec",
+            &fixture("lite.yaml"),
+            "--auth",
+            "oauth2-refresh-token",
+            "--token-url",
+            "https://auth.example.com/token",
+            "--token-header",
+            "x-token",
+        ],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let manifest =
+        std::fs::read_to_string(dir.path().join("connectors/quotes/connector.toml")).unwrap();
+    assert!(manifest.contains("token_url = \"https://auth.example.com/token\""), "{manifest}");
+    assert!(manifest.contains("token_header = \"x-token\""), "{manifest}");
+}
+
+#[test]
+fn lwa_preset_sets_amazon_hosts_and_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        &["new", "shop", "--spec", &fixture("lite.yaml"), "--auth", "lwa", "--tier", "lite"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let connector = dir.path().join("connectors/shop");
+    let manifest = std::fs::read_to_string(connector.join("connector.toml")).unwrap();
+    assert!(manifest.contains("https://api.amazon.com/auth/o2/token"), "{manifest}");
+    assert!(manifest.contains("x-amz-access-token"), "{manifest}");
+    let env = std::fs::read_to_string(connector.join(".env.example")).unwrap();
+    for line in
+        ["SHOP_REGION=na", "SHOP_SANDBOX=off", "SHOP_REFRESH_TOKEN=\n", "SHOP_CLIENT_SECRET=\n"]
+    {
+        assert!(env.contains(line), "{line} in\n{env}");
+    }
+}
+
+#[test]
+fn a_cargo_workspace_gets_the_connector_as_a_member() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n")
+        .unwrap();
+    let output = run(&["new", "quotes", "--spec", &fixture("lite.yaml")], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let root = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    assert!(root.contains("members = [\"connectors/quotes\"]"), "{root}");
+    let cargo = std::fs::read_to_string(dir.path().join("connectors/quotes/Cargo.toml")).unwrap();
+    assert!(!cargo.contains("[workspace]"), "{cargo}");
+}
+
+#[test]
+fn several_specs_and_directories_make_one_connector() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    for name in ["allof.yaml", "nullable.yaml"] {
+        std::fs::copy(fixture(name), specs.join(name)).unwrap();
+    }
+    let output =
+        run(&["new", "multi", "--spec", "specs", "--spec", &fixture("multipart.yaml")], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let connector = dir.path().join("connectors/multi");
+    let manifest = std::fs::read_to_string(connector.join("connector.toml")).unwrap();
+    assert_eq!(manifest.matches("[[specs]]").count(), 3, "{manifest}");
+    let cargo = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
+    assert!(cargo.contains("default = [\"allof\", \"nullable\", \"multipart\"]"), "{cargo}");
+}

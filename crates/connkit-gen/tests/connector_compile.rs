@@ -1,0 +1,79 @@
+//! The connectors generated from the small specs of `connector_fixtures/` (and the README's
+//! example) compile without warnings: one Cargo workspace under
+//! `target/connkit-gen-connectors/` with its own target dir, `cargo clippy --all-targets --
+//! -D warnings` on all of them, and `cargo doc` with rustdoc warnings denied.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
+
+mod connector_support;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use connector_support::{create, fixture, load};
+use connkit_gen::manifest::Tier;
+use connkit_gen::new::TierChoice;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn cargo(root: &Path, args: &[&str], rustdoc_flags: Option<&str>) {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
+    command.current_dir(root).args(args).arg("--target-dir").arg(root.join("target"));
+    command.env_remove("CARGO_TARGET_DIR").env_remove("RUSTFLAGS");
+    if let Some(flags) = rustdoc_flags {
+        command.env("RUSTDOCFLAGS", flags);
+    }
+    let output = command.output().unwrap();
+    assert!(
+        output.status.success(),
+        "cargo {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
+    let root = repo().join("target/connkit-gen-connectors");
+    let _ = std::fs::remove_dir_all(root.join("connectors"));
+    let _ = std::fs::remove_dir_all(root.join("plan"));
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(root.join("Cargo.toml"), "[workspace]\nresolver = \"3\"\nmembers = []\n")
+        .unwrap();
+    let runtime = Some(repo().join("crates/connkit"));
+    let cases: Vec<(&str, Vec<PathBuf>, TierChoice)> = vec![
+        ("lite", vec![fixture("lite.yaml")], TierChoice::Auto),
+        ("full", vec![fixture("lite.yaml")], TierChoice::Exactly(Tier::Full)),
+        ("oneof", vec![fixture("oneof_discriminator.yaml")], TierChoice::Auto),
+        ("allof", vec![fixture("allof.yaml")], TierChoice::Exactly(Tier::Full)),
+        ("nullable", vec![fixture("nullable.yaml")], TierChoice::Auto),
+        ("keywords", vec![fixture("keywords.yaml")], TierChoice::Exactly(Tier::Full)),
+        ("keywords-lite", vec![fixture("keywords.yaml")], TierChoice::Exactly(Tier::Lite)),
+        ("multipart", vec![fixture("multipart.yaml")], TierChoice::Auto),
+        ("downloads", vec![fixture("binary_download.yaml")], TierChoice::Exactly(Tier::Full)),
+        (
+            "multi",
+            vec![fixture("allof.yaml"), fixture("nullable.yaml"), fixture("binary_download.yaml")],
+            TierChoice::Exactly(Tier::Full),
+        ),
+        (
+            "multi-lite",
+            vec![fixture("allof.yaml"), fixture("oneof_discriminator.yaml")],
+            TierChoice::Exactly(Tier::Lite),
+        ),
+        ("widgets", vec![repo().join("examples/widgets.yaml")], TierChoice::Auto),
+    ];
+    for (system, specs, tier) in &cases {
+        create(&root, system, &load(specs), *tier, None, runtime.clone());
+    }
+    cargo(
+        &root,
+        &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        None,
+    );
+    cargo(
+        &root,
+        &["doc", "--quiet", "--no-deps", "-p", "widgets-connector", "-p", "multi-connector"],
+        Some("-D warnings"),
+    );
+}
