@@ -5,6 +5,8 @@ pub mod call;
 pub mod check;
 pub mod docs;
 pub mod new;
+pub mod sync;
+pub mod upgrade;
 
 use clap::Subcommand;
 
@@ -26,6 +28,11 @@ pub enum Command {
     /// Create a connector: specs into `openapi/`, the plan spec, `connector.toml`, then the
     /// crate in the guideline's layout (lite or full).
     New(new::NewArgs),
+    /// Regenerate after the spec or connector.toml changed, keeping hand edits (three-way
+    /// merge against `.connkit/`; conflicts get git-style markers and exit 1).
+    Sync(sync::SyncArgs),
+    /// Move a lite connector to the full tier; hand-written code in the lite files moves along.
+    Upgrade(upgrade::UpgradeArgs),
 }
 
 /// Runs one subcommand.
@@ -36,5 +43,7 @@ pub fn run(command: Command) -> Result<ExitStatus, CommandError> {
         Command::Check(args) => check::run(args),
         Command::Docs(args) => docs::run(args),
         Command::New(args) => new::run(args),
+        Command::Sync(args) => sync::run(args),
+        Command::Upgrade(args) => upgrade::run(args),
     }
 }

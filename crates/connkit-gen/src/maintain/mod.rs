@@ -1,5 +1,6 @@
 //! Keeping connectors healthy after `connkit new`: the guideline's rules as lints
-//! ([`check`]) and SKILL.md from the public API ([`docs`]).
+//! ([`check`]), SKILL.md from the public API ([`docs`]), regeneration with a three-way merge
+//! ([`merge`], [`sync`]) and lite → full ([`upgrade`]).
 //!
 //! Every function here works on a connector directory (`connectors/{system}/` of a
 //! workspace) through [`ConnectorDir`]. Rust sources are read with `syn` (line numbers from
@@ -10,7 +11,12 @@ pub mod check;
 mod connector;
 pub mod docs;
 mod finding;
+pub mod merge;
+mod regen;
 mod source;
+pub mod sync;
+pub mod upgrade;
 
 pub use connector::{ConnectorDir, Layer, MaintainError, discover_connectors};
 pub use finding::{Finding, Rule, Severity};
+pub use regen::{Regenerated, regenerate};

@@ -1,0 +1,188 @@
+//! `connkit sync SYSTEM [--spec PATH_OR_URL ...] [--refetch]`: update the specs in
+//! `openapi/`, regenerate, and merge three ways so hand edits survive. Conflicts get
+//! git-style markers, are listed, and exit 1.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use connkit_gen::maintain::sync::{SpecDocument, SyncReport, add_spec_documents, sync_generated};
+use connkit_gen::maintain::{ConnectorDir, regenerate};
+use connkit_gen::manifest::MANIFEST_FILE;
+use connkit_spec::{LoadedSpec, Loader};
+
+use super::check::{load_manifest_specs, maintain_error, open, runtime};
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The connector to regenerate.
+    #[arg(value_name = "SYSTEM")]
+    pub system: String,
+    /// A spec file or http(s) URL to add to `openapi/`, or to replace the one of the same
+    /// file name. Repeat for several.
+    #[arg(long = "spec", value_name = "PATH_OR_URL")]
+    pub specs: Vec<String>,
+    /// Download the specs recorded with a source URL in connector.toml again.
+    #[arg(long)]
+    pub refetch: bool,
+    /// The workspace root.
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+fn is_url(location: &str) -> bool {
+    location.starts_with("http://") || location.starts_with("https://")
+}
+
+fn documents(spec: &LoadedSpec) -> Vec<SpecDocument> {
+    spec.files
+        .iter()
+        .map(|f| SpecDocument {
+            relative_path: f.relative_path.clone(),
+            content: f.content.clone(),
+        })
+        .collect()
+}
+
+/// Loads `location` (a URL, or a path relative to the workspace).
+fn load(
+    rt: &tokio::runtime::Runtime,
+    loader: &Loader,
+    location: &str,
+    dir: &Path,
+) -> Result<LoadedSpec, CommandError> {
+    let resolved = if is_url(location) || Path::new(location).is_absolute() {
+        location.to_string()
+    } else {
+        dir.join(location).display().to_string()
+    };
+    rt.block_on(loader.load(&resolved)).map_err(|err| {
+        CommandError::usage(miette::miette!(help = "fix the document or leave it out", "{err}"))
+    })
+}
+
+/// Updates `openapi/` and connector.toml from `--spec` and `--refetch`.
+fn update_specs(args: &SyncArgs, connector: &mut ConnectorDir) -> Result<(), CommandError> {
+    if args.specs.is_empty() && !args.refetch {
+        return Ok(());
+    }
+    let rt = runtime()?;
+    let loader = Loader::new();
+    let mut manifest = connector.manifest.clone();
+    let mut manifest_changed = false;
+    for location in &args.specs {
+        let spec = load(&rt, &loader, location, &args.dir)?;
+        let analysis = connkit_spec::analyze(std::slice::from_ref(&spec));
+        let stem = analysis.specs.first().map(|s| s.stem.clone()).unwrap_or_else(|| "spec".into());
+        let source = is_url(location).then(|| location.clone());
+        let (file, changed) =
+            add_spec_documents(connector, &mut manifest, &documents(&spec), &stem, source)
+                .map_err(maintain_error)?;
+        eprintln!("spec {location} -> {file}");
+        manifest_changed |= changed;
+    }
+    if args.refetch {
+        let sources: Vec<(String, String)> = manifest
+            .specs
+            .iter()
+            .filter_map(|e| e.source.clone().map(|s| (s, e.stem.clone())))
+            .collect();
+        if sources.is_empty() {
+            eprintln!("--refetch: no spec in connector.toml has a source URL");
+        }
+        for (url, stem) in sources {
+            let spec = load(&rt, &loader, &url, &args.dir)?;
+            let (file, changed) = add_spec_documents(
+                connector,
+                &mut manifest,
+                &documents(&spec),
+                &stem,
+                Some(url.clone()),
+            )
+            .map_err(maintain_error)?;
+            eprintln!("refetched {url} -> {file}");
+            manifest_changed |= changed;
+        }
+    }
+    if manifest_changed {
+        let text =
+            manifest.to_toml().map_err(|err| CommandError::failure(miette::miette!("{err}")))?;
+        let path = connector.dir.join(MANIFEST_FILE);
+        std::fs::write(&path, text).map_err(|err| {
+            CommandError::failure(miette::miette!("cannot write `{}`: {err}", path.display()))
+        })?;
+    }
+    connector.manifest = manifest;
+    Ok(())
+}
+
+/// Prints what a sync or upgrade did, on stderr.
+pub(crate) fn print_report(connector: &ConnectorDir, report: &SyncReport) {
+    let show = |p: &Path| connector.shown(p);
+    for path in &report.created {
+        eprintln!("  created   {}", show(path));
+    }
+    for path in &report.updated {
+        eprintln!("  merged    {}", show(path));
+    }
+    for path in &report.removed {
+        eprintln!("  removed   {}", show(path));
+    }
+    for (path, backup) in &report.orphaned {
+        eprintln!(
+            "  kept      {} (dropped by the generator but edited: backup {})",
+            show(path),
+            show(backup)
+        );
+    }
+    for path in &report.kept_deleted {
+        eprintln!("  deleted   {} (you deleted it; it stays deleted)", show(path));
+    }
+    if report.skill_changed {
+        eprintln!("  refreshed {}", show(Path::new("SKILL.md")));
+    }
+    if !report.changed() {
+        eprintln!("nothing changed");
+    }
+}
+
+/// Lists conflicts and maps them to exit 1.
+pub(crate) fn finish(
+    connector: &ConnectorDir,
+    report: &SyncReport,
+) -> Result<ExitStatus, CommandError> {
+    if report.conflicts.is_empty() {
+        return Ok(ExitStatus::Success);
+    }
+    let list: Vec<String> = report.conflicts.iter().map(|p| connector.shown(p)).collect();
+    for file in &list {
+        println!("{file}");
+    }
+    Err(CommandError::failure(miette::miette!(
+        help = "resolve the <<<<<<< / ======= / >>>>>>> blocks (yours first, the new generation last), then run `connkit check`",
+        "{} file(s) with conflicts: {}",
+        list.len(),
+        list.join(", ")
+    )))
+}
+
+/// Runs `connkit sync`.
+pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
+    let mut connector = open(&args.dir, &args.system)?;
+    update_specs(&args, &mut connector)?;
+    let specs = load_manifest_specs(&connector).map_err(|(file, message)| {
+        CommandError::usage(miette::miette!(
+            help = "fix the spec or replace it with `--spec PATH_OR_URL`",
+            "cannot load `{}`: {message}",
+            connector.shown(Path::new(&file))
+        ))
+    })?;
+    let manifest = connector.manifest.clone();
+    let regenerated = regenerate(&connector, &manifest, &specs, env!("CARGO_PKG_VERSION"))
+        .map_err(maintain_error)?;
+    let report =
+        sync_generated(&connector, &regenerated.generated.files).map_err(maintain_error)?;
+    print_report(&connector, &report);
+    finish(&connector, &report)
+}

@@ -1,0 +1,51 @@
+//! `connkit upgrade SYSTEM`: a lite connector becomes full; hand-written code in the lite
+//! `client.rs` moves along (orchestration to `gateway.rs`, plumbing stays in `client.rs`);
+//! connector.toml records the new tier.
+
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use connkit_gen::maintain::upgrade::upgrade;
+
+use super::check::{load_manifest_specs, maintain_error, open};
+use super::sync::{finish, print_report};
+use crate::exit::{CommandError, ExitStatus};
+
+/// Arguments of `connkit upgrade`.
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// The lite connector to upgrade.
+    #[arg(value_name = "SYSTEM")]
+    pub system: String,
+    /// The workspace root.
+    #[arg(long, value_name = "WORKSPACE", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Runs `connkit upgrade`.
+pub fn run(args: UpgradeArgs) -> Result<ExitStatus, CommandError> {
+    let connector = open(&args.dir, &args.system)?;
+    let specs = load_manifest_specs(&connector).map_err(|(file, message)| {
+        CommandError::usage(miette::miette!(
+            help = "fix the spec or replace it with `connkit sync --spec PATH_OR_URL`",
+            "cannot load `{}`: {message}",
+            connector.shown(Path::new(&file))
+        ))
+    })?;
+    let report = upgrade(&connector, &specs, env!("CARGO_PKG_VERSION")).map_err(maintain_error)?;
+    eprintln!("upgraded {} to the full tier", connector.system);
+    for name in &report.to_gateway {
+        eprintln!("  carried   `{name}` into src/gateway.rs");
+    }
+    for name in &report.to_client {
+        eprintln!("  carried   `{name}` into src/client.rs");
+    }
+    if let Some(backup) = &report.backup {
+        eprintln!(
+            "  kept      {} (generated code of the lite client.rs had been edited; port those edits to services/)",
+            connector.shown(backup)
+        );
+    }
+    print_report(&connector, &report.sync);
+    finish(&connector, &report.sync)
+}

@@ -1,0 +1,133 @@
+//! `connkit check` through the binary: exit codes, JSON findings, every connector of a
+//! workspace, the tier warning from the connector's own specs.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn connkit() -> Command {
+    Command::cargo_bin("connkit").unwrap()
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../connkit-gen/tests/fixtures/maintain")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("clean"), dir.path());
+    dir
+}
+
+fn check(ws: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let output = connkit().arg("check").args(args).arg("--dir").arg(ws).output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stdout).to_string(),
+        String::from_utf8_lossy(&output.stderr).to_string(),
+    )
+}
+
+#[test]
+fn a_clean_connector_exits_0() {
+    let ws = workspace();
+    let (code, stdout, stderr) = check(ws.path(), &["demo"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("0 error(s), 0 warning(s) in 1 connector(s)"), "{stdout}");
+}
+
+#[test]
+fn violations_exit_1_with_json_findings() {
+    let ws = workspace();
+    let file = ws.path().join("connectors/demo/src/services/widgets.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, format!("{text}/// Hand-written.\npub fn origin() -> &'static str {{\n    \"https://api.demo.example/v1\"\n}}\n")).unwrap();
+    let line = text.lines().count() + 3;
+    let (code, stdout, _) = check(ws.path(), &["--format", "json"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["connectors"], serde_json::json!(["demo"]));
+    assert_eq!(report["errors"], 1);
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "hardcoded-url");
+    assert_eq!(finding["severity"], "error");
+    assert_eq!(finding["file"], "connectors/demo/src/services/widgets.rs");
+    assert_eq!(finding["line"], line);
+    assert!(finding["hint"].as_str().unwrap().contains("DEMO_BASE_URL"));
+    let (code, stdout, _) = check(ws.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stdout.contains(&format!(
+            "connectors/demo/src/services/widgets.rs:{line}: error[hardcoded-url]"
+        )),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn usage_and_input_errors_exit_2() {
+    let ws = workspace();
+    let (code, _, stderr) = check(ws.path(), &["Not_A_Name"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, stderr) = check(ws.path(), &["missing"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("connkit new missing"), "{stderr}");
+    let empty = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = check(empty.path(), &[]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no connectors"), "{stderr}");
+    std::fs::write(ws.path().join("connectors/demo/connector.toml"), "tier = 3\n").unwrap();
+    let (code, _, stderr) = check(ws.path(), &["demo"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    let (code, _, _) = check(ws.path(), &["--format", "xml"]);
+    assert_eq!(code, Some(2));
+}
+
+#[test]
+fn a_lite_connector_whose_spec_is_now_full_gets_a_warning_and_exits_0() {
+    let ws = workspace();
+    let dir = ws.path().join("connectors/demo");
+    let manifest = std::fs::read_to_string(dir.join("connector.toml")).unwrap();
+    std::fs::write(
+        dir.join("connector.toml"),
+        manifest.replace("tier = \"full\"", "tier = \"lite\""),
+    )
+    .unwrap();
+    let (code, stdout, _) = check(ws.path(), &["demo", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["findings"],
+        serde_json::json!([])
+    );
+    // The spec grows pagination: the decision table now says full.
+    std::fs::copy(fixtures().join("sync/v1/shop.yaml"), dir.join("openapi/demo.yaml")).unwrap();
+    let (code, stdout, _) = check(ws.path(), &["demo", "--format", "json"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["warnings"], 1, "{stdout}");
+    let finding = &report["findings"][0];
+    assert_eq!(finding["rule"], "lite-should-be-full");
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(finding["file"], "connectors/demo/connector.toml");
+    assert_eq!(finding["line"], 2);
+    assert!(finding["message"].as_str().unwrap().contains("pagination"), "{stdout}");
+    // A spec that does not load is reported, not a crash.
+    std::fs::write(dir.join("openapi/demo.yaml"), "openapi: [unclosed").unwrap();
+    let (code, stdout, _) = check(ws.path(), &["demo"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("error[unreadable-spec]"), "{stdout}");
+}

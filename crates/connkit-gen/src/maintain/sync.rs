@@ -1,0 +1,268 @@
+//! `connkit sync`: puts a new generation into a connector without losing what the user
+//! wrote, by a three-way merge per file against the last generated copy in `.connkit/`.
+//!
+//! Per file (base = `.connkit/` copy, ours = the user's file, theirs = the new generation):
+//!
+//! | base | ours | theirs | result |
+//! |---|---|---|---|
+//! | yes | yes | yes | [`merge3`]: hand edits kept, generated changes applied, conflicts marked |
+//! | no | no | yes | a new file: written |
+//! | no | yes | yes | merged against an empty base (identical files stay as they are) |
+//! | yes | no | yes | **the user deleted it: it stays deleted** (listed in the report) |
+//! | yes | = base | no | the generator dropped it and it was not edited: removed |
+//! | yes | edited | no | kept as a backup `{file}.connkit-orphan` (listed), never lost |
+//!
+//! SKILL.md is not merged: its generated part is rewritten from the merged code's public
+//! API ([`crate::maintain::docs`]) and the text around it is kept. Finally `.connkit/` becomes
+//! the new generation. Files whose bytes would not change are not written, so a sync with
+//! nothing new changes nothing.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use crate::maintain::api::read_public_api;
+use crate::maintain::connector::{read_optional, walk};
+use crate::maintain::docs::{read_sources, render_skill_part, rewrite_skill};
+use crate::maintain::merge::{Labels, merge3};
+use crate::maintain::{ConnectorDir, MaintainError};
+use crate::{GENERATED_COPY_DIR, GeneratedFile};
+
+/// The suffix of backups of edited files the new generation no longer has.
+pub const ORPHAN_SUFFIX: &str = ".connkit-orphan";
+
+/// What a sync did, every path relative to the connector.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Existing files whose content changed (merged).
+    pub updated: Vec<PathBuf>,
+    /// New files.
+    pub created: Vec<PathBuf>,
+    /// Files removed (dropped by the generator, never edited).
+    pub removed: Vec<PathBuf>,
+    /// Edited files the generator dropped: (file, backup).
+    pub orphaned: Vec<(PathBuf, PathBuf)>,
+    /// Files left with conflict markers.
+    pub conflicts: Vec<PathBuf>,
+    /// Generated files the user had deleted; they stay deleted.
+    pub kept_deleted: Vec<PathBuf>,
+    /// Whether SKILL.md changed.
+    pub skill_changed: bool,
+}
+
+impl SyncReport {
+    /// Whether any file of the connector (outside `.connkit/`) changed.
+    pub fn changed(&self) -> bool {
+        !(self.updated.is_empty()
+            && self.created.is_empty()
+            && self.removed.is_empty()
+            && self.orphaned.is_empty()
+            && !self.skill_changed)
+    }
+}
+
+/// Merges `generated` into the connector (see the module doc).
+///
+/// # Errors
+///
+/// [`MaintainError::Io`] when a file cannot be read or written.
+pub fn sync_generated(
+    connector: &ConnectorDir,
+    generated: &[GeneratedFile],
+) -> Result<SyncReport, MaintainError> {
+    apply_generation(connector, generated, &BTreeMap::new())
+}
+
+/// [`sync_generated`], with the user's version of the files in `replaced` set to the given
+/// text instead of merged (`connkit upgrade` rebuilds client.rs and gateway.rs itself).
+pub(crate) fn apply_generation(
+    connector: &ConnectorDir,
+    generated: &[GeneratedFile],
+    replaced: &BTreeMap<PathBuf, String>,
+) -> Result<SyncReport, MaintainError> {
+    let dir = &connector.dir;
+    let base_dir = dir.join(GENERATED_COPY_DIR);
+    let mut base_paths = Vec::new();
+    walk(&base_dir, Path::new(""), &mut base_paths, &|_| true)?;
+    let new: BTreeMap<PathBuf, &str> =
+        generated.iter().map(|f| (f.path.clone(), f.contents.as_str())).collect();
+    let mut all: BTreeSet<PathBuf> = base_paths.iter().cloned().collect();
+    all.extend(new.keys().cloned());
+    let skill = PathBuf::from("SKILL.md");
+    let mut report = SyncReport::default();
+    for path in &all {
+        if *path == skill {
+            continue;
+        }
+        let base = read_optional(&base_dir.join(path))?;
+        let ours = read_optional(&dir.join(path))?;
+        let theirs = new.get(path).copied();
+        let target = dir.join(path);
+        if let Some(text) = replaced.get(path) {
+            if ours.as_deref() != Some(text.as_str()) {
+                write(&target, text)?;
+                if ours.is_some() {
+                    report.updated.push(path.clone())
+                } else {
+                    report.created.push(path.clone())
+                }
+            }
+            continue;
+        }
+        match (base, ours, theirs) {
+            (base, Some(ours), Some(theirs)) => {
+                let shown = connector.shown(path);
+                let base_label = format!("last generated (.connkit/{})", path.display());
+                let ours_label = format!("yours ({shown})");
+                let labels =
+                    Labels { ours: &ours_label, base: &base_label, theirs: "new generation" };
+                let merged = merge3(base.as_deref().unwrap_or(""), &ours, theirs, &labels);
+                if merged.conflicts > 0 {
+                    report.conflicts.push(path.clone());
+                }
+                if merged.text != ours {
+                    write(&target, &merged.text)?;
+                    report.updated.push(path.clone());
+                }
+            }
+            (None, None, Some(theirs)) => {
+                write(&target, theirs)?;
+                report.created.push(path.clone());
+            }
+            (Some(_), None, Some(_)) => report.kept_deleted.push(path.clone()),
+            (Some(base), Some(ours), None) => {
+                if ours == base {
+                    std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
+                    report.removed.push(path.clone());
+                } else {
+                    let backup = orphan_path(path);
+                    let to = dir.join(&backup);
+                    std::fs::rename(&target, &to).map_err(|err| MaintainError::io(&target, err))?;
+                    report.orphaned.push((path.clone(), backup));
+                }
+            }
+            (_, _, None) => {}
+        }
+    }
+    // SKILL.md: the user's text around a generated part rendered from the merged code.
+    let sources = read_sources(connector)?;
+    let part = render_skill_part(&read_public_api(&sources));
+    let ours = read_optional(&dir.join(&skill))?;
+    let start = ours.clone().or_else(|| new.get(&skill).map(|s| s.to_string()));
+    if let Some(start) = start {
+        let updated = rewrite_skill(&start, &part);
+        if ours.as_deref() != Some(updated.as_str()) {
+            write(&dir.join(&skill), &updated)?;
+            report.skill_changed = true;
+        }
+    }
+    // The new generation becomes the base of the next merge.
+    for file in generated {
+        let target = base_dir.join(&file.path);
+        if read_optional(&target)?.as_deref() != Some(file.contents.as_str()) {
+            write(&target, &file.contents)?;
+        }
+    }
+    for path in base_paths {
+        if !new.contains_key(&path) {
+            let target = base_dir.join(&path);
+            std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
+        }
+    }
+    Ok(report)
+}
+
+fn orphan_path(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_os_string();
+    name.push(ORPHAN_SUFFIX);
+    PathBuf::from(name)
+}
+
+fn write(path: &Path, text: &str) -> Result<(), MaintainError> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|err| MaintainError::io(parent, err))?;
+    }
+    std::fs::write(path, text).map_err(|err| MaintainError::io(path, err))
+}
+
+/// A spec document to put into `openapi/` (`connkit sync --spec`).
+#[derive(Debug, Clone)]
+pub struct SpecDocument {
+    /// Its path relative to the root document's folder (the root's own file name first).
+    pub relative_path: String,
+    /// Its text.
+    pub content: String,
+}
+
+/// Puts a loaded spec's files into the connector's `openapi/` (by file name: an existing
+/// file of that name is replaced) and records the root in `manifest` when it is a new spec
+/// (with `stem`, and `source` when it came from a URL). Returns the root's path relative to
+/// the connector and whether the manifest changed. Unchanged files are not rewritten.
+///
+/// # Errors
+///
+/// [`MaintainError::Usage`] for a document path that would leave `openapi/`,
+/// [`MaintainError::Io`] when a file cannot be written.
+pub fn add_spec_documents(
+    connector: &ConnectorDir,
+    manifest: &mut crate::manifest::Manifest,
+    documents: &[SpecDocument],
+    stem: &str,
+    source: Option<String>,
+) -> Result<(String, bool), MaintainError> {
+    let Some(root) = documents.first() else {
+        return Err(MaintainError::Usage("the spec has no documents".to_string()));
+    };
+    let root_name = Path::new(&root.relative_path)
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .ok_or_else(|| {
+            MaintainError::Usage(format!("`{}` has no file name", root.relative_path))
+        })?;
+    let existing = manifest.specs.iter().position(|e| {
+        Path::new(&e.file).file_name().is_some_and(|n| n.to_string_lossy() == root_name)
+    });
+    let folder = match existing {
+        Some(index) => Path::new(&manifest.specs[index].file)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("openapi")),
+        None => PathBuf::from("openapi"),
+    };
+    for (index, document) in documents.iter().enumerate() {
+        let relative = if index == 0 { root_name.clone() } else { document.relative_path.clone() };
+        let safe = !relative.contains("://")
+            && Path::new(&relative).components().all(|c| {
+                matches!(c, std::path::Component::Normal(_) | std::path::Component::CurDir)
+            });
+        if !safe {
+            if index == 0 {
+                return Err(MaintainError::Usage(format!("`{relative}` would leave openapi/")));
+            }
+            // A document on another host or outside the folder: the loader fetches it again.
+            continue;
+        }
+        let target = connector.dir.join(&folder).join(&relative);
+        if read_optional(&target)?.as_deref() != Some(document.content.as_str()) {
+            write(&target, &document.content)?;
+        }
+    }
+    let file = folder.join(&root_name).to_string_lossy().replace('\\', "/");
+    match existing {
+        Some(index) => {
+            let entry = &mut manifest.specs[index];
+            let changed = source.is_some() && entry.source != source;
+            if changed {
+                entry.source = source;
+            }
+            Ok((file, changed))
+        }
+        None => {
+            manifest.specs.push(crate::manifest::SpecEntry {
+                file: file.clone(),
+                stem: stem.to_string(),
+                source,
+            });
+            Ok((file, true))
+        }
+    }
+}
