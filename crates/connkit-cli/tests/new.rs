@@ -59,6 +59,9 @@ fn creates_the_connector_research_first() {
     let cargo = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
     assert!(cargo.contains("[workspace]"), "not in a workspace: builds on its own\n{cargo}");
     assert!(cargo.contains("connkit = { path = "), "the source tree's runtime\n{cargo}");
+    // A fresh connector follows the guideline's rules (SKILL.md and .env.example in step).
+    let check = run(&["check", "widgets"], dir.path());
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
 }
 
 #[test]

@@ -96,16 +96,6 @@ pub fn inner_doc_attrs(text: &str) -> TokenStream {
     quote!(#(#![doc = #lines])*)
 }
 
-/// The first sentence or line of a description, for one-line summaries (SKILL.md).
-pub fn first_line(text: &str) -> String {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
-    let sentence = match line.find(". ") {
-        Some(end) => &line[..=end],
-        None => line,
-    };
-    sentence.trim().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,10 +113,5 @@ mod tests {
     #[test]
     fn unclosed_fences_are_closed() {
         assert_eq!(doc_text("```json\n{}"), "```text\n{}\n```");
-    }
-
-    #[test]
-    fn first_line_stops_at_the_first_sentence() {
-        assert_eq!(first_line("\nReturns orders. Many of them.\nMore"), "Returns orders.");
     }
 }

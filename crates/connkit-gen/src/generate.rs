@@ -8,13 +8,15 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::cargo_toml::{RuntimeSource, cargo_toml};
-use crate::docs::{agents_md, env_example, skill_md};
+use crate::docs::{agents_md, env_example, merge_skill, skill_md};
 use crate::docs_text::{doc_attrs, doc_text, inner_doc_attrs};
 use crate::emit::{
     Context, base_file, client_file, config_file, format_file, gateway_file, lib_file,
     services_files,
 };
 use crate::ir::{OperationFacts, SpecInput, SpecIr, build_spec};
+use crate::maintain::api::read_public_api;
+use crate::maintain::docs::render_skill_part;
 use crate::manifest::{Manifest, Tier};
 use crate::naming::SystemName;
 use crate::types::TypeSpace;
@@ -135,15 +137,12 @@ pub fn generate(
             (ir.module.clone(), files)
         })
         .collect();
-    let mut service_docs = Vec::new();
-    let mut lite_methods = Vec::new();
     match manifest.tier {
         Tier::Full => {
-            let (client, _) = client_file(&cx, TokenStream::new())?;
+            let client = client_file(&cx, TokenStream::new())?;
             files.push(GeneratedFile::new("src/client.rs", client));
             files.push(GeneratedFile::new("src/services/base.rs", base_file(&cx)?));
-            let (services, docs) = services_files(&cx)?;
-            service_docs = docs;
+            let services = services_files(&cx)?;
             // mod.rs of the services first, then entity files: base.rs stays right after client.rs.
             files.extend(services);
             files.extend(full_models(&cx, model_files)?);
@@ -151,14 +150,22 @@ pub fn generate(
         }
         Tier::Lite => {
             let models = lite_models(&cx, model_files)?;
-            let (client, methods) = client_file(&cx, models)?;
-            lite_methods = methods;
+            let client = client_file(&cx, models)?;
             files.push(GeneratedFile::new("src/client.rs", client));
         }
     }
     files.push(GeneratedFile::new("src/lib.rs", lib_file(&cx)?));
     files.push(GeneratedFile::new("AGENTS.md", agents_md(&cx)?));
-    files.push(GeneratedFile::new("SKILL.md", skill_md(&cx, &service_docs, &lite_methods)?));
+    // The generated part of SKILL.md is what `connkit docs` renders from the public API, so
+    // that `connkit check` finds a fresh connector in step.
+    let sources: Vec<(PathBuf, String)> = files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
+    let part = render_skill_part(&read_public_api(&sources));
+    let skill = merge_skill(&skill_md(&cx)?, &part);
+    files.push(GeneratedFile::new("SKILL.md", skill));
     files.push(GeneratedFile::new(".env.example", env_example(&cx)?));
     for stat in &mut stats {
         stat.operations_emitted = stat.operations_emitted.min(stat.operations_total);

@@ -6,7 +6,7 @@ use minijinja::{Environment, context};
 use serde::Serialize;
 
 use crate::GenerateError;
-use crate::emit::{Context, ServiceDoc, settings_variables};
+use crate::emit::{Context, settings_variables};
 
 /// The marker line before the generated part of SKILL.md.
 pub const SKILL_START: &str = "<!-- connkit:generated:start -->";
@@ -81,44 +81,21 @@ pub fn agents_md(cx: &Context<'_>) -> Result<String, GenerateError> {
     )
 }
 
-/// SKILL.md: every public method with its signature and one line, between markers.
+/// SKILL.md around its generated part: the text outside the markers (the user's to edit),
+/// with an empty generated part that [`merge_skill`] fills with the methods that
+/// `connkit docs` renders from the public API.
 ///
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if a template fails (a generator bug).
-pub fn skill_md(
-    cx: &Context<'_>,
-    services: &[ServiceDoc],
-    lite_methods: &[(String, String)],
-) -> Result<String, GenerateError> {
-    #[derive(Serialize)]
-    struct Service<'a> {
-        access: &'a str,
-        service: &'a str,
-        description: Option<String>,
-        methods: &'a [(String, String)],
-    }
-    let services: Vec<Service<'_>> = services
-        .iter()
-        .map(|s| Service {
-            access: &s.access,
-            service: &s.service,
-            description: s.description.as_deref().map(crate::docs_text::first_line),
-            methods: &s.methods,
-        })
-        .collect();
+pub fn skill_md(cx: &Context<'_>) -> Result<String, GenerateError> {
     render(
         "skill",
         context! {
             system => cx.system.as_str(),
             crate_name => cx.system.crate_name(),
-            tier => cx.tier().as_str(),
             titles => titles(cx),
             prefix => &cx.manifest.prefix,
-            client => cx.client_ident().to_string(),
-            gateway => cx.gateway_ident().to_string(),
-            services => Serde(services),
-            methods => Serde(lite_methods),
         },
     )
 }

@@ -12,16 +12,12 @@ use crate::manifest::{AuthKind, KeyLocation, Tier};
 use crate::naming::const_ident;
 
 /// Emits `src/client.rs`; `models` is the lite tier's inline models module (one per spec in a
-/// multi-spec connector), empty in the full tier. Returns the file and, for the lite tier,
-/// the SKILL.md signatures of the client's operation methods.
+/// multi-spec connector), empty in the full tier.
 ///
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn client_file(
-    cx: &Context<'_>,
-    models: TokenStream,
-) -> Result<(String, Vec<(String, String)>), GenerateError> {
+pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, GenerateError> {
     let client = cx.client_ident();
     let settings = cx.settings_ident();
     let ua = format!("{}/{} connkit/{}", cx.system.crate_name(), "0.1.0", cx.connkit_version);
@@ -48,7 +44,6 @@ pub fn client_file(
     ));
     let mut lite_items = TokenStream::new();
     let mut lite_methods = TokenStream::new();
-    let mut signatures = Vec::new();
     if cx.tier() == Tier::Lite {
         let site = Site { http: "self.http", helpers: "self::helpers" };
         for spec in cx.specs {
@@ -59,7 +54,6 @@ pub fn client_file(
                 lite_items.extend(items);
                 let methods = code.methods;
                 lite_methods.extend(quote!(#gate #methods));
-                signatures.extend(code.signatures);
             }
         }
         let helpers = super::base::helper_items();
@@ -137,7 +131,7 @@ pub fn client_file(
         #lite_impl
         #lite_items
     };
-    Ok((format_file("src/client.rs", tokens)?, signatures))
+    format_file("src/client.rs", tokens)
 }
 
 fn gate_items(gate: &TokenStream, items: TokenStream) -> TokenStream {

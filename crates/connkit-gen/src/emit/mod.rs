@@ -25,7 +25,7 @@ pub use config::{SettingVar, config_file, settings_variables};
 pub use gateway::gateway_file;
 pub use lib_rs::lib_file;
 pub use operation::OperationCode;
-pub use service::{ServiceDoc, services_files};
+pub use service::services_files;
 
 /// Everything the emitters share about the connector being generated.
 #[derive(Debug, Clone, Copy)]

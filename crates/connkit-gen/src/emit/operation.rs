@@ -17,8 +17,6 @@ pub struct OperationCode {
     pub items: TokenStream,
     /// The method(s) for the impl block of the service (or client).
     pub methods: TokenStream,
-    /// The signatures of the public methods, for SKILL.md: (signature, one line).
-    pub signatures: Vec<(String, String)>,
 }
 
 /// How emitted methods reach the shared pieces.
@@ -103,9 +101,6 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
         error_ty.to_string().replace(' ', "")
     );
     let build = quote!(#http.request(&#const_ident) #(#chain)*);
-    let mut signatures = Vec::new();
-    let summary = one_line(op);
-    let arg_list = quote!(#(#args),*).to_string();
     let (success_ty, body_code) = match &op.success {
         SuccessIr::Json(ty) => (
             quote!(::connkit::ApiResponse<#ty>),
@@ -151,13 +146,6 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
             #body_code
         }
     };
-    signatures.push((
-        format!(
-            "async fn {}({arg_list}) -> Result<{}, Error<{}>>",
-            op.rust_name, success_ty, error_ty
-        ),
-        summary.clone(),
-    ));
     if matches!(op.success, SuccessIr::Bytes) {
         let stream_doc = doc_attrs(&format!(
             "Like [`Self::{}`], but returns the body as a stream of byte chunks (large downloads).{errors_doc}",
@@ -169,13 +157,6 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
                 #build.send_streaming().await.map_err(::connkit::Error::typed)
             }
         });
-        signatures.push((
-            format!(
-                "async fn {}_stream({arg_list}) -> Result<StreamingResponse, Error<{}>>",
-                op.rust_name, error_ty
-            ),
-            format!("{summary} (streamed body)"),
-        ));
     }
     if let Some(pagination) = &op.pagination
         && let Some(descriptor) = pagination_tokens(&pagination.pagination)
@@ -196,36 +177,8 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
                 #build.items::<#item>(&#descriptor)
             }
         });
-        signatures.push((
-            format!(
-                "fn {}_stream({arg_list}) -> impl Stream<Item = Result<{}, Error>>",
-                op.rust_name,
-                item.to_string().replace(' ', "")
-            ),
-            format!("every item of `{}`, page after page", op.rust_name),
-        ));
     }
-    let signatures = signatures.into_iter().map(|(sig, line)| (tidy(&sig), line)).collect();
-    OperationCode { items, methods, signatures }
-}
-
-fn tidy(sig: &str) -> String {
-    sig.replace(" :: ", "::")
-        .replace(":: ", "::")
-        .replace(" < ", "<")
-        .replace(" <", "<")
-        .replace("< ", "<")
-        .replace(" >", ">")
-        .replace("& ", "&")
-        .replace(" ,", ",")
-        .replace("( ", "(")
-        .replace(" )", ")")
-}
-
-fn one_line(op: &OperationIr) -> String {
-    let text = op.summary.as_deref().or(op.description.as_deref()).unwrap_or("");
-    let line = crate::docs_text::first_line(text);
-    if line.is_empty() { format!("Sends `{} {}`.", op.method.as_upper(), op.path) } else { line }
+    OperationCode { items, methods }
 }
 
 fn method_doc(op: &OperationIr) -> String {

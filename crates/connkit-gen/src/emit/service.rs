@@ -16,30 +16,14 @@ pub const MAX_SERVICE_LINES: usize = 300;
 /// Lines kept free in each part for its header, imports and the impl block.
 const PART_OVERHEAD: usize = 40;
 
-/// The public methods of one service, for SKILL.md.
-#[derive(Debug, Clone)]
-pub struct ServiceDoc {
-    /// How users reach it (`gateway.orders()` or `gateway.orders_v0().orders()`).
-    pub access: String,
-    /// The service type.
-    pub service: String,
-    /// What the entity is.
-    pub description: Option<String>,
-    /// (signature, one line) per public method.
-    pub methods: Vec<(String, String)>,
-}
-
 /// Emits every services file (`mod.rs` files included) of the full tier, with their paths
 /// relative to the crate root, in spec and entity order.
 ///
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if emitted tokens do not form a file (a generator bug).
-pub fn services_files(
-    cx: &Context<'_>,
-) -> Result<(Vec<GeneratedFile>, Vec<ServiceDoc>), GenerateError> {
+pub fn services_files(cx: &Context<'_>) -> Result<Vec<GeneratedFile>, GenerateError> {
     let mut files = Vec::new();
-    let mut docs = Vec::new();
     let mut root_mods = vec![quote! {
         pub mod base;
     }];
@@ -57,9 +41,7 @@ pub fn services_files(
         let mut entity_mods = Vec::new();
         let mut spec_files = Vec::new();
         for entity in &spec.entities {
-            let (entity_files, doc) = entity_files(cx, spec, entity, &dir)?;
-            spec_files.extend(entity_files);
-            docs.push(doc);
+            spec_files.extend(entity_files(cx, spec, entity, &dir)?);
             let module = format_ident!("{}", entity.module);
             let mod_doc = doc_attrs(&format!(
                 "The `{}` operations ([`{}::{}::{}`]).",
@@ -100,7 +82,7 @@ pub fn services_files(
     ));
     let root = format_file("src/services/mod.rs", quote! { #header #(#root_mods)* })?;
     files.insert(0, GeneratedFile::new("src/services/mod.rs", root));
-    Ok((files, docs))
+    Ok(files)
 }
 
 /// The per-spec struct giving each service of the spec (multi-spec connectors).
@@ -158,22 +140,11 @@ fn entity_files(
     spec: &SpecIr,
     entity: &EntityIr,
     dir: &str,
-) -> Result<(Vec<GeneratedFile>, ServiceDoc), GenerateError> {
+) -> Result<Vec<GeneratedFile>, GenerateError> {
     let codes: Vec<OperationCode> =
         entity.operations.iter().map(|op| emit_operation(op, site())).collect();
     let service = format_ident!("{}", entity.service);
     let client = cx.client_ident();
-    let access = if cx.multi() {
-        format!("gateway.{}().{}()", spec.module, entity.accessor)
-    } else {
-        format!("gateway.{}()", entity.accessor)
-    };
-    let doc = ServiceDoc {
-        access,
-        service: entity.service.clone(),
-        description: entity.description.clone(),
-        methods: codes.iter().flat_map(|c| c.signatures.clone()).collect(),
-    };
     let entity_doc = entity
         .description
         .as_deref()
@@ -212,7 +183,7 @@ fn entity_files(
         },
     )?;
     if single.lines().count() < MAX_SERVICE_LINES {
-        return Ok((vec![GeneratedFile::new(format!("{dir}/{}.rs", entity.module), single)], doc));
+        return Ok(vec![GeneratedFile::new(format!("{dir}/{}.rs", entity.module), single)]);
     }
     // Split by sub-resource.
     let sizes: Vec<usize> = codes
@@ -314,5 +285,5 @@ fn entity_files(
         },
     )?;
     files.insert(0, GeneratedFile::new(mod_path, mod_text));
-    Ok((files, doc))
+    Ok(files)
 }
