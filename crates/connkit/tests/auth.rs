@@ -337,3 +337,28 @@ async fn custom_strategies_sign_the_final_request() {
     client.request(&op).json(&serde_json::json!({"a": 1})).send().await.unwrap();
     assert_eq!(last_request(&server).await.headers.get("x-signature").unwrap(), "POST:/things:7");
 }
+
+#[tokio::test]
+async fn attempts_handed_to_a_transport_print_without_credentials() {
+    use connkit::testing::{ScriptedResponse, ScriptedTransport};
+    let transport = ScriptedTransport::new();
+    transport.push(ScriptedResponse::new(200)).push(ScriptedResponse::new(200));
+    for strategy in [
+        Arc::new(ApiKey::query("api_key", CANARY)) as Arc<dyn AuthStrategy>,
+        Arc::new(Bearer::new(CANARY)),
+    ] {
+        let client = HttpClient::builder()
+            .base_url("https://api.test")
+            .transport(transport.clone())
+            .auth_shared(strategy)
+            .build()
+            .unwrap();
+        client.request(&PING).send().await.unwrap();
+    }
+    for recorded in transport.requests() {
+        let mut attempt = AttemptRequest::new(recorded.method.clone(), recorded.url.clone());
+        attempt.headers = recorded.headers.clone();
+        let text = format!("{attempt:?}");
+        assert!(!text.contains(CANARY), "{text}");
+    }
+}

@@ -11,7 +11,10 @@ use http::{HeaderMap, Method, StatusCode};
 use url::Url;
 
 /// One attempt as handed to a [`Transport`]: credentials are already applied.
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output redacts credential query parameters, prints sensitive headers as
+/// `Sensitive`, and shows only the body's length.
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct AttemptRequest {
     /// The HTTP method.
@@ -31,6 +34,18 @@ impl AttemptRequest {
     /// A request without headers or body.
     pub fn new(method: Method, url: Url) -> Self {
         Self { method, url, headers: HeaderMap::new(), body: None, streaming: false }
+    }
+}
+
+impl fmt::Debug for AttemptRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AttemptRequest")
+            .field("method", &self.method)
+            .field("url", &super::url::redact(&self.url, &[]))
+            .field("headers", &self.headers)
+            .field("body_len", &self.body.as_ref().map(Bytes::len))
+            .field("streaming", &self.streaming)
+            .finish()
     }
 }
 
