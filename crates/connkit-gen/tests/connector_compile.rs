@@ -19,7 +19,9 @@ fn repo() -> PathBuf {
 
 fn cargo(root: &Path, args: &[&str], rustdoc_flags: Option<&str>) {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()));
-    command.current_dir(root).args(args).arg("--target-dir").arg(root.join("target"));
+    // `--target-dir` goes before the arguments: they may end with `-- -D warnings`.
+    command.current_dir(root).arg(args[0]).arg("--target-dir").arg(root.join("target"));
+    command.args(&args[1..]);
     command.env_remove("CARGO_TARGET_DIR").env_remove("RUSTFLAGS");
     if let Some(flags) = rustdoc_flags {
         command.env("RUSTDOCFLAGS", flags);

@@ -25,7 +25,7 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
     let (tables, applies) = rate_limit_tables(cx);
     let client_wide = cx.manifest.rate_limit.map(|limit| {
         let (rate, burst) = (limit.rate, limit.burst);
-        quote!(builder = builder.rate_limit(::connkit::ratelimit::Quota::new(#rate, #burst)?);)
+        quote!(let builder = builder.rate_limit(::connkit::ratelimit::Quota::new(#rate, #burst)?);)
     });
     let what = match cx.tier() {
         Tier::Full => format!(
@@ -56,7 +56,7 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
                 lite_methods.extend(quote!(#gate #methods));
             }
         }
-        let helpers = super::base::helper_items();
+        let helpers = super::base::helper_items(Some(&lite_methods.to_string()));
         let envelopes = super::base::envelope_impls(cx, cx.specs, true);
         lite_items.extend(quote! {
             /// How parameters go on the wire.
@@ -100,7 +100,7 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
             ///
             /// [`::connkit::Error`] when a setting is unusable (an invalid base URL).
             pub fn new(settings: &crate::config::#settings) -> ::std::result::Result<Self, ::connkit::Error> {
-                let mut builder = ::connkit::HttpClient::builder()
+                let builder = ::connkit::HttpClient::builder()
                     .base_url(settings.base_url())
                     .user_agent(USER_AGENT)
                     .timeout(settings.common.timeout)
@@ -188,7 +188,7 @@ fn auth_tokens(cx: &Context<'_>) -> TokenStream {
             #(#extras)*
         },
     };
-    quote!(builder = builder.auth(#strategy);)
+    quote!(let builder = builder.auth(#strategy);)
 }
 
 /// Per-spec tables of (operation id, rate, burst) and the statements applying them.
@@ -220,9 +220,13 @@ fn rate_limit_tables(cx: &Context<'_>) -> (TokenStream, TokenStream) {
         });
         applies.extend(quote! {
             #gate
-            for (id, rate, burst) in #name {
-                builder = builder.operation_rate_limit(*id, ::connkit::ratelimit::Quota::new(*rate, *burst)?);
-            }
+            let builder = {
+                let mut builder = builder;
+                for (id, rate, burst) in #name {
+                    builder = builder.operation_rate_limit(*id, ::connkit::ratelimit::Quota::new(*rate, *burst)?);
+                }
+                builder
+            };
         });
     }
     (tables, applies)

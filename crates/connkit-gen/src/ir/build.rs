@@ -44,6 +44,8 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let mut entities: IndexMap<String, EntityIr> = IndexMap::new();
     let mut entity_modules = UniqueNames::with_reserved(["base", "mod"]);
     let mut services = UniqueNames::new();
+    // Gateway (single spec) and per-spec services structs have these methods already.
+    let mut accessors = UniqueNames::with_reserved(["new", "from_env", "client", "clone", "fmt"]);
     let spec_module = snake_ident(input.stem);
     let mut method_names: IndexMap<String, UniqueNames> = IndexMap::new();
     for (operation, facts) in api.operations.iter().zip(input.facts) {
@@ -72,11 +74,11 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 .and_then(|tag| tag.description.clone());
             EntityIr {
                 name: entity_name.clone(),
-                accessor: if module.ends_with("_ops") {
+                accessor: accessors.claim(&if module.ends_with("_ops") {
                     snake_ident(&entity_name)
                 } else {
                     module.clone()
-                },
+                }),
                 module,
                 service,
                 description,
