@@ -163,3 +163,61 @@ fn unknown_connectors_and_bad_specs_are_input_errors() {
     assert_eq!(missing.code, Some(2), "{}", missing.stderr);
     assert_eq!(run(ws.path(), &["upgrade", "shop"]).code, Some(2));
 }
+
+fn shared_specs() -> PathBuf {
+    std::env::var("CONNKIT_SHARED_SPECS").map(PathBuf::from).unwrap_or_else(|_| {
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/specs"))
+    })
+}
+
+#[test]
+fn syncing_a_fresh_connector_changes_nothing_even_with_region_hosts() {
+    let ws = tempfile::tempdir().unwrap();
+    let spec = shared_specs().join("amazon-sp-api/aplusContent_2020-11-01.json");
+    let spec = spec.display().to_string();
+    let created = run(ws.path(), &["new", "amz", "--spec", &spec, "--auth", "lwa"]);
+    assert_eq!(created.code, Some(0), "{}", created.stderr);
+    let before = snapshot(ws.path());
+    let synced = run(ws.path(), &["sync", "amz"]);
+    assert_eq!(synced.code, Some(0), "{}", synced.stderr);
+    assert!(synced.stderr.contains("nothing changed"), "{}", synced.stderr);
+    assert_eq!(snapshot(ws.path()), before);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn refetch_downloads_the_recorded_source_url_again() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    let serve = |version: &str| {
+        let text = std::fs::read_to_string(spec(version)).unwrap();
+        Mock::given(method("GET"))
+            .and(path("/specs/shop.yaml"))
+            .respond_with(ResponseTemplate::new(200).set_body_string(text))
+    };
+    serve("v1").mount(&server).await;
+    let url = format!("{}/specs/shop.yaml", server.uri());
+    let ws = tempfile::tempdir().unwrap();
+    let dir = ws.path().to_path_buf();
+    let url_for_new = url.clone();
+    let created =
+        tokio::task::spawn_blocking(move || run(&dir, &["new", "shop", "--spec", &url_for_new]))
+            .await
+            .unwrap();
+    assert_eq!(created.code, Some(0), "{}", created.stderr);
+    let manifest = read(ws.path(), "connector.toml");
+    assert!(manifest.contains(&format!("source = \"{url}\"")), "{manifest}");
+
+    server.reset().await;
+    serve("v2").mount(&server).await;
+    let dir = ws.path().to_path_buf();
+    let synced = tokio::task::spawn_blocking(move || run(&dir, &["sync", "shop", "--refetch"]))
+        .await
+        .unwrap();
+    assert_eq!(synced.code, Some(0), "{}", synced.stderr);
+    assert!(synced.stderr.contains("refetched"), "{}", synced.stderr);
+    assert!(read(ws.path(), "openapi/shop.yaml").contains("deleteWidget"));
+    assert!(read(ws.path(), "SKILL.md").contains("fn delete_widget("));
+    assert_eq!(read(ws.path(), "connector.toml"), manifest);
+}
