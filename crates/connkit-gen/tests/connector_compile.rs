@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use connector_support::{create, fixture, load};
-use connkit_gen::manifest::Tier;
+use connkit_gen::manifest::{AuthKind, Tier};
 use connkit_gen::new::TierChoice;
 
 fn repo() -> PathBuf {
@@ -68,6 +68,16 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
     for (system, specs, tier) in &cases {
         create(&root, system, &load(specs), *tier, None, runtime.clone());
     }
+    // The SP-API preset: LWA refresh token, region and sandbox hosts.
+    let lwa = load(&[fixture("allof.yaml")]);
+    create(
+        &root,
+        "lwa",
+        &lwa,
+        TierChoice::Exactly(Tier::Full),
+        Some(AuthKind::Lwa),
+        runtime.clone(),
+    );
     cargo(
         &root,
         &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],

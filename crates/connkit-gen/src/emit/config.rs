@@ -361,13 +361,12 @@ fn base_url_fn(cx: &Context<'_>, vars: &[SettingVar]) -> TokenStream {
         TokenStream::new()
     } else {
         quote! {
-            if self.sandbox {
-                if let ::std::option::Option::Some((_, host)) = Self::SANDBOX_HOSTS
+            if self.sandbox
+                && let ::std::option::Option::Some((_, host)) = Self::SANDBOX_HOSTS
                     .iter()
                     .find(|(name, _)| *name == #region_key || *name == "default")
-                {
-                    return (*host).to_string();
-                }
+            {
+                return (*host).to_string();
             }
         }
     };
