@@ -1,54 +1,180 @@
 //! The Kinto suite through the generated crate: `connkit new kinto --spec URL` against a live
-//! Kinto 26.5.0, then a small program using the crate's typed services (copied in as
-//! `examples/e2e.rs`) is compiled and run: a bucket, a collection, 250 records, pages of 50
-//! (exactly 250, no duplicates), a stale `If-Match` as a typed 412, an update with the ETag
-//! of a response, a delete.
+//! Kinto 26.5.0; Kinto's spec does not declare its `Next-Page` header, so the pagination of
+//! `get_records` is appended to `connector.toml` the way a user would, and `connkit sync`
+//! regenerates the crate with a `get_records_stream`. A program using the crate's typed
+//! services (copied in as `examples/e2e.rs`) is built once and run twice: against Kinto
+//! directly, then through `prism proxy --errors` in front of a second Kinto whose `http_host`
+//! is the proxy (so the `Next-Page` URLs lead through it too), where Prism must report no
+//! validation error. Each run: a bucket, a collection, 250 records, the stream with
+//! `_limit=50` (exactly 250, no duplicates, 5 pages), a stale `If-Match` as a typed 412, an
+//! update with the ETag of a response, a delete.
 //!
 //! Time budget: the connector's first build takes about 2 to 4 minutes on 2 cores (its
-//! target dir under `target/e2e/` is kept, so later runs only rebuild the connector).
+//! target dir under `target/e2e/` is kept, so later runs only rebuild the connector, about a
+//! minute); each run of the program takes a few seconds, the servers about 10 s to start.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
-use connkit_testkit::kinto::Kinto;
+use connkit_testkit::kinto::{Kinto, KintoOptions};
 use connkit_testkit::paths::e2e_dir;
+use connkit_testkit::prism::PrismProxy;
 
+/// The program, copied into the connector as `examples/e2e.rs`.
 const PROGRAM: &str = include_str!("e2e_kinto_crate/program.rs");
+
+/// What a user appends to `connectors/kinto/connector.toml`: Kinto's spec does not declare
+/// its `Next-Page` header, so the pagination of `get_records` is recorded by hand.
+const PAGINATION_OVERRIDE: &str = r#"
+[operations.get_records.pagination]
+style = "next_url"
+source = { header = "Next-Page" }
+items_path = "data"
+"#;
+
+/// The program's dependencies beyond the connector's: its runtime and the `tracing` layer
+/// that counts the pages the stream fetched.
+const DEV_DEPENDENCIES: &str = r#"
+[dev-dependencies]
+tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
+tracing = "0.1"
+tracing-subscriber = { version = "0.3", default-features = false, features = ["registry", "std"] }
+"#;
+
+/// What the program prints when every step passed.
+const DONE: &str = "ok 250 records in 5 pages";
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// `connkit ARGS... --dir WORKSPACE`, which must exit 0; its stdout.
+fn connkit(workspace: &Path, args: &[&str]) -> String {
+    let output = Command::new(assert_cmd::cargo::cargo_bin("connkit"))
+        .args(args)
+        .arg("--dir")
+        .arg(workspace)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "connkit {args:?}: {}", text(&output.stderr));
+    text(&output.stdout)
+}
+
+/// True when a file of the generated records service defines `fn get_records_stream`.
+fn has_records_stream(connector: &Path) -> bool {
+    let services = connector.join("src/services");
+    let mut files = vec![services.join("records.rs")];
+    if let Ok(dir) = std::fs::read_dir(services.join("records")) {
+        files.extend(dir.map(|entry| entry.unwrap().path()));
+    }
+    files.iter().any(|file| {
+        std::fs::read_to_string(file).is_ok_and(|code| code.contains("fn get_records_stream("))
+    })
+}
+
+/// The connector made by `connkit new` from the live spec, with the pagination override
+/// appended and applied by `connkit sync`, and the program added as an example.
+fn generate(workspace: &Path, spec_url: &str) -> PathBuf {
+    connkit(workspace, &["new", "kinto", "--spec", spec_url]);
+    let connector = workspace.join("connectors/kinto");
+    assert!(
+        !has_records_stream(&connector),
+        "connkit new already pages get_records: the override below would prove nothing"
+    );
+    let manifest = connector.join("connector.toml");
+    let mut toml = std::fs::read_to_string(&manifest).unwrap();
+    toml.push_str(PAGINATION_OVERRIDE);
+    std::fs::write(&manifest, toml).unwrap();
+    let synced = connkit(workspace, &["sync", "kinto"]);
+    assert!(has_records_stream(&connector), "connkit sync added no get_records_stream:\n{synced}");
+
+    std::fs::create_dir_all(connector.join("examples")).unwrap();
+    std::fs::write(connector.join("examples/e2e.rs"), PROGRAM).unwrap();
+    let mut cargo_toml = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
+    cargo_toml.push_str(DEV_DEPENDENCIES);
+    std::fs::write(connector.join("Cargo.toml"), cargo_toml).unwrap();
+    connector
+}
+
+/// Builds the program once; the path of its binary.
+fn build_program(connector: &Path) -> PathBuf {
+    let target = e2e_dir().join("kinto-crate-target");
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let build = Command::new(cargo)
+        .args(["build", "--quiet", "--example", "e2e", "--target-dir"])
+        .arg(&target)
+        .current_dir(connector)
+        .output()
+        .unwrap();
+    assert!(build.status.success(), "building the program failed:\n{}", text(&build.stderr));
+    target.join("debug/examples/e2e")
+}
+
+/// Runs the program against `base_url` (Kinto's `/v1`) as `user`.
+fn run_program(program: &Path, base_url: &str, user: &str) -> Output {
+    let mut command = Command::new(program);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("KINTO_") {
+            command.env_remove(name);
+        }
+    }
+    command
+        .env("KINTO_BASE_URL", base_url)
+        .env("KINTO_USERNAME", user)
+        .env("KINTO_PASSWORD", format!("{user}-password"))
+        .env("KINTO_MAX_RETRIES", "0")
+        .output()
+        .unwrap()
+}
+
+fn assert_done(run: &Output, what: &str) {
+    let stdout = text(&run.stdout);
+    assert!(
+        run.status.success() && stdout.contains(DONE),
+        "the program failed {what} ({}):\n{stdout}\n{}",
+        run.status,
+        text(&run.stderr)
+    );
+}
 
 #[test]
 fn kinto_through_the_generated_crate() {
-    let kinto = Kinto::start().expect("Kinto must install and start (python3 + PyPI)");
+    let direct = Kinto::start().expect("Kinto must install and start (python3 + PyPI)");
     let workspace = tempfile::tempdir().unwrap();
-    let new = Command::new(assert_cmd::cargo::cargo_bin("connkit"))
-        .args(["new", "kinto", "--spec", &kinto.spec_url(), "--dir"])
-        .arg(workspace.path())
-        .output()
-        .unwrap();
-    assert_eq!(new.status.code(), Some(0), "connkit new: {}", String::from_utf8_lossy(&new.stderr));
-    let connector = workspace.path().join("connectors/kinto");
-    std::fs::create_dir_all(connector.join("examples")).unwrap();
-    std::fs::write(connector.join("examples/e2e.rs"), PROGRAM).unwrap();
-    let mut manifest = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
-    manifest.push_str("\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt-multi-thread\", \"macros\"] }\n");
-    std::fs::write(connector.join("Cargo.toml"), manifest).unwrap();
+    let connector = generate(workspace.path(), &direct.spec_url());
 
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    let run = Command::new(cargo)
-        .args(["run", "--quiet", "--example", "e2e", "--target-dir"])
-        .arg(e2e_dir().join("kinto-crate-target"))
-        .current_dir(&connector)
-        .env("KINTO_BASE_URL", format!("{}/v1", kinto.origin()))
-        .env("KINTO_USERNAME", "crate-user")
-        .env("KINTO_PASSWORD", "crate-password")
-        .env("KINTO_MAX_RETRIES", "0")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    assert!(
-        run.status.success() && stdout.contains("ok 250 records in 5 pages"),
-        "the program failed ({}):\n{stdout}\n{}",
-        run.status,
-        String::from_utf8_lossy(&run.stderr)
+    // The servers behind the proxy start while the program builds.
+    let (program, (proxied, prism)) = std::thread::scope(|scope| {
+        let build = scope.spawn(|| build_program(&connector));
+        let proxy_port = PrismProxy::reserve_port().unwrap();
+        let proxied =
+            Kinto::start_with(KintoOptions { http_host: Some(format!("127.0.0.1:{proxy_port}")) })
+                .expect("Kinto must install and start (python3 + PyPI)");
+        let spec = proxied.spec_json().unwrap();
+        let prism = PrismProxy::start(&spec, &proxied.origin(), proxy_port)
+            .expect("Prism must install and start (npm)");
+        (build.join().unwrap(), (proxied, prism))
+    });
+
+    let run = run_program(&program, &format!("{}/v1", direct.origin()), "crate-user");
+    assert_done(&run, "against Kinto");
+    direct.stop();
+
+    let run = run_program(&program, &format!("{}/v1", prism.origin()), "proxied-user");
+    assert_done(&run, "through Prism");
+    let violations = prism.violations();
+    assert!(violations.is_empty(), "Prism reported:\n{}", violations.join("\n"));
+    let log = prism.log();
+    let forwarded = log.matches("Forwarding").count();
+    assert!(forwarded > 250, "only {forwarded} requests went through Prism");
+    let next_pages =
+        log.lines().filter(|l| l.contains("/records?") && l.contains("_token=")).count();
+    assert_eq!(next_pages, 4, "the Next-Page requests through Prism:\n{log}");
+    eprintln!(
+        "kinto crate: `{DONE}` directly and through Prism ({forwarded} requests forwarded, \
+         {next_pages} of them Next-Page URLs, {} violations)",
+        violations.len()
     );
-    kinto.stop();
+    proxied.stop();
 }
