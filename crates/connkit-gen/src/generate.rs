@@ -67,6 +67,10 @@ pub struct GeneratedConnector {
     pub files: Vec<GeneratedFile>,
     /// Counts per spec.
     pub stats: Vec<SpecStats>,
+    /// The operation IR the files were emitted from, one per spec: what tools built on the
+    /// generator (harnesses that call every operation, reports) read instead of re-deriving
+    /// names.
+    pub specs: Vec<SpecIr>,
 }
 
 impl GeneratedConnector {
@@ -94,12 +98,13 @@ pub fn generate(
     let multi = specs.len() > 1;
     let mut irs: Vec<SpecIr> = Vec::new();
     let mut spaces: Vec<TypeSpace> = Vec::new();
-    for spec in specs {
-        let module = crate::naming::snake_ident(&spec.stem);
+    let modules = crate::naming::spec_modules(specs.iter().map(|s| s.stem.as_str()));
+    for (spec, module) in specs.iter().zip(&modules) {
         let probe = ProbeContext { tier: manifest.tier, multi };
-        let mut types = TypeSpace::new(spec.api, &probe.models_path(&module));
+        let mut types = TypeSpace::new(spec.api, &probe.models_path(module));
         let input = SpecInput {
             stem: &spec.stem,
+            module,
             api: spec.api,
             facts: &spec.facts,
             manifest,
@@ -170,7 +175,7 @@ pub fn generate(
     for stat in &mut stats {
         stat.operations_emitted = stat.operations_emitted.min(stat.operations_total);
     }
-    Ok(GeneratedConnector { files, stats })
+    Ok(GeneratedConnector { files, stats, specs: irs })
 }
 
 /// The bits of the context needed before the IR exists.

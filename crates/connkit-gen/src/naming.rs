@@ -175,9 +175,38 @@ impl UniqueNames {
     }
 }
 
+/// Names a spec module cannot take: the folders spec modules live in (`services::services`
+/// would trip `clippy::module_inception`) and the files beside them.
+const RESERVED_SPEC_MODULES: [&str; 4] = ["services", "models", "base", "mod"];
+
+/// The module (and cargo feature) name of each spec of one connector, in order: the snake_case
+/// stem, `{stem}_api` when that is a reserved name, numbered when two stems meet.
+pub fn spec_modules<'a>(stems: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut names = UniqueNames::new();
+    stems
+        .into_iter()
+        .map(|stem| {
+            let snake = snake_ident(stem);
+            if RESERVED_SPEC_MODULES.contains(&snake.as_str()) {
+                names.claim(&format!("{snake}_api"))
+            } else {
+                names.claim(&snake)
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spec_modules_avoid_their_folders_and_each_other() {
+        assert_eq!(
+            spec_modules(["ordersV0", "services", "orders_v0", "models"]),
+            ["orders_v0", "services_api", "orders_v0_2", "models_api"]
+        );
+    }
 
     #[test]
     fn system_names_follow_the_rule() {

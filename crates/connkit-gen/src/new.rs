@@ -114,6 +114,8 @@ pub struct NewOutcome {
     pub written: Vec<PathBuf>,
     /// Counts per spec.
     pub stats: Vec<crate::SpecStats>,
+    /// The operation IR of each spec, as emitted.
+    pub specs: Vec<crate::ir::SpecIr>,
 }
 
 /// Progress callbacks (a progress bar on a terminal).
@@ -244,7 +246,14 @@ pub fn create_connector(
     written.extend(generated.files.iter().map(|f: &GeneratedFile| relative_dir.join(&f.path)));
     let added_to_workspace =
         if add_member { add_workspace_member(&request.workspace, &relative_dir)? } else { false };
-    Ok(NewOutcome { connector_dir, manifest, added_to_workspace, written, stats: generated.stats })
+    Ok(NewOutcome {
+        connector_dir,
+        manifest,
+        added_to_workspace,
+        written,
+        stats: generated.stats,
+        specs: generated.specs,
+    })
 }
 
 fn plan_text(
@@ -255,11 +264,13 @@ fn plan_text(
 ) -> Result<String, NewError> {
     let multi = sources.len() > 1;
     let mut irs = Vec::new();
-    for source in sources {
+    let modules = crate::naming::spec_modules(sources.iter().map(|s| s.stem.as_str()));
+    for (source, module) in sources.iter().zip(&modules) {
         let mut types = crate::types::TypeSpace::new(source.api, "crate::models");
         irs.push(build_spec(
             SpecInput {
                 stem: &source.stem,
+                module,
                 api: source.api,
                 facts: &source.facts,
                 manifest,

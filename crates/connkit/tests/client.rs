@@ -70,6 +70,31 @@ async fn sends_default_headers_user_agent_and_query_values() {
 }
 
 #[tokio::test]
+async fn cookie_parameters_join_one_cookie_header_and_bad_names_fail_the_send() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/widgets"))
+        .and(header("cookie", "session=a%20b%3Bc; theme=dark"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("[]"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = HttpClient::builder().base_url(server.uri()).build().unwrap();
+    client
+        .request(&LIST_WIDGETS)
+        .cookie("session", Some("a b;c"))
+        .cookie("unset", None::<String>)
+        .cookie("theme", Some("dark"))
+        .send()
+        .await
+        .unwrap();
+    let error =
+        client.request(&LIST_WIDGETS).cookie("bad name", Some("x")).send().await.unwrap_err();
+    assert_eq!(error.kind(), ErrorKind::Request);
+    assert!(error.to_string().contains("`bad name` is not a valid cookie name"), "{error}");
+}
+
+#[tokio::test]
 async fn responses_expose_etag_and_request_id() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -198,7 +198,10 @@ impl CallRequest<'_> {
                 ParameterLocation::Header => {
                     request = request.header(&param.name, param.values.join(","))
                 }
-                _ => {}
+                ParameterLocation::Cookie => {
+                    request = request.cookie(&param.name, Some(param.values.join(",")))
+                }
+                ParameterLocation::Query => {}
             }
         }
         for param in page_params.iter().filter(is_query) {

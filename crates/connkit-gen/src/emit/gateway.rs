@@ -25,11 +25,7 @@ pub fn gateway_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     for spec in cx.specs {
         if cx.multi() {
             let module = format_ident!("{}", spec.module);
-            let accessor = if ["new", "from_env", "client"].contains(&spec.module.as_str()) {
-                format_ident!("{}_api", spec.module)
-            } else {
-                module.clone()
-            };
+            let accessor = format_ident!("{}", spec.gateway_accessor());
             let ty = format_ident!("{}Services", camel_ident(&spec.module));
             let gate = cx.feature_gate(spec);
             let doc = format!("The services of the `{}` spec.", spec.stem);

@@ -305,9 +305,8 @@ fn param_call(
         {
             quote!(.idempotency_key(#helpers::param_header(#value)))
         }
-        ParameterLocation::Header | ParameterLocation::Cookie => {
-            quote!(.header_opt(#wire, #helpers::param_header(#value)))
-        }
+        ParameterLocation::Header => quote!(.header_opt(#wire, #helpers::param_header(#value))),
+        ParameterLocation::Cookie => quote!(.cookie(#wire, #helpers::param_header(#value))),
     }
 }
 

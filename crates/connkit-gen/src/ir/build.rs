@@ -21,6 +21,8 @@ use crate::types::{TypeRefKind, TypeSpace};
 pub struct SpecInput<'a> {
     /// The spec's stem (`ordersV0`).
     pub stem: &'a str,
+    /// The spec's module and feature name, from [`crate::naming::spec_modules`].
+    pub module: &'a str,
     /// The normalised API.
     pub api: &'a Api,
     /// The facts of each operation, same order as `api.operations`.
@@ -46,7 +48,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let mut services = UniqueNames::new();
     // Gateway (single spec) and per-spec services structs have these methods already.
     let mut accessors = UniqueNames::with_reserved(["new", "from_env", "client", "clone", "fmt"]);
-    let spec_module = snake_ident(input.stem);
+    let spec_module = input.module;
     let mut method_names: IndexMap<String, UniqueNames> = IndexMap::new();
     for (operation, facts) in api.operations.iter().zip(input.facts) {
         let qualified_id = if input.multi_spec {
@@ -140,7 +142,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     }
     SpecIr {
         stem: input.stem.to_string(),
-        module: snake_ident(input.stem),
+        module: input.module.to_string(),
         title: api.title.clone(),
         version: api.version.clone(),
         description: api.description.clone(),
@@ -158,9 +160,7 @@ fn add_parameters(ir: &mut OperationIr, operation: &Operation, types: &mut TypeS
             ordered.push(p);
         }
     }
-    ordered.extend(operation.parameters.iter().filter(|p| {
-        p.location != ParameterLocation::Path && p.location != ParameterLocation::Cookie
-    }));
+    ordered.extend(operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path));
     for param in ordered {
         let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
         let ty = types.type_for(&param.schema, &hint).tokens;

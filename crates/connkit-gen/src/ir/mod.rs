@@ -40,6 +40,16 @@ pub struct SpecIr {
 }
 
 impl SpecIr {
+    /// The gateway's method giving this spec's services in a multi-spec connector: the module
+    /// name, or `{module}_api` where that is a method the gateway has already.
+    pub fn gateway_accessor(&self) -> String {
+        if ["new", "from_env", "client", "clone", "fmt"].contains(&self.module.as_str()) {
+            format!("{}_api", self.module)
+        } else {
+            self.module.clone()
+        }
+    }
+
     /// Every operation, entity by entity.
     pub fn operations(&self) -> impl Iterator<Item = &OperationIr> {
         self.entities.iter().flat_map(|entity| entity.operations.iter())

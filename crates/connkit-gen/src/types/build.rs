@@ -407,13 +407,13 @@ fn describe(schema: &Schema) -> Option<String> {
             Some(format!("Known values: {}.", list.join(", ")))
         }
         SchemaKind::String { values } if values.len() == 1 => {
-            Some(format!("Always {}.", super::docs::code(&values[0])))
+            Some(format!("Always {}.", crate::docs_text::code(&values[0])))
         }
         SchemaKind::Const { value: serde_json::Value::String(s) } => {
-            Some(format!("Always {}.", super::docs::code(s)))
+            Some(format!("Always {}.", crate::docs_text::code(s)))
         }
         SchemaKind::Const { value } => {
-            Some(format!("Always {}.", super::docs::code(&value.to_string())))
+            Some(format!("Always {}.", crate::docs_text::code(&value.to_string())))
         }
         _ => None,
     };

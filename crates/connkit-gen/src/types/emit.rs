@@ -8,10 +8,10 @@ use quote::quote;
 
 use super::GeneratedFile;
 use super::build::UNKNOWN_VARIANT;
-use super::docs;
 use super::finish::Traits;
 use super::ir::{Def, DefId, DefKind, EnumValue, Field, MixedValue, Prim, Ty, Variant};
 use super::names::{self, NameSet};
+use crate::docs_text as docs;
 
 /// Turns finished definitions into source files.
 pub(crate) struct Emitter<'a> {

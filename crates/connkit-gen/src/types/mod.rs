@@ -16,7 +16,6 @@
 //! recursion goes through `Box` where a cycle needs it.
 
 mod build;
-mod docs;
 mod emit;
 mod finish;
 mod ir;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use url::Url;
@@ -21,6 +22,11 @@ use super::response::{Response, StreamingResponse};
 use crate::error::{ApiErrorBody, Error, ErrorKind};
 use crate::paginate::Pagination;
 use crate::retry::{DEFAULT_IDEMPOTENCY_HEADER, generate_key};
+
+/// Bytes a cookie value cannot hold as is (RFC 6265 `cookie-octet`), plus `%` so that the
+/// encoding is reversible.
+const COOKIE_VALUE: &AsciiSet =
+    &CONTROLS.add(b' ').add(b'"').add(b',').add(b';').add(b'\\').add(b'%');
 
 /// One call of an [`Operation`] being built: path parameters, query, headers, body.
 ///
@@ -121,6 +127,34 @@ impl<'a> RequestBuilder<'a> {
             Some(value) => self.header(name, value),
             None => self,
         }
+    }
+
+    /// Adds cookie `name` to the request's `Cookie` header when `value` is `Some` (OpenAPI
+    /// `in: cookie` parameters). Characters RFC 6265 does not allow in a cookie value
+    /// (controls, space, `"`, `,`, `;`, `\\`, non-ASCII) are percent-encoded; a name that is not
+    /// an HTTP token is reported by `send`.
+    pub fn cookie(mut self, name: &str, value: Option<impl fmt::Display>) -> Self {
+        let Some(value) = value else { return self };
+        let is_token = |b: u8| b.is_ascii_graphic() && !b"()<>@,;:\\\"/[]?={}".contains(&b);
+        if name.is_empty() || !name.bytes().all(is_token) {
+            self.fail(format!("`{name}` is not a valid cookie name"));
+            return self;
+        }
+        let value = value.to_string();
+        let pair = format!("{name}={}", utf8_percent_encode(&value, COOKIE_VALUE));
+        let joined = match self.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(existing) => format!("{existing}; {pair}"),
+            None => pair,
+        };
+        match HeaderValue::from_str(&joined) {
+            Ok(header) => {
+                self.headers.insert(http::header::COOKIE, header);
+            }
+            Err(_) => {
+                self.fail(format!("the value of cookie `{name}` is not a valid header value"))
+            }
+        }
+        self
     }
 
     /// The idempotency key of this call. `None` with a declared idempotency header gets one

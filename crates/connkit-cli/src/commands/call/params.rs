@@ -31,8 +31,6 @@ pub enum ParamError {
     Missing(Vec<String>),
     /// A scalar parameter was given twice.
     Repeated(String),
-    /// Cookie parameters are not supported.
-    Unsupported(String),
 }
 
 impl std::fmt::Display for ParamError {
@@ -54,9 +52,6 @@ impl std::fmt::Display for ParamError {
             Self::Repeated(name) => {
                 write!(f, "parameter `{name}` takes one value but was given several")
             }
-            Self::Unsupported(name) => {
-                write!(f, "parameter `{name}` is a cookie, which `connkit call` does not send")
-            }
         }
     }
 }
@@ -76,9 +71,6 @@ pub fn place(api: &Api, operation: &Operation, args: &[String]) -> Result<Vec<Pl
                 .map(|p| format!("{} ({})", p.name, p.location.as_str()))
                 .collect(),
         })?;
-        if parameter.location == ParameterLocation::Cookie {
-            return Err(ParamError::Unsupported(parameter.name.clone()));
-        }
         let schema = api.resolve(&parameter.schema);
         let item_schema = match schema.map(|s| &s.kind) {
             Some(SchemaKind::Array { items }) => Some(api.resolve(items)),
