@@ -97,18 +97,32 @@ fn generate(workspace: &Path, spec_url: &str) -> PathBuf {
     connector
 }
 
-/// Builds the program once; the path of its binary.
+/// Builds the program once; the path of its binary (as cargo reports it, so a configured
+/// build target or profile directory does not matter).
 fn build_program(connector: &Path) -> PathBuf {
-    let target = e2e_dir().join("kinto-crate-target");
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let build = Command::new(cargo)
-        .args(["build", "--quiet", "--example", "e2e", "--target-dir"])
-        .arg(&target)
+        .args(["build", "--quiet", "--example", "e2e", "--message-format", "json"])
+        .arg("--target-dir")
+        .arg(e2e_dir().join("kinto-crate-target"))
         .current_dir(connector)
         .output()
         .unwrap();
-    assert!(build.status.success(), "building the program failed:\n{}", text(&build.stderr));
-    target.join("debug/examples/e2e")
+    let messages: Vec<serde_json::Value> =
+        text(&build.stdout).lines().filter_map(|line| serde_json::from_str(line).ok()).collect();
+    let diagnostics: Vec<&str> =
+        messages.iter().filter_map(|m| m["message"]["rendered"].as_str()).collect();
+    assert!(
+        build.status.success(),
+        "building the program failed:\n{}\n{}",
+        diagnostics.join(""),
+        text(&build.stderr)
+    );
+    messages
+        .iter()
+        .filter(|message| message["target"]["name"] == "e2e")
+        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
+        .expect("cargo reports the program's executable")
 }
 
 /// Runs the program against `base_url` (Kinto's `/v1`) as `user`.
