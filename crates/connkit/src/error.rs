@@ -103,6 +103,9 @@ struct Inner<E> {
     headers: Option<http::HeaderMap>,
     body: Option<Bytes>,
     api_error: Option<E>,
+    /// The status and body are the operation's own answer (so its typed error body applies),
+    /// not, say, a token endpoint's.
+    api_answer: bool,
     json_path: Option<String>,
     settings: Vec<SettingIssue>,
     source: Option<BoxError>,
@@ -123,6 +126,7 @@ impl<E> Error<E> {
                 headers: None,
                 body: None,
                 api_error: None,
+                api_answer: false,
                 json_path: None,
                 settings: Vec::new(),
                 source: None,
@@ -180,6 +184,21 @@ impl<E> Error<E> {
         self.inner.request_id = request_id;
         self.inner.body = Some(body);
         self
+    }
+
+    /// Records the operation's own error answer: like [`Error::with_response`], and the typed
+    /// error body is decoded from it whatever the kind (a 401 or a 429 carries the API's error
+    /// body too).
+    #[must_use]
+    pub fn with_api_response(
+        mut self,
+        status: StatusCode,
+        headers: http::HeaderMap,
+        request_id: Option<String>,
+        body: Bytes,
+    ) -> Self {
+        self.inner.api_answer = true;
+        self.with_response(status, headers, request_id, body)
     }
 
     /// Records the JSON path that failed to decode.
@@ -287,12 +306,15 @@ impl<E> Error<E> {
             headers,
             body,
             api_error: _,
+            api_answer,
             json_path,
             settings,
             source,
         } = *self.inner;
         let api_error = match (status, body.as_ref()) {
-            (Some(status), Some(body)) if kind == ErrorKind::Status => decode(status, body),
+            (Some(status), Some(body)) if kind == ErrorKind::Status || api_answer => {
+                decode(status, body)
+            }
             _ => None,
         };
         Error {
@@ -307,6 +329,7 @@ impl<E> Error<E> {
                 headers,
                 body,
                 api_error,
+                api_answer,
                 json_path,
                 settings,
                 source,
@@ -490,5 +513,23 @@ mod tests {
         let typed = err.typed::<Precondition>();
         assert_eq!(typed.api_error(), Some(&Precondition("{\"code\":412}".into())));
         assert_eq!(typed.request_id(), Some("req-1"));
+    }
+
+    #[test]
+    fn rate_limit_and_auth_answers_decode_only_when_they_are_the_operations_own() {
+        let answer = |kind, own: bool| {
+            let err: Error = Error::new(kind, "answered");
+            let (status, headers, body) =
+                (StatusCode::TOO_MANY_REQUESTS, http::HeaderMap::new(), Bytes::from_static(b"{}"));
+            if own {
+                err.with_api_response(status, headers, None, body)
+            } else {
+                err.with_response(status, headers, None, body)
+            }
+        };
+        let typed = answer(ErrorKind::RateLimited, true).typed::<serde_json::Value>();
+        assert_eq!(typed.api_error(), Some(&serde_json::json!({})));
+        let token_endpoint = answer(ErrorKind::Auth, false).typed::<serde_json::Value>();
+        assert_eq!(token_endpoint.api_error(), None, "a token endpoint's body is not the API's");
     }
 }

@@ -95,6 +95,29 @@ async fn cookie_parameters_join_one_cookie_header_and_bad_names_fail_the_send() 
 }
 
 #[tokio::test]
+async fn optional_json_is_none_for_an_empty_body_and_decoded_otherwise() {
+    let server = MockServer::start().await;
+    Mock::given(path("/widgets/empty"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(path("/widgets/full"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "f", "size": 2})),
+        )
+        .mount(&server)
+        .await;
+    let client = HttpClient::builder().base_url(server.uri()).build().unwrap();
+    let send = async |id: &'static str| {
+        client.request(&GET_WIDGET).path_param("id", id).send().await.unwrap()
+    };
+    let empty = send("empty").await.into_json_opt::<Widget>().unwrap();
+    assert_eq!((empty.status().as_u16(), empty.into_inner()), (204, None));
+    let full = send("full").await.into_json_opt::<Widget>().unwrap();
+    assert_eq!(full.into_inner(), Some(Widget { id: "f".into(), size: 2 }));
+}
+
+#[tokio::test]
 async fn responses_expose_etag_and_request_id() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))

@@ -109,6 +109,13 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
                 response.into_json().map_err(::connkit::Error::typed)
             },
         ),
+        SuccessIr::MaybeJson(ty) => (
+            quote!(::connkit::ApiResponse<::std::option::Option<#ty>>),
+            quote! {
+                let response = #build.send_typed::<#error_ty>().await?;
+                response.into_json_opt().map_err(::connkit::Error::typed)
+            },
+        ),
         SuccessIr::Empty => (
             quote!(::connkit::ApiResponse<()>),
             quote! {

@@ -117,7 +117,18 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         add_parameters(&mut ir, operation, types);
         ir.body = body_of(&ir.type_stem, operation, types);
         let success = operation.success_responses().find(|r| !r.content.is_empty());
-        ir.success = success_of(&ir.type_stem, api, success, types);
+        ir.success = match success_of(&ir.type_stem, api, success, types) {
+            // A success without content beside the JSON one, or a 204/205 (which HTTP never
+            // gives a body, whatever schema the spec puts on it).
+            SuccessIr::Json(ty)
+                if operation.success_responses().any(|r| {
+                    r.content.is_empty() || matches!(r.status, StatusCode::Code(204 | 205))
+                }) =>
+            {
+                SuccessIr::MaybeJson(ty)
+            }
+            other => other,
+        };
         ir.error = error_of(&ir.type_stem, api, operation, types);
         ir.response_headers = operation
             .success_responses()

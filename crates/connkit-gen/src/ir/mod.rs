@@ -178,6 +178,9 @@ pub enum BodyIr {
 pub enum SuccessIr {
     /// A JSON body decoded into this type.
     Json(TokenStream),
+    /// A JSON body of this type or none: the operation also documents a success without
+    /// content (`204` beside a `200` with a body), so the method returns an `Option`.
+    MaybeJson(TokenStream),
     /// A body returned as bytes (downloads), with a streaming twin method.
     Bytes,
     /// A text body.

@@ -330,7 +330,7 @@ async fn final_error(
             let request_id = request_id(&headers);
             Error::new(kind, message)
                 .with_request(op, method.clone(), redacted)
-                .with_response(status, headers, request_id, body)
+                .with_api_response(status, headers, request_id, body)
         }
         Outcome::Failed(err) => {
             let kind = match err.kind() {
