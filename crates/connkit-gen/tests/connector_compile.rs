@@ -49,6 +49,7 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
         ("oneof", vec![fixture("oneof_discriminator.yaml")], TierChoice::Auto),
         ("allof", vec![fixture("allof.yaml")], TierChoice::Exactly(Tier::Full)),
         ("nullable", vec![fixture("nullable.yaml")], TierChoice::Auto),
+        ("paginated", vec![fixture("paginated.yaml")], TierChoice::Exactly(Tier::Full)),
         ("keywords", vec![fixture("keywords.yaml")], TierChoice::Exactly(Tier::Full)),
         ("keywords-lite", vec![fixture("keywords.yaml")], TierChoice::Exactly(Tier::Lite)),
         ("multipart", vec![fixture("multipart.yaml")], TierChoice::Auto),

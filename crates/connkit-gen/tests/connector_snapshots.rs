@@ -32,6 +32,11 @@ fn full() {
 }
 
 #[test]
+fn paginated_list_streams_and_optional_json() {
+    insta::assert_snapshot!("paginated", snapshot_of("paginated", TierChoice::Exactly(Tier::Full)));
+}
+
+#[test]
 fn oneof_with_discriminator() {
     insta::assert_snapshot!(
         "oneof_discriminator",

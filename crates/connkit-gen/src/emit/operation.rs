@@ -171,17 +171,38 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
         let item = &pagination.item;
         let stream_doc = doc_attrs(&format!(
             "Sends repeated `{} {}` requests, following the pagination, and yields every item \
-             (lazily, one page in memory at a time).\n\nSee [`Self::{}`] for one page.\n\n# Errors\n\n\
-             Each item is a `Result`: the stream yields the error of a failed page and ends.",
+             (lazily, one page in memory at a time).\n\nSee [`Self::{}`] for one page and \
+             [`Self::{}`] for the pages with their headers.\n\n# Errors\n\n\
+             Each item is a `Result`: the stream yields the error of a failed page (its documented \
+             body typed) and ends.",
             op.method.as_upper(),
             op.path,
-            op.rust_name
+            op.rust_name,
+            pagination.pages_method
         ));
+        let pages_doc = doc_attrs(&format!(
+            "Like [`Self::{}`], page by page: each [`::connkit::paginate::Page`] holds its items, \
+             its number, the URL, status and headers it came with.\n\n# Errors\n\n\
+             Each page is a `Result`: the stream yields the error of a failed page (its documented \
+             body typed) and ends.",
+            stream_name
+        ));
+        let pages_name = format_ident!("{}", pagination.pages_method);
         let args_no_body: Vec<&TokenStream> = args.iter().collect();
         methods.extend(quote! {
             #stream_doc
-            pub fn #stream_name(&self, #(#args_no_body),*) -> impl ::futures::Stream<Item = ::std::result::Result<#item, ::connkit::Error>> + '_ {
-                #build.items::<#item>(&#descriptor)
+            pub fn #stream_name(&self, #(#args_no_body),*) -> impl ::futures::Stream<Item = ::std::result::Result<#item, ::connkit::Error<#error_ty>>> + '_ {
+                ::futures::StreamExt::map(
+                    #build.items::<#item>(&#descriptor),
+                    |item| item.map_err(::connkit::Error::typed),
+                )
+            }
+            #pages_doc
+            pub fn #pages_name(&self, #(#args_no_body),*) -> impl ::futures::Stream<Item = ::std::result::Result<::connkit::paginate::Page<#item>, ::connkit::Error<#error_ty>>> + '_ {
+                ::futures::StreamExt::map(
+                    #build.pages::<#item>(&#descriptor),
+                    |page| page.map_err(::connkit::Error::typed),
+                )
             }
         });
     }

@@ -147,7 +147,8 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         {
             let items_path = pagination.items_path.as_deref();
             let item = item_type(&ir.type_stem, api, response, items_path, types);
-            ir.pagination = Some(PaginationIr { pagination, item });
+            let pages_method = methods.claim(&format!("{}_pages", ir.rust_name));
+            ir.pagination = Some(PaginationIr { pagination, item, pages_method });
         }
         entity.operations.push(ir);
     }

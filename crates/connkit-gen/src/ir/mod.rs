@@ -224,4 +224,6 @@ pub struct PaginationIr {
     pub pagination: Pagination,
     /// The item type of the items stream.
     pub item: TokenStream,
+    /// The name of the page stream method (`get_orders_pages`), unique within its service.
+    pub pages_method: String,
 }
