@@ -1,12 +1,13 @@
 //! The Kinto suite through the generated crate: `connkit new kinto --spec URL` against a live
 //! Kinto 26.5.0; Kinto's spec does not declare its `Next-Page` header, so the pagination of
 //! `get_records` is appended to `connector.toml` the way a user would, and `connkit sync`
-//! regenerates the crate with a `get_records_stream`. A program using the crate's typed
+//! regenerates the crate with `get_records_stream` and `get_records_pages`. A program using the crate's typed
 //! services (copied in as `examples/e2e.rs`) is built once and run twice: against Kinto
 //! directly, then through `prism proxy --errors` in front of a second Kinto whose `http_host`
 //! is the proxy (so the `Next-Page` URLs lead through it too), where Prism must report no
-//! validation error. Each run: a bucket, a collection, 250 records, the stream with
-//! `_limit=50` (exactly 250, no duplicates, 5 pages), a stale `If-Match` as a typed 412, an
+//! validation error. Each run: a bucket, a collection, 250 records, the pages with
+//! `_limit=50` (exactly 250, no duplicates, 5 pages) and the same records through the item
+//! stream, a stale `If-Match` as a typed 412, an
 //! update with the ETag of a response, a delete.
 //!
 //! Time budget: about 25 s once the connector's dependencies are built (measured on 2
@@ -34,13 +35,10 @@ source = { header = "Next-Page" }
 items_path = "data"
 "#;
 
-/// The program's dependencies beyond the connector's: its runtime and the `tracing` layer
-/// that counts the pages the stream fetched.
+/// The program's dependencies beyond the connector's: its async runtime.
 const DEV_DEPENDENCIES: &str = r#"
 [dev-dependencies]
 tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
-tracing = "0.1"
-tracing-subscriber = { version = "0.3", default-features = false, features = ["registry", "std"] }
 "#;
 
 /// What the program prints when every step passed.
@@ -189,7 +187,8 @@ fn kinto_through_the_generated_crate() {
     assert!(forwarded > 250, "only {forwarded} requests went through Prism");
     let next_pages =
         log.lines().filter(|l| l.contains("/records?") && l.contains("_token=")).count();
-    assert_eq!(next_pages, 4, "the Next-Page requests through Prism:\n{log}");
+    // Two listings (the pages, then the item stream), 4 Next-Page URLs each.
+    assert_eq!(next_pages, 8, "the Next-Page requests through Prism:\n{log}");
     eprintln!(
         "kinto crate: `{DONE}` directly and through Prism ({forwarded} requests forwarded, \
          {next_pages} of them Next-Page URLs, {} violations); generated and built in {built:.1?}, \

@@ -4,13 +4,10 @@
 //! `examples/e2e.rs` by `tests/e2e_kinto_crate.rs`, built once and run against a live Kinto
 //! (directly, then through a validating proxy); prints `ok N records in P pages` at the end.
 //!
-//! The generated stream yields items, not pages, so the pages it went through are counted
-//! from the runtime's `tracing` output: the pagination engine's `fetching page` events (with
-//! the kind of request: `first`, then `url` for each followed `Next-Page`) and the
-//! `connkit.call` spans of `get_records`.
+//! The pages are read through the generated `get_records_pages` (each page with its number
+//! and the URL it came from), the records once more through `get_records_stream`.
 
 use std::collections::{BTreeSet, HashSet};
-use std::sync::{Arc, Mutex};
 
 use futures::StreamExt;
 use kinto_connector::KintoGateway;
@@ -21,7 +18,6 @@ use kinto_connector::services::records::{
     UpdateRecordParams,
 };
 use serde_json::{Value, json};
-use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
 
 /// How many records the suite creates.
 const RECORDS: usize = 250;
@@ -35,69 +31,8 @@ fn body<T: serde::de::DeserializeOwned>(value: Value) -> T {
     serde_json::from_value(value).expect("a body the generated model accepts")
 }
 
-/// What the runtime reported through `tracing` so far.
-#[derive(Debug, Default)]
-struct Observed {
-    /// The `kind` of every `fetching page` event of the pagination engine, in order.
-    page_kinds: Vec<String>,
-    /// The operation id of every `connkit.call` span (one per call, retries included).
-    calls: Vec<String>,
-}
-
-/// A `tracing` layer recording the runtime's page fetches and calls into [`Observed`].
-struct Recorder(Arc<Mutex<Observed>>);
-
-/// Collects the string and debug fields of a span or event by name.
-#[derive(Default)]
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
-    }
-}
-
-impl tracing::field::Visit for Fields {
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        self.0.push((field.name().to_string(), value.to_string()));
-    }
-
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.push((field.name().to_string(), format!("{value:?}")));
-    }
-}
-
-impl<S: tracing::Subscriber> Layer<S> for Recorder {
-    fn on_new_span(
-        &self,
-        attrs: &tracing::span::Attributes<'_>,
-        _id: &tracing::span::Id,
-        _ctx: Context<'_, S>,
-    ) {
-        if attrs.metadata().name() == "connkit.call" {
-            let mut fields = Fields::default();
-            attrs.record(&mut fields);
-            let operation = fields.get("operation").unwrap_or("?").to_string();
-            self.0.lock().unwrap().calls.push(operation);
-        }
-    }
-
-    fn on_event(&self, event: &tracing::Event<'_>, _ctx: Context<'_, S>) {
-        let mut fields = Fields::default();
-        event.record(&mut fields);
-        if fields.get("message") == Some("fetching page") {
-            let kind = fields.get("kind").unwrap_or("?").to_string();
-            self.0.lock().unwrap().page_kinds.push(kind);
-        }
-    }
-}
-
 #[tokio::main]
 async fn main() {
-    let observed = Arc::new(Mutex::new(Observed::default()));
-    let subscriber = tracing_subscriber::registry().with(Recorder(Arc::clone(&observed)));
-    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
-
     let kinto = KintoGateway::from_env().expect("KINTO_* settings");
     kinto
         .buckets()
@@ -126,15 +61,20 @@ async fn main() {
             .unwrap();
     }
 
-    // Every record through the generated stream, pages of 50 following `Next-Page`.
-    *observed.lock().unwrap() = Observed::default();
+    // Every record, page by page: pages of 50, the first, then each `Next-Page` URL.
     let params = GetRecordsParams { limit: Some(PAGE_SIZE), ..GetRecordsParams::default() };
-    let mut stream = std::pin::pin!(records.get_records_stream(BUCKET, COLLECTION, &params));
+    let mut pages = std::pin::pin!(records.get_records_pages(BUCKET, COLLECTION, &params));
     let mut listed = Vec::new();
-    while let Some(record) = stream.next().await {
-        listed.push(record.expect("every page of the listing"));
+    let mut numbers_and_tokens = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.expect("every page of the listing");
+        numbers_and_tokens.push((page.number, page.url.query().unwrap_or("").contains("_token=")));
+        listed.extend(page.into_items());
     }
-    let seen = std::mem::take(&mut *observed.lock().unwrap());
+    let pages = numbers_and_tokens.len();
+    let expected_pages = RECORDS.div_ceil(PAGE_SIZE as usize);
+    let expected: Vec<(u64, bool)> = (1..=expected_pages as u64).map(|n| (n, n > 1)).collect();
+    assert_eq!(numbers_and_tokens, expected, "the first page, then each Next-Page URL");
     let ids: Vec<String> =
         listed.iter().map(|r| r["id"].as_str().expect("a record id").to_string()).collect();
     assert_eq!(ids.len(), RECORDS, "records listed");
@@ -142,12 +82,14 @@ async fn main() {
     let numbers: BTreeSet<u64> =
         listed.iter().map(|r| r["n"].as_u64().expect("the record's n")).collect();
     assert_eq!(numbers, (0..RECORDS as u64).collect(), "every created record, once");
-    let pages = seen.page_kinds.len();
-    let expected_pages = RECORDS.div_ceil(PAGE_SIZE as usize);
-    let expected_kinds: Vec<&str> =
-        std::iter::once("first").chain(std::iter::repeat_n("url", expected_pages - 1)).collect();
-    assert_eq!(seen.page_kinds, expected_kinds, "the first page, then each Next-Page URL");
-    assert_eq!(seen.calls, vec!["get_records"; pages], "one call per page, no retries");
+
+    // The same records through the item stream.
+    let streamed: Vec<String> = records
+        .get_records_stream(BUCKET, COLLECTION, &params)
+        .map(|record| record.expect("every record")["id"].as_str().expect("an id").to_string())
+        .collect()
+        .await;
+    assert_eq!(streamed, ids, "the item stream lists the same records in the same order");
 
     let id = ids[0].clone();
     let mut stale = UpdateRecordParams::default();
