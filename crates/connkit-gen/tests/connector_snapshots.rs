@@ -37,6 +37,13 @@ fn paginated_list_streams_and_optional_json() {
 }
 
 #[test]
+fn the_credential_a_spec_declares_as_a_parameter_is_left_to_the_client() {
+    let text = snapshot_of("paginated", TierChoice::Exactly(Tier::Full));
+    assert!(text.contains("name: Authorization, in: header"), "the spec declares it");
+    assert!(!text.contains("authorization"), "no method asks the caller for the credential");
+}
+
+#[test]
 fn oneof_with_discriminator() {
     insta::assert_snapshot!(
         "oneof_discriminator",

@@ -12,7 +12,7 @@ use super::{
     BodyIr, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr, ParamIr,
     SpecIr, SuccessIr,
 };
-use crate::manifest::Manifest;
+use crate::manifest::{KeyLocation, Manifest};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
 use crate::types::{TypeRefKind, TypeSpace};
 
@@ -114,7 +114,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         };
         // A `_stream` twin exists for paginated and download operations; keep its name free.
         methods.claim(&format!("{}_stream", ir.rust_name));
-        add_parameters(&mut ir, operation, types);
+        add_parameters(&mut ir, operation, input.manifest, types);
         ir.body = body_of(&ir.type_stem, operation, types);
         let success = operation.success_responses().find(|r| !r.content.is_empty());
         ir.success = match success_of(&ir.type_stem, api, success, types) {
@@ -163,7 +163,23 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     }
 }
 
-fn add_parameters(ir: &mut OperationIr, operation: &Operation, types: &mut TypeSpace) {
+fn add_parameters(
+    ir: &mut OperationIr,
+    operation: &Operation,
+    manifest: &Manifest,
+    types: &mut TypeSpace,
+) {
+    // The credential the client's auth sends is not asked of the caller.
+    let credential = manifest.auth.credential_parameter();
+    let is_credential = |p: &Parameter| {
+        credential.as_ref().is_some_and(|(location, name)| {
+            let same_place = match location {
+                KeyLocation::Header => p.location == ParameterLocation::Header,
+                KeyLocation::Query => p.location == ParameterLocation::Query,
+            };
+            same_place && p.name.eq_ignore_ascii_case(name)
+        })
+    };
     let mut names = UniqueNames::with_reserved(RESERVED_ARGS);
     // Path parameters in template order first, then the others in declared order.
     let mut ordered: Vec<&Parameter> = Vec::new();
@@ -172,7 +188,12 @@ fn add_parameters(ir: &mut OperationIr, operation: &Operation, types: &mut TypeS
             ordered.push(p);
         }
     }
-    ordered.extend(operation.parameters.iter().filter(|p| p.location != ParameterLocation::Path));
+    ordered.extend(
+        operation
+            .parameters
+            .iter()
+            .filter(|p| p.location != ParameterLocation::Path && !is_credential(p)),
+    );
     for param in ordered {
         let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
         let ty = types.type_for(&param.schema, &hint).tokens;

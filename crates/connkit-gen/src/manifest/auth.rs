@@ -137,6 +137,26 @@ pub struct AuthConfig {
 }
 
 impl AuthConfig {
+    /// The header or query parameter the client's auth sets on every call, as
+    /// (location, name): a spec parameter of that name is the credential itself, which the
+    /// generated methods leave to the client instead of asking the caller for it.
+    pub fn credential_parameter(&self) -> Option<(KeyLocation, String)> {
+        match self.kind {
+            AuthKind::None => None,
+            AuthKind::ApiKey => Some((
+                self.key_in.unwrap_or(KeyLocation::Header),
+                self.key_name.clone().unwrap_or_else(|| "X-API-Key".to_string()),
+            )),
+            AuthKind::Bearer | AuthKind::Basic => {
+                Some((KeyLocation::Header, "Authorization".to_string()))
+            }
+            AuthKind::OAuth2ClientCredentials | AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
+                let header = self.token_header.clone();
+                Some((KeyLocation::Header, header.unwrap_or_else(|| "Authorization".to_string())))
+            }
+        }
+    }
+
     /// An auth table of this kind with nothing else set.
     pub fn new(kind: AuthKind) -> AuthConfig {
         AuthConfig {
