@@ -168,3 +168,35 @@ fn several_specs_and_directories_make_one_connector() {
     let cargo = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
     assert!(cargo.contains("default = [\"allof\", \"nullable\", \"multipart\"]"), "{cargo}");
 }
+
+#[test]
+fn relative_spec_paths_are_read_from_the_current_directory_then_from_the_workspace() {
+    let here = tempfile::tempdir().unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    std::fs::copy(example(), here.path().join("widgets.yaml")).unwrap();
+    std::fs::create_dir_all(workspace.path().join("specs")).unwrap();
+    std::fs::copy(fixture("lite.yaml"), workspace.path().join("specs/quotes.yaml")).unwrap();
+    let new = |system: &str, spec: &str| {
+        connkit()
+            .current_dir(here.path())
+            .args(["new", system, "--spec", spec, "--dir"])
+            .arg(workspace.path())
+            .output()
+            .unwrap()
+    };
+    let from_cwd = new("widgets", "widgets.yaml");
+    assert_eq!(from_cwd.status.code(), Some(0), "{}", String::from_utf8_lossy(&from_cwd.stderr));
+    assert!(workspace.path().join("connectors/widgets/openapi/widgets.yaml").is_file());
+    let from_workspace = new("quotes", "specs/quotes.yaml");
+    assert_eq!(
+        from_workspace.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&from_workspace.stderr)
+    );
+    let missing = new("ghost", "nowhere.yaml");
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("nowhere.yaml") && stderr.contains("current directory"), "{stderr}");
+    assert!(!workspace.path().join("connectors/ghost").exists(), "nothing written");
+}

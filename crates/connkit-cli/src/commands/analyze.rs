@@ -2,7 +2,7 @@
 //! print the signals, tier and reasons (text for people, JSON for tools).
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use connkit_spec::analyze::Analysis;
@@ -20,7 +20,8 @@ pub struct AnalyzeArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Workspace directory that relative paths are resolved against.
+    /// Workspace directory: relative spec paths not found from the current directory are
+    /// read from here.
     #[arg(long, value_name = "WORKSPACE", default_value = ".")]
     pub dir: PathBuf,
 }
@@ -36,7 +37,7 @@ pub enum Format {
 
 /// Runs `connkit analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
-    let locations = expand(&args.specs, &args.dir)?;
+    let locations = super::spec_paths::expand(&args.specs, &args.dir)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -71,57 +72,6 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(ExitStatus::Success),
         Err(err) => Err(CommandError::failure(miette::miette!("cannot write the report: {err}"))),
     }
-}
-
-/// Turns the arguments into spec locations: URLs as given, directories expanded to their
-/// spec files (sorted by name), relative paths resolved against `dir`.
-fn expand(specs: &[String], dir: &Path) -> Result<Vec<String>, CommandError> {
-    let mut out = Vec::new();
-    for spec in specs {
-        let lower = spec.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") {
-            out.push(spec.clone());
-            continue;
-        }
-        let path = dir.join(spec);
-        if path.is_dir() {
-            let entries = std::fs::read_dir(&path).map_err(|err| {
-                CommandError::usage(miette::miette!(
-                    "cannot read directory `{}`: {err}",
-                    path.display()
-                ))
-            })?;
-            let mut files: Vec<PathBuf> = entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .filter(|p| p.is_file() && is_spec_file(p))
-                .collect();
-            if files.is_empty() {
-                return Err(CommandError::usage(miette::miette!(
-                    help = "pass spec files, or a directory that holds .json, .yaml or .yml files",
-                    "no .json/.yaml/.yml files in `{}`",
-                    path.display()
-                )));
-            }
-            files.sort();
-            out.extend(files.into_iter().map(|p| p.display().to_string()));
-        } else if path.is_file() {
-            out.push(path.display().to_string());
-        } else {
-            return Err(CommandError::usage(miette::miette!(
-                help = "check the path (relative paths are resolved against --dir)",
-                "cannot read `{}`: no such file or directory",
-                path.display()
-            )));
-        }
-    }
-    Ok(out)
-}
-
-fn is_spec_file(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "json" | "yaml" | "yml"))
 }
 
 fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {

@@ -5,6 +5,7 @@ pub mod call;
 pub mod check;
 pub mod docs;
 pub mod new;
+mod spec_paths;
 pub mod sync;
 pub mod upgrade;
 

@@ -81,7 +81,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
             connector_dir.display()
         )));
     }
-    let locations = expand(&args.specs, &args.dir)?;
+    let locations = super::spec_paths::expand(&args.specs, &args.dir)?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -164,37 +164,4 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         "next: copy connectors/{system}/.env.example to .env, fill it in, then `cargo build` in connectors/{system}"
     );
     Ok(ExitStatus::Success)
-}
-
-/// URLs as given, directories expanded to their spec files (sorted), relative paths resolved
-/// against `dir`.
-fn expand(specs: &[String], dir: &Path) -> Result<Vec<String>, CommandError> {
-    let mut out = Vec::new();
-    for spec in specs {
-        if spec.starts_with("http://") || spec.starts_with("https://") {
-            out.push(spec.clone());
-            continue;
-        }
-        let path = if Path::new(spec).is_absolute() { PathBuf::from(spec) } else { dir.join(spec) };
-        if path.is_dir() {
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
-                .map_err(|err| {
-                    CommandError::usage(miette::miette!("cannot read `{}`: {err}", path.display()))
-                })?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml" || e == "yml"))
-                .collect();
-            files.sort();
-            if files.is_empty() {
-                return Err(CommandError::usage(miette::miette!(
-                    "`{}` holds no .json/.yaml/.yml spec",
-                    path.display()
-                )));
-            }
-            out.extend(files.into_iter().map(|p| p.display().to_string()));
-        } else {
-            out.push(path.display().to_string());
-        }
-    }
-    Ok(out)
 }
