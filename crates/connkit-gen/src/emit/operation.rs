@@ -57,16 +57,19 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
     let helpers = path_tokens(site.helpers);
     let http = path_tokens(site.http);
     let mut args = Vec::new();
+    let mut arg_names = Vec::new();
     let mut chain = Vec::new();
     for param in &op.required {
         let name = format_ident!("{}", param.rust_name);
         let ty = arg_type(&param.ty);
         args.push(quote!(#name: #ty));
+        arg_names.push(quote!(#name));
         chain.push(param_call(op, param, quote!(#name), true, &helpers));
     }
     if let Some(params_ty) = op.params_type() {
         let ty = format_ident!("{}", params_ty);
         args.push(quote!(params: &#ty));
+        arg_names.push(quote!(params));
         for param in &op.optional {
             let name = format_ident!("{}", param.rust_name);
             chain.push(param_call(op, param, quote!(params.#name), false, &helpers));
@@ -91,6 +94,9 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
         }
         None => {}
     }
+    if op.body.is_some() {
+        arg_names.push(quote!(body));
+    }
     let name = format_ident!("{}", op.rust_name);
     let stream_name = format_ident!("{}_stream", op.rust_name);
     let doc = method_doc(op);
@@ -100,7 +106,27 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
          with an error status (its documented body typed as `{}`), or the body does not decode.{deprecated_note}",
         error_ty.to_string().replace(' ', "")
     );
-    let build = quote!(#http.request(&#const_ident) #(#chain)*);
+    let chain = quote!(#http.request(&#const_ident) #(#chain)*);
+    // Twin methods share one private request builder instead of repeating the chain.
+    let (build, request_helper) = match &op.request_method {
+        Some(request) => {
+            let request = format_ident!("{}", request);
+            let doc = format!(
+                "The request of [`Self::{}`] and its twins, ready to send.",
+                op.rust_name
+            );
+            (
+                quote!(self.#request(#(#arg_names),*)),
+                quote! {
+                    #[doc = #doc]
+                    fn #request(&self, #(#args),*) -> ::connkit::RequestBuilder<'_> {
+                        #chain
+                    }
+                },
+            )
+        }
+        None => (chain, TokenStream::new()),
+    };
     let (success_ty, body_code) = match &op.success {
         SuccessIr::Json(ty) => (
             quote!(::connkit::ApiResponse<#ty>),
@@ -206,6 +232,7 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
             }
         });
     }
+    methods.extend(request_helper);
     OperationCode { items, methods }
 }
 

@@ -111,6 +111,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             pagination: None,
             rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
             idempotency_header: None,
+            request_method: None,
         };
         // A `_stream` twin exists for paginated and download operations; keep its name free.
         methods.claim(&format!("{}_stream", ir.rust_name));
@@ -149,6 +150,9 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             let item = item_type(&ir.type_stem, api, response, items_path, types);
             let pages_method = methods.claim(&format!("{}_pages", ir.rust_name));
             ir.pagination = Some(PaginationIr { pagination, item, pages_method });
+        }
+        if ir.pagination.is_some() || matches!(ir.success, SuccessIr::Bytes) {
+            ir.request_method = Some(methods.claim(&format!("{}_request", ir.rust_name)));
         }
         entity.operations.push(ir);
     }

@@ -114,6 +114,9 @@ pub struct OperationIr {
     pub rate_limit: Option<RateLimit>,
     /// The header carrying an idempotency key, when the operation declares one.
     pub idempotency_header: Option<String>,
+    /// The private method building the request, when the operation has twin methods (item
+    /// and page streams, a byte stream) that share it (`get_orders_request`).
+    pub request_method: Option<String>,
 }
 
 impl OperationIr {
