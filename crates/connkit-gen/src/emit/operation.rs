@@ -111,10 +111,8 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
     let (build, request_helper) = match &op.request_method {
         Some(request) => {
             let request = format_ident!("{}", request);
-            let doc = format!(
-                "The request of [`Self::{}`] and its twins, ready to send.",
-                op.rust_name
-            );
+            let doc =
+                format!("The request of [`Self::{}`] and its twins, ready to send.", op.rust_name);
             (
                 quote!(self.#request(#(#arg_names),*)),
                 quote! {
