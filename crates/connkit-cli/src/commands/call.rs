@@ -4,7 +4,6 @@
 
 mod client;
 mod connector;
-mod manifest;
 mod output;
 mod paging;
 mod params;
@@ -135,11 +134,11 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let overrides = connector.manifest.operation(&qualified, &op.operation_id);
     let rate_limit = overrides
         .and_then(|o| o.rate_limit)
-        .or_else(|| op.rate_limit.as_ref().and_then(manifest::rate_limit_from_analysis));
+        .or_else(|| op.rate_limit.as_ref().and_then(connkit_gen::ir::rate_limit));
     let pagination = match overrides {
         Some(o) if o.paginated == Some(false) => None,
         Some(o) if o.pagination.is_some() => o.pagination.clone(),
-        _ => op.pagination.as_ref().and_then(manifest::pagination_from_analysis),
+        _ => op.pagination.as_ref().and_then(connkit_gen::ir::pagination),
     };
     let http = client::build_client(&connector.manifest, &settings, &op.id, rate_limit)
         .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;

@@ -3,12 +3,12 @@
 //! rules (BASE_URL, then sandbox, then region, then default host), auth strategy, timeouts,
 //! retries and rate limits.
 
-use super::manifest::{AuthKind, CallManifest, KeyLocation, RateLimit};
 use connkit::auth::{ApiKey, Basic, Bearer, ClientCredentials, RefreshToken};
 use connkit::ratelimit::Quota;
 use connkit::retry::RetryPolicy;
 use connkit::settings::{CommonSettings, EnvSource};
 use connkit::{HttpClient, Secret};
+use connkit_gen::manifest::{AuthKind, KeyLocation, Manifest, RateLimit};
 
 /// The settings a connector reads, loaded dynamically from its manifest.
 pub struct CallSettings {
@@ -46,7 +46,7 @@ impl CallSettings {
     /// # Errors
     ///
     /// One settings error naming every missing or invalid variable in full.
-    pub fn read(manifest: &CallManifest, source: &EnvSource) -> Result<Self, connkit::Error> {
+    pub fn read(manifest: &Manifest, source: &EnvSource) -> Result<Self, connkit::Error> {
         let hosts = &manifest.hosts;
         let mut r = source.reader();
         let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
@@ -88,7 +88,7 @@ impl CallSettings {
                     .zip(password)
                     .map(|(username, password)| Some(AuthSettings::Basic { username, password }))
             }
-            AuthKind::ClientCredentials => {
+            AuthKind::OAuth2ClientCredentials => {
                 let client_id = r.required::<String>("CLIENT_ID");
                 let client_secret = r.required_secret("CLIENT_SECRET");
                 let token_url = token_url(&mut r);
@@ -113,7 +113,7 @@ impl CallSettings {
                     _ => None,
                 }
             }
-            AuthKind::RefreshToken => {
+            AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
                 let client_id = r.required::<String>("CLIENT_ID");
                 let client_secret = r.required_secret("CLIENT_SECRET");
                 let refresh_token = r.required_secret("REFRESH_TOKEN");
@@ -161,7 +161,7 @@ impl CallSettings {
 ///
 /// The builder's error (an invalid base URL, an invalid quota).
 pub fn build_client(
-    manifest: &CallManifest,
+    manifest: &Manifest,
     settings: &CallSettings,
     operation_id: &str,
     operation_rate_limit: Option<RateLimit>,

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use connkit_spec::{Analysis, LoadedSpec, Loader, analyze};
 
-use super::manifest::{CallManifest, MANIFEST_FILE};
+use connkit_gen::manifest::{MANIFEST_FILE, Manifest};
+use connkit_gen::naming::SystemName;
+
 use crate::exit::CommandError;
 
 /// A loaded connector: its manifest, its specs (in manifest order) and their analysis.
@@ -13,7 +15,7 @@ pub struct Connector {
     /// The connector directory (`WORKSPACE/connectors/{system}`).
     pub dir: PathBuf,
     /// `connector.toml`.
-    pub manifest: CallManifest,
+    pub manifest: Manifest,
     /// The specs, in the manifest's order (the analysis' `spec_index` points into it).
     pub specs: Vec<LoadedSpec>,
     /// The analysis of all specs together, with the manifest's stems.
@@ -28,7 +30,7 @@ impl Connector {
     /// A usage error (exit 2) for a bad system name, a missing connector, an unreadable
     /// manifest or spec.
     pub async fn load(workspace: &Path, system: &str) -> Result<Self, CommandError> {
-        if !valid_system_name(system) {
+        if SystemName::parse(system).is_err() {
             return Err(CommandError::usage(miette::miette!(
                 "`{system}` is not a system name: use lowercase letters, digits and `-`, starting with a letter"
             )));
@@ -45,7 +47,7 @@ impl Connector {
             )));
         }
         let manifest =
-            CallManifest::read(&dir).map_err(|e| CommandError::usage(miette::miette!("{e}")))?;
+            Manifest::read(&dir).map_err(|e| CommandError::usage(miette::miette!("{e}")))?;
         let loader = Loader::new();
         let mut specs = Vec::with_capacity(manifest.specs.len());
         for entry in &manifest.specs {
@@ -80,11 +82,4 @@ impl Connector {
         }
         Ok(Self { dir, manifest, specs, analysis })
     }
-}
-
-/// DESIGN.md: lowercase letters, digits and `-`, starting with a letter.
-fn valid_system_name(name: &str) -> bool {
-    let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
