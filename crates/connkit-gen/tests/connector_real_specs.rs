@@ -2,8 +2,9 @@
 //! time): every operation emitted, no services file reaching 300 lines, the counts printed
 //! per spec (operations emitted of total, JSON fallbacks, generated lines).
 //!
-//! Then `cargo clippy --all-targets -- -D warnings` runs on all of them in one workspace (large
-//! crates one at a time) and the time per crate is printed:
+//! Then `cargo clippy --all-targets -- -D warnings` and `cargo doc --no-deps` (rustdoc warnings
+//! denied) run on all of them in one workspace (large crates one at a time) and the time per
+//! crate is printed:
 //! `cargo test -p connkit-gen --test connector_real_specs -- --nocapture` (about 6 minutes on
 //! 2 cores; the clippy runs dominate, so a debug build of the test is as fast as release).
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -106,12 +107,13 @@ fn report(results: &[(String, NewOutcome, usize)]) {
 }
 
 /// Generates every connector into ONE workspace under `target/` (one target directory), checks
-/// the layout facts, then runs `cargo clippy --all-targets -- -D warnings` on each connector,
+/// the layout facts, then runs `cargo clippy --all-targets -- -D warnings` and `cargo doc`
+/// (rustdoc warnings denied) on each connector,
 /// smallest first (so the runtime's dependencies are built once, by a small crate), large
 /// crates one at a time. The `amazon` connector is also checked with one feature
 /// (`orders_v0`) to show what a user compiling only what they use pays.
 #[test]
-fn every_real_spec_gives_a_connector_that_passes_clippy() {
+fn every_real_spec_gives_a_connector_that_passes_clippy_and_rustdoc() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap();
     let root = repo.join("target/connkit-gen-real");
     let _ = std::fs::remove_dir_all(root.join("connectors"));
@@ -151,6 +153,9 @@ fn every_real_spec_gives_a_connector_that_passes_clippy() {
         let (failure, seconds) = clippy(&root, system, &[]);
         println!("clippy {system:<44} {lines:>8} lines {seconds:>8.1} s");
         failures.extend(failure);
+        let (failure, seconds) = doc(&root, system);
+        println!("doc    {system:<44} {lines:>8} lines {seconds:>8.1} s");
+        failures.extend(failure);
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -158,20 +163,41 @@ fn every_real_spec_gives_a_connector_that_passes_clippy() {
 /// Runs clippy on one connector of the workspace at `root`: the failure text, if it failed,
 /// and the seconds it took.
 fn clippy(root: &Path, system: &str, extra: &[&str]) -> (Option<String>, f64) {
+    let mut args = vec!["clippy", "--quiet", "--all-targets"];
+    args.extend_from_slice(extra);
+    cargo(root, system, &args, &["--", "-D", "warnings"], None)
+}
+
+/// Runs `cargo doc --no-deps` on one connector with rustdoc warnings denied.
+fn doc(root: &Path, system: &str) -> (Option<String>, f64) {
+    cargo(root, system, &["doc", "--quiet", "--no-deps"], &[], Some("-D warnings"))
+}
+
+fn cargo(
+    root: &Path,
+    system: &str,
+    args: &[&str],
+    trailing: &[&str],
+    rustdoc_flags: Option<&str>,
+) -> (Option<String>, f64) {
     let start = Instant::now();
-    let output =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .current_dir(root)
-            .env_remove("CARGO_TARGET_DIR")
-            .env_remove("RUSTFLAGS")
-            .args(["clippy", "--quiet", "--all-targets", "-p", &format!("{system}-connector")])
-            .args(extra)
-            .arg("--target-dir")
-            .arg(root.join("target"))
-            .args(["--", "-D", "warnings"])
-            .output()
-            .unwrap();
+    let mut command =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command
+        .current_dir(root)
+        .env_remove("CARGO_TARGET_DIR")
+        .env_remove("RUSTFLAGS")
+        .args(args)
+        .args(["-p", &format!("{system}-connector")])
+        .arg("--target-dir")
+        .arg(root.join("target"))
+        .args(trailing);
+    match rustdoc_flags {
+        Some(flags) => command.env("RUSTDOCFLAGS", flags),
+        None => command.env_remove("RUSTDOCFLAGS"),
+    };
+    let output = command.output().unwrap();
     let failure = (!output.status.success())
-        .then(|| format!("{system} {extra:?}:\n{}", String::from_utf8_lossy(&output.stderr)));
+        .then(|| format!("{system} {args:?}:\n{}", String::from_utf8_lossy(&output.stderr)));
     (failure, start.elapsed().as_secs_f64())
 }
