@@ -14,7 +14,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use connkit_testkit::kinto::{Kinto, KintoOptions};
+use connkit_testkit::kinto::Kinto;
 use connkit_testkit::prism::PrismProxy;
 use serde_json::Value;
 
@@ -197,13 +197,8 @@ fn kinto_through_connkit_call() {
 
 #[test]
 fn kinto_through_prism_has_no_validation_errors() {
-    let proxy_port = PrismProxy::reserve_port().unwrap();
-    let kinto =
-        Kinto::start_with(KintoOptions { http_host: Some(format!("127.0.0.1:{proxy_port}")) })
-            .expect("Kinto must install and start (python3 + PyPI)");
-    let spec = kinto.spec_json().unwrap();
-    let prism = PrismProxy::start(&spec, &kinto.origin(), proxy_port)
-        .expect("Prism must install and start (npm)");
+    let (kinto, prism) = PrismProxy::in_front_of_kinto()
+        .expect("Kinto and Prism must install and start (python3 + PyPI, npm)");
     let workspace = new_workspace(&kinto.spec_url());
     let base = format!("{}/v1", prism.origin());
     kinto_suite(workspace.path().to_path_buf(), vec![("KINTO_BASE_URL", base)]);

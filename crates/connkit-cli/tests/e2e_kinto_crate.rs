@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use connkit_testkit::kinto::{Kinto, KintoOptions};
+use connkit_testkit::kinto::Kinto;
 use connkit_testkit::paths::e2e_dir;
 use connkit_testkit::prism::PrismProxy;
 
@@ -159,14 +159,9 @@ fn kinto_through_the_generated_crate() {
     // The servers behind the proxy start while the program builds.
     let (program, (proxied, prism)) = std::thread::scope(|scope| {
         let build = scope.spawn(|| build_program(&connector));
-        let proxy_port = PrismProxy::reserve_port().unwrap();
-        let proxied =
-            Kinto::start_with(KintoOptions { http_host: Some(format!("127.0.0.1:{proxy_port}")) })
-                .expect("Kinto must install and start (python3 + PyPI)");
-        let spec = proxied.spec_json().unwrap();
-        let prism = PrismProxy::start(&spec, &proxied.origin(), proxy_port)
-            .expect("Prism must install and start (npm)");
-        (build.join().unwrap(), (proxied, prism))
+        let servers = PrismProxy::in_front_of_kinto()
+            .expect("Kinto and Prism must install and start (python3 + PyPI, npm)");
+        (build.join().unwrap(), servers)
     });
 
     let built = started.elapsed();

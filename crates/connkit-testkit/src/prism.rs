@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use crate::HarnessError;
 use crate::install::{install_once, run_install_command};
+use crate::kinto::{Kinto, KintoOptions};
 use crate::paths::e2e_dir;
 use crate::process::{ServerProcess, free_port};
 
@@ -31,6 +32,18 @@ pub struct PrismProxy {
 }
 
 impl PrismProxy {
+    /// Starts a Kinto whose `http_host` is a new proxy's address, then the proxy in front of
+    /// it with Kinto's own spec: clients talk to the proxy, and the URLs Kinto writes
+    /// (`Next-Page`) lead through it too.
+    pub fn in_front_of_kinto() -> Result<(Kinto, PrismProxy), HarnessError> {
+        let port = Self::reserve_port()?;
+        let kinto =
+            Kinto::start_with(KintoOptions { http_host: Some(format!("127.0.0.1:{port}")) })?;
+        let spec = kinto.spec_json()?;
+        let proxy = Self::start(&spec, &kinto.origin(), port)?;
+        Ok((kinto, proxy))
+    }
+
     /// Picks a free port for a proxy that will be started later (so the upstream can be
     /// configured with the proxy's address first, e.g. Kinto's `http_host`).
     pub fn reserve_port() -> Result<u16, HarnessError> {

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use connkit_testkit::http_probe;
-use connkit_testkit::kinto::{Kinto, KintoOptions};
+use connkit_testkit::kinto::Kinto;
 use connkit_testkit::prism::PrismProxy;
 use connkit_testkit::sandbox::{MISMATCH_HEADER, SandboxServer, load_cases};
 
@@ -21,13 +21,8 @@ fn kinto_serves_swagger_2_and_stops_by_pid() {
 
 #[test]
 fn prism_proxies_kinto_with_next_pages_through_itself() {
-    let proxy_port = PrismProxy::reserve_port().unwrap();
-    let kinto =
-        Kinto::start_with(KintoOptions { http_host: Some(format!("127.0.0.1:{proxy_port}")) })
-            .expect("Kinto must install and start");
-    let spec = kinto.spec_json().unwrap();
-    let prism = PrismProxy::start(&spec, &kinto.origin(), proxy_port)
-        .expect("Prism must install and start (needs npm)");
+    let (_kinto, prism) = PrismProxy::in_front_of_kinto()
+        .expect("Kinto and Prism must install and start (python3 + PyPI, npm)");
     let response = http_probe::get(prism.port(), "/v1/").unwrap();
     assert_eq!(response.status, 200, "{}", prism.log());
     let missing = http_probe::get(prism.port(), "/v1/no-such-route").unwrap();
