@@ -50,7 +50,14 @@ pub(crate) fn doc_lines(text: &str) -> Vec<String> {
         let escaped = escape_inline(trimmed);
         if let Some(width) = list_marker_width(trimmed) {
             list_indent = Some(width);
-            out.push(escaped);
+            out.push(if width < marker_and_spaces(trimmed) {
+                // Five or more spaces after the marker would open an indented code block
+                // (a doctest): keep one.
+                let marker = width - 1;
+                format!("{} {}", &trimmed[..marker], escape_inline(trimmed[marker..].trim_start()))
+            } else {
+                escaped
+            });
         } else if let Some(width) = list_indent {
             out.push(format!("{}{escaped}", " ".repeat(width)));
         } else {
@@ -120,6 +127,12 @@ fn list_marker_width(trimmed: &str) -> Option<usize> {
         1..=4 => Some(marker + spaces),
         _ => Some(marker + 1),
     }
+}
+
+/// The length of a list item's marker and the spaces after it, as written.
+fn marker_and_spaces(trimmed: &str) -> usize {
+    let marker = trimmed.find(' ').unwrap_or(trimmed.len());
+    marker + trimmed[marker..].bytes().take_while(|b| *b == b' ').count()
 }
 
 /// Escapes one line outside code blocks: brackets, angle brackets and backslashes are escaped
@@ -260,6 +273,7 @@ mod tests {
             doc_lines("*   wide marker\nwrapped\n1.  two\nwrapped"),
             vec!["*   wide marker", "    wrapped", "1.  two", "    wrapped"]
         );
+        assert_eq!(doc_lines("-      code-like\nmore"), vec!["- code-like", "  more"]);
     }
 
     #[test]

@@ -176,8 +176,10 @@ impl UniqueNames {
 }
 
 /// Names a spec module cannot take: the folders spec modules live in (`services::services`
-/// would trip `clippy::module_inception`) and the files beside them.
-const RESERVED_SPEC_MODULES: [&str; 4] = ["services", "models", "base", "mod"];
+/// would trip `clippy::module_inception`), the files beside them, the `default` cargo feature,
+/// and the gateway's own methods (a spec's module is also its gateway accessor).
+const RESERVED_SPEC_MODULES: [&str; 9] =
+    ["services", "models", "base", "default", "new", "from_env", "client", "clone", "fmt"];
 
 /// The module (and cargo feature) name of each spec of one connector, in order: the snake_case
 /// stem, `{stem}_api` when that is a reserved name, numbered when two stems meet.
@@ -203,8 +205,24 @@ mod tests {
     #[test]
     fn spec_modules_avoid_their_folders_and_each_other() {
         assert_eq!(
-            spec_modules(["ordersV0", "services", "orders_v0", "models"]),
-            ["orders_v0", "services_api", "orders_v0_2", "models_api"]
+            spec_modules([
+                "ordersV0",
+                "services",
+                "orders_v0",
+                "models",
+                "default",
+                "new",
+                "new_api"
+            ]),
+            [
+                "orders_v0",
+                "services_api",
+                "orders_v0_2",
+                "models_api",
+                "default_api",
+                "new_api",
+                "new_api_2"
+            ]
         );
     }
 

@@ -101,6 +101,10 @@ async fn optional_json_is_none_for_an_empty_body_and_decoded_otherwise() {
         .respond_with(ResponseTemplate::new(204))
         .mount(&server)
         .await;
+    Mock::given(path("/widgets/null"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("null"))
+        .mount(&server)
+        .await;
     Mock::given(path("/widgets/full"))
         .respond_with(
             ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "f", "size": 2})),
@@ -113,6 +117,7 @@ async fn optional_json_is_none_for_an_empty_body_and_decoded_otherwise() {
     };
     let empty = send("empty").await.into_json_opt::<Widget>().unwrap();
     assert_eq!((empty.status().as_u16(), empty.into_inner()), (204, None));
+    assert_eq!(send("null").await.into_json_opt::<Widget>().unwrap().into_inner(), None);
     let full = send("full").await.into_json_opt::<Widget>().unwrap();
     assert_eq!(full.into_inner(), Some(Widget { id: "f".into(), size: 2 }));
 }

@@ -122,8 +122,10 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
             op.id
         )));
     };
-    let placed = params::place(api, model, &args.params)
-        .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
+    let auth = &connector.manifest.auth;
+    let placed =
+        params::place_for(api, model, &args.params, |p| auth.is_credential(p.location, &p.name))
+            .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
     let body = read_body(args.body.as_deref(), model)?;
 
     let source = EnvSource::load_from(connector.manifest.prefix.clone(), &args.dir);

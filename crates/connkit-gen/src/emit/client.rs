@@ -52,8 +52,7 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
                 let code = emit_operation(op, site);
                 let items = gate_items(&gate, code.items);
                 lite_items.extend(items);
-                let methods = code.methods;
-                lite_methods.extend(quote!(#gate #methods));
+                lite_methods.extend(gate_methods(&gate, code.methods));
             }
         }
         let helpers = super::base::helper_items(Some(&lite_methods.to_string()));
@@ -145,6 +144,20 @@ fn gate_items(gate: &TokenStream, items: TokenStream) -> TokenStream {
             quote!(#(#items)*)
         }
         Err(_) => items,
+    }
+}
+
+/// Each method of `methods` (an operation's method and its twins) behind `gate`.
+fn gate_methods(gate: &TokenStream, methods: TokenStream) -> TokenStream {
+    if gate.is_empty() {
+        return methods;
+    }
+    match syn::parse2::<syn::ItemImpl>(quote!(impl X { #methods })) {
+        Ok(block) => {
+            let methods = block.items.into_iter().map(|method| quote!(#gate #method));
+            quote!(#(#methods)*)
+        }
+        Err(_) => quote!(#gate #methods),
     }
 }
 

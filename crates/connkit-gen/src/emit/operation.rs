@@ -98,7 +98,7 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
         arg_names.push(quote!(body));
     }
     let name = format_ident!("{}", op.rust_name);
-    let stream_name = format_ident!("{}_stream", op.rust_name);
+    let stream_name = format_ident!("{}", op.stream_method);
     let doc = method_doc(op);
     let deprecated_note = if op.deprecated { "\n\n**Deprecated** by the API." } else { "" };
     let errors_doc = format!(
@@ -296,10 +296,11 @@ fn method_doc(op: &OperationIr) -> String {
             limit.rate, limit.burst
         ));
     }
-    if op.pagination.is_some() {
+    if let Some(pagination) = &op.pagination {
         parts.push(format!(
-            "Paginated: this returns one page; [`Self::{}_stream`] yields every item.",
-            op.rust_name
+            "Paginated: this returns one page; [`Self::{}`] yields every item and [`Self::{}`] \
+             every page.",
+            op.stream_method, pagination.pages_method
         ));
     }
     if !op.response_headers.is_empty() {

@@ -12,7 +12,7 @@ use super::{
     BodyIr, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr, ParamIr,
     SpecIr, SuccessIr,
 };
-use crate::manifest::{KeyLocation, Manifest};
+use crate::manifest::Manifest;
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
 use crate::types::{TypeRefKind, TypeSpace};
 
@@ -112,9 +112,10 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
             idempotency_header: None,
             request_method: None,
+            stream_method: String::new(),
         };
         // A `_stream` twin exists for paginated and download operations; keep its name free.
-        methods.claim(&format!("{}_stream", ir.rust_name));
+        ir.stream_method = methods.claim(&format!("{}_stream", ir.rust_name));
         add_parameters(&mut ir, operation, input.manifest, types);
         ir.body = body_of(&ir.type_stem, operation, types);
         let success = operation.success_responses().find(|r| !r.content.is_empty());
@@ -144,7 +145,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         let paginated = overrides.and_then(|o| o.paginated).unwrap_or(true);
         let pagination = overrides.and_then(|o| o.pagination.clone()).or(facts.pagination.clone());
         if let (true, Some(pagination), Some(response)) = (paginated, pagination, success)
-            && matches!(ir.success, SuccessIr::Json(_))
+            && matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_))
         {
             let items_path = pagination.items_path.as_deref();
             let item = item_type(&ir.type_stem, api, response, items_path, types);
@@ -174,16 +175,7 @@ fn add_parameters(
     types: &mut TypeSpace,
 ) {
     // The credential the client's auth sends is not asked of the caller.
-    let credential = manifest.auth.credential_parameter();
-    let is_credential = |p: &Parameter| {
-        credential.as_ref().is_some_and(|(location, name)| {
-            let same_place = match location {
-                KeyLocation::Header => p.location == ParameterLocation::Header,
-                KeyLocation::Query => p.location == ParameterLocation::Query,
-            };
-            same_place && p.name.eq_ignore_ascii_case(name)
-        })
-    };
+    let is_credential = |p: &Parameter| manifest.auth.is_credential(p.location, &p.name);
     let mut names = UniqueNames::with_reserved(RESERVED_ARGS);
     // Path parameters in template order first, then the others in declared order.
     let mut ordered: Vec<&Parameter> = Vec::new();

@@ -42,12 +42,9 @@ pub struct SpecIr {
 impl SpecIr {
     /// The gateway's method giving this spec's services in a multi-spec connector: the module
     /// name, or `{module}_api` where that is a method the gateway has already.
+    /// (The module names avoid the gateway's own methods, see [`crate::naming::spec_modules`].)
     pub fn gateway_accessor(&self) -> String {
-        if ["new", "from_env", "client", "clone", "fmt"].contains(&self.module.as_str()) {
-            format!("{}_api", self.module)
-        } else {
-            self.module.clone()
-        }
+        self.module.clone()
     }
 
     /// Every operation, entity by entity.
@@ -117,6 +114,9 @@ pub struct OperationIr {
     /// The private method building the request, when the operation has twin methods (item
     /// and page streams, a byte stream) that share it (`get_orders_request`).
     pub request_method: Option<String>,
+    /// The name of the stream twin (`get_orders_stream`: items of a paginated operation, or
+    /// the body of a download), unique within its service.
+    pub stream_method: String,
 }
 
 impl OperationIr {

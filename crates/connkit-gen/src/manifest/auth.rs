@@ -13,7 +13,7 @@ pub const LWA_TOKEN_HEADER: &str = "x-amz-access-token";
 
 /// An auth kind. Written in kebab-case (`oauth2-refresh-token`); `_` is accepted for `-`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "kebab-case", try_from = "String")]
 pub enum AuthKind {
     /// No authentication.
     None,
@@ -72,6 +72,15 @@ impl AuthKind {
             self,
             AuthKind::OAuth2ClientCredentials | AuthKind::OAuth2RefreshToken | AuthKind::Lwa
         )
+    }
+}
+
+/// Reading `kind` from `connector.toml` accepts what `--auth` accepts (`_` for `-`, aliases).
+impl TryFrom<String> for AuthKind {
+    type Error = UnknownAuthKind;
+
+    fn try_from(text: String) -> Result<AuthKind, UnknownAuthKind> {
+        text.parse()
     }
 }
 
@@ -157,6 +166,16 @@ impl AuthConfig {
         }
     }
 
+    /// Whether a spec parameter at `location` named `name` is that credential (header names
+    /// compared without case, query names exactly).
+    pub fn is_credential(&self, location: connkit_spec::ParameterLocation, name: &str) -> bool {
+        use connkit_spec::ParameterLocation as At;
+        self.credential_parameter().is_some_and(|(place, credential)| match place {
+            KeyLocation::Header => location == At::Header && name.eq_ignore_ascii_case(&credential),
+            KeyLocation::Query => location == At::Query && name == credential,
+        })
+    }
+
     /// An auth table of this kind with nothing else set.
     pub fn new(kind: AuthKind) -> AuthConfig {
         AuthConfig {
@@ -193,5 +212,21 @@ mod tests {
         for kind in AuthKind::ALL {
             assert_eq!(kind.as_str().parse::<AuthKind>(), Ok(kind));
         }
+    }
+
+    #[test]
+    fn the_manifest_reads_kinds_as_leniently_as_the_command_line() {
+        #[derive(Deserialize)]
+        struct Table {
+            kind: AuthKind,
+        }
+        let read = |text: &str| toml::from_str::<Table>(text).map(|t| t.kind);
+        assert_eq!(
+            read("kind = \"oauth2_refresh_token\"").ok(),
+            Some(AuthKind::OAuth2RefreshToken)
+        );
+        assert_eq!(read("kind = \"api_key\"").ok(), Some(AuthKind::ApiKey));
+        let error = read("kind = \"kerberos\"").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains("unknown auth kind `kerberos`"), "{error}");
     }
 }

@@ -142,11 +142,13 @@ impl<'a> RequestBuilder<'a> {
         }
         let value = value.to_string();
         let pair = format!("{name}={}", utf8_percent_encode(&value, COOKIE_VALUE));
-        let joined = match self.headers.get(http::header::COOKIE).and_then(|v| v.to_str().ok()) {
-            Some(existing) => format!("{existing}; {pair}"),
-            None => pair,
-        };
-        match HeaderValue::from_str(&joined) {
+        let mut joined = Vec::new();
+        if let Some(existing) = self.headers.get(http::header::COOKIE) {
+            joined.extend_from_slice(existing.as_bytes());
+            joined.extend_from_slice(b"; ");
+        }
+        joined.extend_from_slice(pair.as_bytes());
+        match HeaderValue::from_bytes(&joined) {
             Ok(header) => {
                 self.headers.insert(http::header::COOKIE, header);
             }

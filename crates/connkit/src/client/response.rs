@@ -111,13 +111,13 @@ impl Response {
     }
 
     /// Like [`Response::into_json`], for operations that document a success without content
-    /// (`204 No Content` beside a `200` with a body): `None` when the body is empty or only
-    /// whitespace, else the decoded `T`.
+    /// (`204 No Content` beside a `200` with a body): `None` when the body is empty, only
+    /// whitespace or `null`, else the decoded `T`.
     pub fn into_json_opt<T: DeserializeOwned>(self) -> Result<ApiResponse<Option<T>>, Error> {
         let value = if self.body.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
-            Some(decode_json(&self.body)?)
+            decode_json::<Option<T>>(&self.body)?
         };
         Ok(ApiResponse { value, status: self.status, headers: self.headers })
     }

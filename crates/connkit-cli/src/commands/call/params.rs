@@ -57,7 +57,19 @@ impl std::fmt::Display for ParamError {
 }
 
 /// Places and types `args` (`name=value`) for `operation` of `api`.
+#[cfg(test)]
 pub fn place(api: &Api, operation: &Operation, args: &[String]) -> Result<Vec<Placed>, ParamError> {
+    place_for(api, operation, args, |_| false)
+}
+
+/// Like [`place`], where `is_credential` tells the parameters the client's auth sends
+/// (`Authorization`, the API key): never required of the caller.
+pub fn place_for(
+    api: &Api,
+    operation: &Operation,
+    args: &[String],
+    is_credential: impl Fn(&Parameter) -> bool,
+) -> Result<Vec<Placed>, ParamError> {
     let mut placed: Vec<Placed> = Vec::new();
     for arg in args {
         let Some((name, value)) = arg.split_once('=') else {
@@ -102,6 +114,7 @@ pub fn place(api: &Api, operation: &Operation, args: &[String]) -> Result<Vec<Pl
         .parameters
         .iter()
         .filter(|p| p.required || p.location == ParameterLocation::Path)
+        .filter(|p| !is_credential(p))
         .filter(|p| {
             !placed.iter().any(|given| given.name == p.name && given.location == p.location)
         })
@@ -172,7 +185,8 @@ mod tests {
                 {"name":"limit","in":"query","schema":{"type":"integer"}},
                 {"name":"ids","in":"query","schema":{"type":"array","items":{"type":"string"}}},
                 {"name":"tags","in":"query","explode":false,"schema":{"type":"array","items":{"type":"string"}}},
-                {"name":"If-Match","in":"header","schema":{"type":"string"}}],
+                {"name":"If-Match","in":"header","schema":{"type":"string"}},
+                {"name":"Authorization","in":"header","required":true,"schema":{"type":"string"}}],
               "responses":{"200":{"description":"ok"}}}}}}"#,
         )
         .unwrap()
@@ -186,10 +200,11 @@ mod tests {
     fn places_and_types_parameters() {
         let spec = spec();
         let op = &spec.api.operations[0];
-        let placed = place(
+        let placed = place_for(
             &spec.api,
             op,
             &args(&["id=a/b", "limit=5", "ids=x,y", "ids=z", "tags=p,q", "if_match=\"1\""]),
+            |p| p.name == "Authorization",
         )
         .unwrap();
         assert_eq!(
@@ -213,19 +228,19 @@ mod tests {
         let op = &spec.api.operations[0];
         assert_eq!(
             place(&spec.api, op, &args(&["limit=5"])),
-            Err(ParamError::Missing(vec!["id (path)".into()]))
+            Err(ParamError::Missing(vec!["id (path)".into(), "Authorization (header)".into()]))
         );
         assert!(matches!(
-            place(&spec.api, op, &args(&["id=1", "limit=five"])),
+            place(&spec.api, op, &args(&["id=1", "Authorization=x", "limit=five"])),
             Err(ParamError::Invalid { .. })
         ));
         assert!(matches!(
-            place(&spec.api, op, &args(&["id=1", "nope=1"])),
+            place(&spec.api, op, &args(&["id=1", "Authorization=x", "nope=1"])),
             Err(ParamError::Unknown { .. })
         ));
         assert!(matches!(place(&spec.api, op, &args(&["id"])), Err(ParamError::Syntax(_))));
         assert!(matches!(
-            place(&spec.api, op, &args(&["id=1", "id=2"])),
+            place(&spec.api, op, &args(&["id=1", "Authorization=x", "id=2"])),
             Err(ParamError::Repeated(_))
         ));
     }
