@@ -99,6 +99,7 @@ pub fn generate(
     let mut irs: Vec<SpecIr> = Vec::new();
     let mut spaces: Vec<TypeSpace> = Vec::new();
     let modules = crate::naming::spec_modules(specs.iter().map(|s| s.stem.as_str()));
+    let mut taken = crate::ir::TakenNames::default();
     for (spec, module) in specs.iter().zip(&modules) {
         let probe = ProbeContext { tier: manifest.tier, multi };
         let mut types = TypeSpace::new(spec.api, &probe.models_path(module));
@@ -109,8 +110,13 @@ pub fn generate(
             facts: &spec.facts,
             manifest,
             multi_spec: multi,
+            taken: &taken,
         };
-        irs.push(build_spec(input, &mut types));
+        let ir = build_spec(input, &mut types);
+        if manifest.tier == Tier::Lite {
+            taken.add(&ir);
+        }
+        irs.push(ir);
         spaces.push(types);
     }
     let cx = Context { system, manifest, specs: &irs, connkit_version: &options.connkit_version };

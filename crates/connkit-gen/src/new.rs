@@ -265,6 +265,7 @@ fn plan_text(
     let multi = sources.len() > 1;
     let mut irs = Vec::new();
     let modules = crate::naming::spec_modules(sources.iter().map(|s| s.stem.as_str()));
+    let mut taken = crate::ir::TakenNames::default();
     for (source, module) in sources.iter().zip(&modules) {
         let mut types = crate::types::TypeSpace::new(source.api, "crate::models");
         irs.push(build_spec(
@@ -275,9 +276,15 @@ fn plan_text(
                 facts: &source.facts,
                 manifest,
                 multi_spec: multi,
+                taken: &taken,
             },
             &mut types,
         ));
+        if manifest.tier == crate::manifest::Tier::Lite
+            && let Some(ir) = irs.last()
+        {
+            taken.add(ir);
+        }
     }
     let cx = Context { system, manifest, specs: &irs, connkit_version: &request.connkit_version };
     let mut questions: Vec<String> =

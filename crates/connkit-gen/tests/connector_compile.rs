@@ -66,6 +66,9 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
                 fixture("oneof_discriminator.yaml"),
                 fixture("paginated.yaml"),
                 fixture("binary_download.yaml"),
+                // Same operation ids as `lite.yaml`: one lite client holds both.
+                fixture("lite.yaml"),
+                fixture("lite_v2.yaml"),
             ],
             TierChoice::Exactly(Tier::Lite),
         ),

@@ -12,7 +12,7 @@ use super::{
     BodyIr, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr, ParamIr,
     SpecIr, SuccessIr,
 };
-use crate::manifest::Manifest;
+use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
 use crate::types::{TypeRefKind, TypeSpace};
 
@@ -31,18 +31,47 @@ pub struct SpecInput<'a> {
     pub manifest: &'a Manifest,
     /// Whether the connector has several specs (ids are then qualified by the stem).
     pub multi_spec: bool,
+    /// Names earlier specs of a lite connector took: a lite client holds every method,
+    /// descriptor constant and parameter type of every spec in one file. Empty for the full
+    /// tier.
+    pub taken: &'a TakenNames,
+}
+
+/// Names taken in the scope a lite client shares between its specs.
+#[derive(Debug, Clone, Default)]
+pub struct TakenNames {
+    /// Method names (operations, their twins and request builders).
+    pub methods: Vec<String>,
+    /// Descriptor constants.
+    pub consts: Vec<String>,
+    /// Operation type stems (`GetOrders` → `GetOrdersParams`, `GetOrdersError`).
+    pub type_stems: Vec<String>,
+}
+
+impl TakenNames {
+    /// Adds the names `spec` took.
+    pub fn add(&mut self, spec: &SpecIr) {
+        self.methods.extend(spec.method_names());
+        for op in spec.operations() {
+            self.consts.push(op.const_name.clone());
+            self.type_stems.push(op.type_stem.clone());
+        }
+    }
 }
 
 /// Method names a service already uses.
 const RESERVED_METHODS: [&str; 4] = ["new", "client", "clone", "fmt"];
+/// Methods the lite client has besides the operations.
+const LITE_CLIENT_METHODS: [&str; 3] = ["from_env", "from_http", "http"];
 /// Argument names generated methods use themselves.
 const RESERVED_ARGS: [&str; 5] = ["self", "params", "body", "request", "response"];
 
 /// Builds the IR of one spec, collecting its types into `types`.
 pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let api = input.api;
-    let mut type_stems = UniqueNames::new();
-    let mut consts = UniqueNames::new();
+    let mut type_stems =
+        UniqueNames::with_reserved(input.taken.type_stems.iter().map(String::as_str));
+    let mut consts = UniqueNames::with_reserved(input.taken.consts.iter().map(String::as_str));
     let mut entities: IndexMap<String, EntityIr> = IndexMap::new();
     let mut entity_modules = UniqueNames::with_reserved(["base", "mod"]);
     let mut services = UniqueNames::new();
@@ -87,9 +116,19 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 operations: Vec::new(),
             }
         });
-        let methods = method_names
-            .entry(entity_name)
-            .or_insert_with(|| UniqueNames::with_reserved(RESERVED_METHODS));
+        // Full: one service per entity. Lite: one client for everything, beside its own methods.
+        let scope = if input.manifest.tier == Tier::Lite { String::new() } else { entity_name };
+        let methods = method_names.entry(scope).or_insert_with(|| {
+            let lite = input.manifest.tier == Tier::Lite;
+            let own = if lite { LITE_CLIENT_METHODS.as_slice() } else { &[] };
+            UniqueNames::with_reserved(
+                RESERVED_METHODS
+                    .iter()
+                    .chain(own)
+                    .copied()
+                    .chain(input.taken.methods.iter().map(String::as_str)),
+            )
+        });
         let type_stem = type_stems.claim(&camel_ident(&facts.id));
         let mut ir = OperationIr {
             id: facts.id.clone(),

@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 
 use crate::manifest::{Pagination, RateLimit};
 
-pub use build::{SpecInput, build_spec};
+pub use build::{SpecInput, TakenNames, build_spec};
 pub use facts::{OperationFacts, operation_facts};
 pub use from_analysis::{auth_from_analysis, facts_for_spec, pagination, rate_limit};
 pub use split::{ServicePart, split_service};
@@ -45,6 +45,23 @@ impl SpecIr {
     /// (The module names avoid the gateway's own methods, see [`crate::naming::spec_modules`].)
     pub fn gateway_accessor(&self) -> String {
         self.module.clone()
+    }
+
+    /// Every method name the spec's operations take (the method, its twins, the request
+    /// builder).
+    pub fn method_names(&self) -> Vec<String> {
+        self.operations()
+            .flat_map(|op| {
+                [
+                    Some(op.rust_name.clone()),
+                    Some(op.stream_method.clone()),
+                    op.request_method.clone(),
+                ]
+                .into_iter()
+                .chain([op.pagination.as_ref().map(|p| p.pages_method.clone())])
+                .flatten()
+            })
+            .collect()
     }
 
     /// Every operation, entity by entity.
