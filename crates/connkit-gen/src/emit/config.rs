@@ -82,6 +82,24 @@ pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
             VarKind::Bool,
         ));
     }
+    let oauth2_client = |vars: &mut Vec<SettingVar>| {
+        vars.push(var(
+            "CLIENT_ID",
+            "client_id",
+            "The OAuth2 client id.",
+            None,
+            true,
+            VarKind::Text,
+        ));
+        vars.push(var(
+            "CLIENT_SECRET",
+            "client_secret",
+            "The OAuth2 client secret.",
+            None,
+            true,
+            VarKind::Secret,
+        ));
+    };
     let token_url = |vars: &mut Vec<SettingVar>| {
         vars.push(var(
             "TOKEN_URL",
@@ -119,22 +137,7 @@ pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
             ));
         }
         AuthKind::OAuth2ClientCredentials => {
-            vars.push(var(
-                "CLIENT_ID",
-                "client_id",
-                "The OAuth2 client id.",
-                None,
-                true,
-                VarKind::Text,
-            ));
-            vars.push(var(
-                "CLIENT_SECRET",
-                "client_secret",
-                "The OAuth2 client secret.",
-                None,
-                true,
-                VarKind::Secret,
-            ));
+            oauth2_client(&mut vars);
             token_url(&mut vars);
             vars.push(var(
                 "SCOPES",
@@ -146,22 +149,7 @@ pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
             ));
         }
         AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
-            vars.push(var(
-                "CLIENT_ID",
-                "client_id",
-                "The OAuth2 client id.",
-                None,
-                true,
-                VarKind::Text,
-            ));
-            vars.push(var(
-                "CLIENT_SECRET",
-                "client_secret",
-                "The OAuth2 client secret.",
-                None,
-                true,
-                VarKind::Secret,
-            ));
+            oauth2_client(&mut vars);
             vars.push(var(
                 "REFRESH_TOKEN",
                 "refresh_token",
