@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use connkit_spec::SpecFile;
-use connkit_spec::analyze::{self, Analysis};
+use connkit_spec::analyze::Analysis;
 use connkit_spec::model::Api;
 
 use crate::docs::{PlanFacts, plan_md};
@@ -180,10 +180,7 @@ pub fn create_connector(
     }
     let tier = match request.tier {
         TierChoice::Exactly(tier) => tier,
-        TierChoice::Auto => match request.analysis.tier {
-            analyze::Tier::Lite => Tier::Lite,
-            _ => Tier::Full,
-        },
+        TierChoice::Auto => request.analysis.tier,
     };
     let tier_reasons = match request.tier {
         TierChoice::Exactly(_) => vec![format!("chosen with --tier {}", tier.as_str())],

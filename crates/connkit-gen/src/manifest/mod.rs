@@ -43,25 +43,9 @@ pub enum ManifestError {
     },
 }
 
-/// The tier of a connector (the guideline's `connector/lite` or `connector/full`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Tier {
-    /// `config.rs`, `client.rs` with everything else, `lib.rs`.
-    Lite,
-    /// Config, client, services per entity, models, gateway, lib.
-    Full,
-}
-
-impl Tier {
-    /// `lite` or `full`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Lite => "lite",
-            Tier::Full => "full",
-        }
-    }
-}
+/// The tier of a connector (the guideline's `connector/lite` or `connector/full`): the
+/// analysis' type, written `lite` / `full` in `connector.toml`.
+pub use connkit_spec::Tier;
 
 /// The whole `connector.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
