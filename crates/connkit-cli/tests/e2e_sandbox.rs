@@ -70,7 +70,7 @@ const KNOWN_EXCEPTIONS: &[(&str, &str)] = &[
 const WORKERS: usize = 2;
 
 fn specs_dir() -> PathBuf {
-    connkit_testkit::paths::shared_specs().join("amazon-sp-api")
+    connkit_testkit::paths::test_spec_source("amazon-sp-api")
 }
 
 /// One connector per spec (`connectors/sp-N`), all with the `AMAZON_` prefix, LWA auth
@@ -227,7 +227,7 @@ fn replay(workspace: &Path, system: &str, case: &SandboxCase) -> Result<(), Stri
 #[test]
 fn sp_api_sandbox_cases_replay_through_connkit_call() {
     let cases = load_cases(&specs_dir()).unwrap();
-    assert_eq!(cases.len(), 913, "the shared specs carry 913 static cases");
+    assert_eq!(cases.len(), 913, "testdata/specs/amazon-sp-api carries 913 static cases");
     let server = SandboxServer::start(cases.clone()).unwrap();
     let workspace = tempfile::tempdir().unwrap();
     let mut stems: Vec<String> = cases.iter().map(|c| c.spec.clone()).collect();

@@ -283,7 +283,7 @@ const KNOWN_EXCEPTIONS: &[(&str, &str)] = &[
 ];
 
 fn specs_dir() -> PathBuf {
-    connkit_testkit::paths::shared_specs().join("amazon-sp-api")
+    connkit_testkit::paths::test_spec_source("amazon-sp-api")
 }
 
 fn repo_root() -> PathBuf {
@@ -594,7 +594,7 @@ fn first_difference(got: &Value, expected: &Value, path: &str) -> Option<String>
 #[test]
 fn sp_api_sandbox_cases_replay_through_the_generated_connector() {
     let cases = load_cases(&specs_dir()).unwrap();
-    assert_eq!(cases.len(), 913, "the shared specs carry 913 static cases");
+    assert_eq!(cases.len(), 913, "testdata/specs/amazon-sp-api carries 913 static cases");
     let server = SandboxServer::start(cases.clone()).unwrap();
 
     let root = e2e_dir().join("sandbox-crate");

@@ -2,8 +2,7 @@
 //! preset), in memory: loading, analysis and generation timed apart. Target (DESIGN.md):
 //! loading + analysis + generation under 2 s in release mode.
 //!
-//! `cargo bench -p connkit-gen --bench generate` (set `CONNKIT_SHARED_SPECS` if the specs are
-//! not in `../shared/specs`).
+//! `cargo bench -p connkit-gen --bench generate`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -14,9 +13,7 @@ use connkit_gen::naming::SystemName;
 use connkit_gen::{GenerateOptions, RuntimeSource, SpecSource, generate, ir};
 
 fn specs_dir() -> PathBuf {
-    std::env::var_os("CONNKIT_SHARED_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs")
         .join("amazon-sp-api")
 }
 

@@ -1,9 +1,8 @@
 //! Keeping a big connector healthy: `connkit check`, a no-op `connkit sync` and the
-//! three-way merge on the SP-API connector (every spec of `../shared/specs/amazon-sp-api`,
+//! three-way merge on the SP-API connector (every spec of `testdata/specs/amazon-sp-api`,
 //! the `lwa` preset), written to a temporary workspace. Prints the median of 5 runs.
 //!
-//! `cargo bench -p connkit-gen --bench maintain` (set `CONNKIT_SHARED_SPECS` if the specs
-//! are not in `../shared/specs`).
+//! `cargo bench -p connkit-gen --bench maintain`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
@@ -18,9 +17,7 @@ use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewRequest, NewSpec, TierChoice, create_connector};
 
 fn specs_dir() -> PathBuf {
-    std::env::var_os("CONNKIT_SHARED_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs")
         .join("amazon-sp-api")
 }
 

@@ -1,4 +1,4 @@
-//! Connectors from the real specs in `../shared/specs` (never committed, generated at test
+//! Connectors from the real specs in `testdata/specs` (the connectors are never committed, generated at test
 //! time): every operation emitted, no services file reaching 300 lines, the counts printed
 //! per spec (operations emitted of total, JSON fallbacks, generated lines).
 //!
@@ -14,7 +14,7 @@ mod connector_support;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use connector_support::{create, load, shared_specs};
+use connector_support::{create, load, test_specs};
 use connkit_gen::manifest::AuthKind;
 use connkit_gen::new::{NewOutcome, TierChoice};
 
@@ -44,7 +44,7 @@ fn spec_files(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
 
 /// (system, spec files, auth override) of every connector of the acceptance list.
 fn cases() -> Vec<(String, Vec<PathBuf>, Option<AuthKind>)> {
-    let root = shared_specs();
+    let root = test_specs();
     let amazon = root.join("amazon-sp-api");
     let mut cases =
         vec![("amazon".to_string(), spec_files(&amazon, &["json"]), Some(AuthKind::Lwa))];

@@ -184,10 +184,9 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn shared_specs() -> PathBuf {
-    std::env::var_os("CONNKIT_SHARED_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"))
+/// The real specs of the tests, committed under `testdata/specs/` (see its README).
+fn test_specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs")
 }
 
 /// One spec's models module in the crate.
@@ -238,10 +237,11 @@ fn groups() -> Vec<String> {
 
 fn collect_modules() -> Vec<SpecModule> {
     let groups = groups();
-    let shared = shared_specs();
+    let shared = test_specs();
     assert!(
         shared.is_dir(),
-        "shared specs not found at {} (set CONNKIT_SHARED_SPECS)",
+        "test data missing: {} is not a directory. The real specs are part of the repository \
+         (testdata/specs/, see its README); restore them with `git checkout -- testdata`",
         shared.display()
     );
     let mut modules: Vec<SpecModule> = Vec::new();

@@ -9,10 +9,8 @@ use std::path::PathBuf;
 use connkit_spec::{Loader, analyze};
 use criterion::{Criterion, criterion_group, criterion_main};
 
-fn shared_specs() -> PathBuf {
-    std::env::var("CONNKIT_SHARED_SPECS").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/specs"))
-    })
+fn test_specs() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../testdata/specs"))
 }
 
 fn spec_files(dir: PathBuf) -> Vec<String> {
@@ -29,7 +27,7 @@ fn spec_files(dir: PathBuf) -> Vec<String> {
 fn load_and_analyze(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let loader = Loader::new();
-    let root = shared_specs();
+    let root = test_specs();
     let cases = [
         ("github", vec![root.join("oxide/api.github.com.json").display().to_string()]),
         ("sp_api_all_66", spec_files(root.join("amazon-sp-api"))),

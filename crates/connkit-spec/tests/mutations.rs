@@ -33,14 +33,13 @@ fn seeds() -> &'static [Seed] {
         .iter()
         .map(|f| common::fixture(f))
         .collect();
-        let shared = common::shared_specs();
+        let specs = common::test_specs();
         for real in
             ["oxide/buildomat.json", "oxide/propolis-server.json", "amazon-sp-api/ordersV0.json"]
         {
-            let path = shared.join(real);
-            if path.exists() {
-                locations.push(path.display().to_string());
-            }
+            let path = specs.join(real);
+            assert!(path.is_file(), "test data missing: {}", path.display());
+            locations.push(path.display().to_string());
         }
         locations
             .iter()

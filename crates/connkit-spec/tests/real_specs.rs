@@ -1,4 +1,4 @@
-//! Every real spec under `../shared/specs` loads and analyses without an error, and the
+//! Every real spec under `testdata/specs` loads and analyses without an error, and the
 //! numbers the issue lists hold for the Amazon SP-API and GitHub specs.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,7 +8,7 @@ use connkit_spec::{PaginationStyle, RateLimitSource, Severity, Tier, analyze};
 
 #[test]
 fn every_shared_spec_loads_and_analyses_without_errors() {
-    let root = common::shared_specs();
+    let root = common::test_specs();
     let mut count = 0;
     for dir in ["amazon-sp-api", "oxide", "openai"] {
         for file in common::spec_files(&root.join(dir)) {
@@ -31,7 +31,7 @@ fn every_shared_spec_loads_and_analyses_without_errors() {
 
 #[test]
 fn amazon_sp_api_numbers() {
-    let files = common::spec_files(&common::shared_specs().join("amazon-sp-api"));
+    let files = common::spec_files(&common::test_specs().join("amazon-sp-api"));
     assert_eq!(files.len(), 66);
     let specs = common::load_all(&files);
     let analysis = analyze(&specs);
@@ -84,7 +84,7 @@ fn amazon_sp_api_numbers() {
 
 #[test]
 fn github_lists_with_a_link_header_paginate_by_link_header() {
-    let file = common::shared_specs().join("oxide/api.github.com.json");
+    let file = common::test_specs().join("oxide/api.github.com.json");
     let spec = common::load(&file.display().to_string()).unwrap();
     let analysis = analyze(std::slice::from_ref(&spec));
     let link_ops: Vec<_> = analysis

@@ -1,6 +1,6 @@
-//! Where the harnesses keep their installs and logs.
+//! Where the harnesses keep their installs and logs, and where the real specs of the tests are.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// The workspace root (the directory holding the root `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
@@ -14,10 +14,34 @@ pub fn e2e_dir() -> PathBuf {
     workspace_root().join("target").join("e2e")
 }
 
-/// The shared specs: `CONNKIT_SHARED_SPECS`, else `../shared/specs` beside the repository.
-pub fn shared_specs() -> PathBuf {
-    match std::env::var_os("CONNKIT_SHARED_SPECS") {
-        Some(dir) => PathBuf::from(dir),
-        None => workspace_root().join("..").join("shared").join("specs"),
-    }
+/// The real specs the tests use, committed under `testdata/specs/{source}/` (each source with
+/// its LICENSE and a README naming its origin).
+pub fn test_specs() -> PathBuf {
+    workspace_root().join("testdata").join("specs")
+}
+
+/// One source of [`test_specs`] (`amazon-sp-api`, `oxide`, `openai`), checked to exist.
+///
+/// # Panics
+///
+/// When the folder is missing, with a message that names it and says how to restore it: a
+/// test must fail loudly rather than skip its real-spec part.
+pub fn test_spec_source(source: &str) -> PathBuf {
+    let dir = test_specs().join(source);
+    require_dir(&dir);
+    dir
+}
+
+/// Panics with an actionable message when `dir` is not a directory.
+///
+/// # Panics
+///
+/// When `dir` does not exist or is not a directory.
+pub fn require_dir(dir: &Path) {
+    assert!(
+        dir.is_dir(),
+        "test data missing: {} is not a directory. The real specs are part of the repository \
+         (testdata/specs/, see its README); restore them with `git checkout -- testdata`",
+        dir.display()
+    );
 }

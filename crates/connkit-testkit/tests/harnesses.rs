@@ -32,7 +32,7 @@ fn prism_proxies_kinto_with_next_pages_through_itself() {
 
 #[test]
 fn sandbox_answers_cases_and_599_for_mismatches() {
-    let dir = connkit_testkit::paths::shared_specs().join("amazon-sp-api");
+    let dir = connkit_testkit::paths::test_spec_source("amazon-sp-api");
     let cases = load_cases(&dir).unwrap();
     let case = cases
         .iter()

@@ -12,11 +12,20 @@ pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/connector_fixtures").join(name)
 }
 
-/// The real specs shared beside the repository.
-pub fn shared_specs() -> PathBuf {
-    std::env::var_os("CONNKIT_SHARED_SPECS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/specs"))
+/// The real specs of the tests, committed under `testdata/specs/` (see its README).
+///
+/// # Panics
+///
+/// When the folder is missing, naming it and how to restore it.
+pub fn test_specs() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs");
+    assert!(
+        dir.is_dir(),
+        "test data missing: {} is not a directory. The real specs are part of the repository \
+         (testdata/specs/, see its README); restore them with `git checkout -- testdata`",
+        dir.display()
+    );
+    dir
 }
 
 /// Loads specs from files (several files make one multi-spec connector).

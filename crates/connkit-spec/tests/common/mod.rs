@@ -1,15 +1,24 @@
 //! Helpers shared by the integration tests: where the specs are, and loading them.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use connkit_spec::{LoadError, LoadedSpec, Loader};
 
-/// `../shared/specs` of the workspace (or `CONNKIT_SHARED_SPECS`).
-pub fn shared_specs() -> PathBuf {
-    std::env::var("CONNKIT_SHARED_SPECS").map(PathBuf::from).unwrap_or_else(|_| {
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/specs"))
-    })
+/// The real specs of the tests, committed under `testdata/specs/` (see its README).
+///
+/// # Panics
+///
+/// When the folder is missing, naming it and how to restore it.
+pub fn test_specs() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs");
+    assert!(
+        dir.is_dir(),
+        "test data missing: {} is not a directory. The real specs are part of the repository \
+         (testdata/specs/, see its README); restore them with `git checkout -- testdata`",
+        dir.display()
+    );
+    dir
 }
 
 /// A fixture of this crate (`tests/fixtures/...`).

@@ -385,8 +385,8 @@ mod tests {
     }
 
     #[test]
-    fn loads_913_cases_from_the_shared_specs() {
-        let dir = crate::paths::shared_specs().join("amazon-sp-api");
+    fn loads_913_cases_from_the_test_specs() {
+        let dir = crate::paths::test_spec_source("amazon-sp-api");
         let cases = crate::sandbox::load_cases(&dir).unwrap();
         assert_eq!(cases.len(), 913);
         assert!(cases.iter().all(|c| (100..600).contains(&c.status)));
