@@ -164,11 +164,11 @@ fn unknown_connectors_and_bad_specs_are_input_errors() {
     assert_eq!(run(ws.path(), &["upgrade", "shop"]).code, Some(2));
 }
 
-
 #[test]
 fn syncing_a_fresh_connector_changes_nothing_even_with_region_hosts() {
     let ws = tempfile::tempdir().unwrap();
-    let spec = connkit_testkit::paths::test_spec_source("amazon-sp-api").join("aplusContent_2020-11-01.json");
+    let spec = connkit_testkit::paths::test_spec_source("amazon-sp-api")
+        .join("aplusContent_2020-11-01.json");
     let spec = spec.display().to_string();
     let created = run(ws.path(), &["new", "amz", "--spec", &spec, "--auth", "lwa"]);
     assert_eq!(created.code, Some(0), "{}", created.stderr);

@@ -13,8 +13,7 @@ use connkit_gen::naming::SystemName;
 use connkit_gen::{GenerateOptions, RuntimeSource, SpecSource, generate, ir};
 
 fn specs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs")
-        .join("amazon-sp-api")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs").join("amazon-sp-api")
 }
 
 fn main() {

@@ -17,8 +17,7 @@ use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewRequest, NewSpec, TierChoice, create_connector};
 
 fn specs_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs")
-        .join("amazon-sp-api")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs").join("amazon-sp-api")
 }
 
 fn median(mut times: Vec<Duration>) -> Duration {
