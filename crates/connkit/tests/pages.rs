@@ -103,3 +103,51 @@ async fn an_invalid_request_is_the_first_item() {
     assert_eq!(err.kind(), ErrorKind::Request);
     assert!(stream.next().await.is_none());
 }
+
+#[tokio::test]
+async fn keyset_pages_send_the_last_id_and_a_page_size_the_caller_did_not_choose() {
+    let server = MockServer::start().await;
+    let page = |ids: &[&str], more: bool| {
+        let data: Vec<serde_json::Value> =
+            ids.iter().map(|id| serde_json::json!({"id": id})).collect();
+        ResponseTemplate::new(200)
+            .set_body_json(serde_json::json!({"data": data, "has_more": more}))
+    };
+    Mock::given(query_param_is_missing("starting_after"))
+        .and(query_param("limit", "2"))
+        .respond_with(page(&["cus_1", "cus_2"], true))
+        .mount(&server)
+        .await;
+    Mock::given(query_param("starting_after", "cus_2"))
+        .and(query_param("limit", "2"))
+        .respond_with(page(&["cus_3"], false))
+        .mount(&server)
+        .await;
+    let client = HttpClient::builder().base_url(server.uri()).build().unwrap();
+    const LIST: Operation = Operation::new("listCustomers", Method::GET, "/v1/customers");
+    let pagination = Pagination::keyset("starting_after", "id")
+        .with_has_more("has_more")
+        .with_items_path("data")
+        .with_page_size("limit", 2);
+    let ids: Vec<serde_json::Value> =
+        client.request(&LIST).items::<serde_json::Value>(&pagination).try_collect().await.unwrap();
+    assert_eq!(ids.len(), 3);
+    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+
+    // A caller's own page size wins over the descriptor's.
+    server.reset().await;
+    Mock::given(query_param("limit", "1"))
+        .respond_with(page(&["cus_1"], false))
+        .mount(&server)
+        .await;
+    let ids: Vec<serde_json::Value> = client
+        .request(&LIST)
+        .query("limit", "1")
+        .items::<serde_json::Value>(&pagination)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 1);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].url.query(), Some("limit=1"));
+}

@@ -37,9 +37,21 @@ enum Case {
     LinkHeader,
     NextUrlInBody,
     NextUrlInHeader,
+    /// `starting_after` = the last item's id, while `has_more` is true.
+    KeysetWithFlag,
+    /// `after` = the last item's id, until an empty page.
+    KeysetUntilEmpty,
+    /// A token deep in a metadata object; the API pages only when the page size is sent.
+    DeepTokenNeedsSize,
+    /// Offset with a total: no empty page is asked for.
+    OffsetWithTotal,
+    /// Page numbers past the end answer the last page again: the page count stops it.
+    PageWithTotalPages,
+    /// A relative next-page URI in the body (`/v1/items?after=3`).
+    NextUriInBody,
 }
 
-const CASES: [Case; 9] = [
+const CASES: [Case; 15] = [
     Case::TokenInBody,
     Case::TokenInHeader,
     Case::TokenSentInBody,
@@ -49,6 +61,12 @@ const CASES: [Case; 9] = [
     Case::LinkHeader,
     Case::NextUrlInBody,
     Case::NextUrlInHeader,
+    Case::KeysetWithFlag,
+    Case::KeysetUntilEmpty,
+    Case::DeepTokenNeedsSize,
+    Case::OffsetWithTotal,
+    Case::PageWithTotalPages,
+    Case::NextUriInBody,
 ];
 
 fn pagination(case: Case) -> Pagination {
@@ -77,6 +95,27 @@ fn pagination(case: Case) -> Pagination {
         Case::NextUrlInHeader => {
             Pagination::next_url(TokenSource::header("Next-Page")).with_items_path("data")
         }
+        Case::KeysetWithFlag => Pagination::keyset("starting_after", "id")
+            .with_has_more("has_more")
+            .with_items_path("data"),
+        Case::KeysetUntilEmpty => Pagination::keyset("after", "/id"),
+        Case::DeepTokenNeedsSize => Pagination::next_token(
+            "page_token",
+            TokenSource::body("response_metadata.paging.next.token"),
+        )
+        .with_items_path("results")
+        .with_page_size("limit", SERVER_PAGE),
+        Case::OffsetWithTotal => Pagination::offset("start")
+            .with_page_size("count", SERVER_PAGE)
+            .with_total_items("meta.total")
+            .with_items_path("rows"),
+        Case::PageWithTotalPages => Pagination::page("p", 0)
+            .with_page_size("size", SERVER_PAGE)
+            .with_total_pages("paging.pages")
+            .with_items_path("entries"),
+        Case::NextUriInBody => {
+            Pagination::next_url(TokenSource::body("next_page_uri")).with_items_path("calls")
+        }
     }
 }
 
@@ -84,7 +123,7 @@ fn pagination(case: Case) -> Pagination {
 /// and page styles.
 fn expected_fetches(case: Case) -> usize {
     match case {
-        Case::Offset | Case::Page => 5,
+        Case::Offset | Case::Page | Case::KeysetUntilEmpty => 5,
         _ => 4,
     }
 }
@@ -115,8 +154,22 @@ fn respond(case: Case, request: &PageRequest) -> PageResponse {
             let size = number("per_page").unwrap();
             ((number("page").unwrap() - 1) * size, size)
         }
-        Case::LinkHeader | Case::NextUrlInBody | Case::NextUrlInHeader => {
+        Case::LinkHeader | Case::NextUrlInBody | Case::NextUrlInHeader | Case::NextUriInBody => {
             (number("after").unwrap_or(0), 3)
+        }
+        Case::KeysetWithFlag => (number("starting_after").map_or(0, |id| id + 1), 3),
+        Case::KeysetUntilEmpty => (number("after").map_or(0, |id| id + 1), 3),
+        // Without a page size, everything comes at once and no token.
+        Case::DeepTokenNeedsSize => (
+            query(&url, "page_token").map_or(0, |t| token_start(&t)),
+            number("limit").unwrap_or(TOTAL),
+        ),
+        Case::OffsetWithTotal => (number("start").unwrap(), number("count").unwrap()),
+        // Past the last page, the last page again.
+        Case::PageWithTotalPages => {
+            let size = number("size").unwrap();
+            let last = (TOTAL - 1) / size;
+            (number("p").unwrap().min(last) * size, size)
         }
     };
     let end = (start + size).min(TOTAL);
@@ -162,6 +215,22 @@ fn respond(case: Case, request: &PageRequest) -> PageResponse {
         Case::NextUrlInHeader => {
             (json!({"data": items}), more.then_some(("Next-Page", next_url)).into_iter().collect())
         }
+        Case::KeysetWithFlag => (json!({"data": items, "has_more": more}), vec![]),
+        Case::KeysetUntilEmpty => (json!(items), vec![]),
+        Case::DeepTokenNeedsSize => (
+            json!({"results": items, "response_metadata": {"paging": {"next": {
+                "token": more.then_some(token)}}}}),
+            vec![],
+        ),
+        Case::OffsetWithTotal => (json!({"rows": items, "meta": {"total": TOTAL}}), vec![]),
+        Case::PageWithTotalPages => (
+            json!({"entries": items, "paging": {"pages": TOTAL.div_ceil(SERVER_PAGE).to_string()}}),
+            vec![],
+        ),
+        Case::NextUriInBody => (
+            json!({"calls": items, "next_page_uri": more.then(|| format!("/v1/items?after={end}"))}),
+            vec![],
+        ),
     };
     let mut response = PageResponse::new(url, serde_json::to_vec(&body).unwrap());
     for (name, value) in headers {
@@ -459,6 +528,48 @@ fn token_styles_continue_past_empty_pages() {
     let p = Pagination::next_token("t", TokenSource::body("n")).with_items_path("d");
     let all: Vec<u32> = block_on(p.items::<u32, _, _, _>(fetch).try_collect()).unwrap();
     assert_eq!(all, [1]);
+}
+
+#[test]
+fn a_false_has_more_ends_every_style_even_with_a_token() {
+    let (fetch, log) = scripted(vec![
+        ("https://api.test/x", r#"{"d":[1],"n":"a","more":true}"#, vec![]),
+        ("https://api.test/x", r#"{"d":[2],"n":"b","more":false}"#, vec![]),
+    ]);
+    let p =
+        Pagination::cursor("t", TokenSource::body("n")).with_items_path("d").with_has_more("more");
+    let all: Vec<u32> = block_on(p.items::<u32, _, _, _>(fetch).try_collect()).unwrap();
+    assert_eq!(all, [1, 2]);
+    assert_eq!(log.lock().unwrap().len(), 2);
+}
+
+#[test]
+fn a_keyset_page_whose_last_item_has_no_key_is_delivered_then_fails() {
+    let (fetch, log) = scripted(vec![(
+        "https://api.test/x",
+        r#"{"data":[{"id":"a"},{"name":"no id"}],"has_more":true}"#,
+        vec![],
+    )]);
+    let p = Pagination::keyset("starting_after", "id")
+        .with_items_path("data")
+        .with_has_more("has_more");
+    let mut stream = p.items::<Value, _, _, _>(fetch);
+    assert!(block_on(stream.next()).unwrap().is_ok());
+    assert!(block_on(stream.next()).unwrap().is_ok());
+    let err = block_on(stream.next()).unwrap().unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode);
+    assert!(err.to_string().contains("`id`"), "{err}");
+    assert!(block_on(stream.next()).is_none());
+    assert_eq!(log.lock().unwrap().len(), 1);
+
+    // The last page of a keyset list needs no key when has_more says it is the last.
+    let (fetch, _) = scripted(vec![(
+        "https://api.test/x",
+        r#"{"data":[{"name":"no id"}],"has_more":false}"#,
+        vec![],
+    )]);
+    let all: Vec<Value> = block_on(p.items::<Value, _, _, _>(fetch).try_collect()).unwrap();
+    assert_eq!(all.len(), 1);
 }
 
 #[test]

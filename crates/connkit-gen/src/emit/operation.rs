@@ -502,6 +502,10 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
             let place = location(param_in);
             quote!(::connkit::paginate::Pagination::page(#page_param, #first_page) #size #place)
         }
+        PageStyle::Keyset { request_param, item_field, param_in } => {
+            let place = location(param_in);
+            quote!(::connkit::paginate::Pagination::keyset(#request_param, #item_field) #place)
+        }
         PageStyle::LinkHeader => quote!(::connkit::paginate::Pagination::link_header()),
         PageStyle::NextUrl { source: s } => {
             let s = source(s);
@@ -509,8 +513,21 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
         }
         _ => return None,
     };
+    if let Some(size) = &pagination.page_size {
+        let (param, size) = (&size.param, size.size);
+        tokens.extend(quote!(.with_page_size(#param, #size)));
+    }
     if let Some(path) = &pagination.items_path {
         tokens.extend(quote!(.with_items_path(#path)));
+    }
+    if let Some(path) = &pagination.has_more {
+        tokens.extend(quote!(.with_has_more(#path)));
+    }
+    if let Some(path) = &pagination.total_items {
+        tokens.extend(quote!(.with_total_items(#path)));
+    }
+    if let Some(path) = &pagination.total_pages {
+        tokens.extend(quote!(.with_total_pages(#path)));
     }
     if pagination.allow_cross_origin {
         tokens.extend(quote!(.with_cross_origin(true)));

@@ -36,6 +36,35 @@ pub struct Pagination {
     /// Stop after this many items (counted from the very first item, across resumptions).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_items: Option<u64>,
+    /// A boolean of the body that says whether more pages follow (`has_more`,
+    /// `meta.pagination.hasNextPage`): `false` ends the pagination in every style; `true`, a
+    /// missing field or `null` leave the decision to the style.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<String>,
+    /// The total number of items, a number of the body (`total`, `meta.total_count`): the
+    /// offset style stops once the next offset reaches it instead of asking for an empty page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_items: Option<String>,
+    /// The number of pages, a number of the body (`total_pages`, `meta.pagination.pages`): the
+    /// page style stops after that page instead of asking for an empty one (APIs that answer
+    /// a page number past the end with the last page again need it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_pages: Option<String>,
+    /// The page size to ask for, for the styles without size fields of their own (next token,
+    /// cursor, keyset, `Link` header, next URL; it is also the fallback of the offset and page
+    /// styles): sent on every request built from parameters, unless the caller's request
+    /// carries that parameter already. Some APIs only page when it is sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_size: Option<PageSize>,
+}
+
+/// A page-size parameter and the size to ask for (`{ param = "limit", size = 100 }`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PageSize {
+    /// The parameter (`limit`, `per_page`, `MaxResults`).
+    pub param: String,
+    /// The size to ask for (at least 1).
+    pub size: u64,
 }
 
 /// A pagination style.
@@ -96,6 +125,19 @@ pub enum PageStyle {
         #[serde(default, skip_serializing_if = "ParamLocation::is_query")]
         param_in: ParamLocation,
     },
+    /// Keyset (seek) pagination: the next request sends a field of the last item of the page
+    /// (`id`) as `request_param` (`starting_after`, `after`); an empty page, or a
+    /// [`Pagination::has_more`] flag that is `false`, is the end.
+    Keyset {
+        /// The request parameter that carries the last item's key (`starting_after`).
+        request_param: String,
+        /// The key's path inside one item, dotted or a JSON pointer (default `id`).
+        #[serde(default = "item_field_default")]
+        item_field: String,
+        /// Where the parameter goes (default: the query).
+        #[serde(default, skip_serializing_if = "ParamLocation::is_query")]
+        param_in: ParamLocation,
+    },
     /// RFC 8288 `Link` header with `rel="next"`, resolved against the page's URL.
     LinkHeader,
     /// A URL of the next page in the body or in a header (Kinto's `Next-Page`), absolute or
@@ -108,6 +150,10 @@ pub enum PageStyle {
 
 fn first_page_default() -> u64 {
     1
+}
+
+fn item_field_default() -> String {
+    "id".to_string()
 }
 
 /// Where a response carries the next token or URL.
@@ -159,6 +205,10 @@ impl Pagination {
             allow_cross_origin: false,
             max_pages: None,
             max_items: None,
+            has_more: None,
+            total_items: None,
+            total_pages: None,
+            page_size: None,
         }
     }
 
@@ -203,6 +253,17 @@ impl Pagination {
         })
     }
 
+    /// [`PageStyle::Keyset`]: the `item_field` of the last item (`id`) is sent as
+    /// `request_param` (`starting_after`); add the end-of-list flag with
+    /// [`Pagination::with_has_more`].
+    pub fn keyset(request_param: impl Into<String>, item_field: impl Into<String>) -> Self {
+        Self::new(PageStyle::Keyset {
+            request_param: request_param.into(),
+            item_field: item_field.into(),
+            param_in: ParamLocation::Query,
+        })
+    }
+
     /// [`PageStyle::LinkHeader`].
     pub fn link_header() -> Self {
         Self::new(PageStyle::LinkHeader)
@@ -220,8 +281,9 @@ impl Pagination {
         self
     }
 
-    /// Sets the page size parameter and value of the offset and page styles (no effect on
-    /// the others, whose page size is an ordinary request parameter).
+    /// Sets the page size parameter and the size to ask for: the offset and page styles' own
+    /// fields, [`Pagination::page_size`] for the others. The caller's own value of that
+    /// parameter, when the request has one, wins.
     #[must_use]
     pub fn with_page_size(mut self, param: impl Into<String>, size: u64) -> Self {
         match &mut self.style {
@@ -233,9 +295,55 @@ impl Pagination {
                 *size_param = Some(param.into());
                 *page_size = Some(size);
             }
-            _ => {}
+            _ => self.page_size = Some(PageSize { param: param.into(), size }),
         }
         self
+    }
+
+    /// Sets the body's boolean that says whether more pages follow (`has_more`).
+    #[must_use]
+    pub fn with_has_more(mut self, path: impl Into<String>) -> Self {
+        self.has_more = Some(path.into());
+        self
+    }
+
+    /// Sets the body's total number of items (`total_count`), for the offset style.
+    #[must_use]
+    pub fn with_total_items(mut self, path: impl Into<String>) -> Self {
+        self.total_items = Some(path.into());
+        self
+    }
+
+    /// Sets the body's number of pages (`total_pages`), for the page style.
+    #[must_use]
+    pub fn with_total_pages(mut self, path: impl Into<String>) -> Self {
+        self.total_pages = Some(path.into());
+        self
+    }
+
+    /// The page-size parameter and size to send, if known: the offset and page styles' own
+    /// fields first, then [`Pagination::page_size`].
+    pub fn effective_page_size(&self) -> Option<PageSize> {
+        let own = match &self.style {
+            PageStyle::Offset { limit_param: Some(param), limit: Some(size), .. }
+            | PageStyle::Page { size_param: Some(param), size: Some(size), .. } => {
+                Some(PageSize { param: param.clone(), size: *size })
+            }
+            _ => None,
+        };
+        own.or_else(|| self.page_size.clone())
+    }
+
+    /// Where the style's parameters go (the query for the styles that follow URLs).
+    pub fn params_in(&self) -> ParamLocation {
+        match &self.style {
+            PageStyle::NextToken { param_in, .. }
+            | PageStyle::Cursor { param_in, .. }
+            | PageStyle::Offset { param_in, .. }
+            | PageStyle::Page { param_in, .. }
+            | PageStyle::Keyset { param_in, .. } => *param_in,
+            PageStyle::LinkHeader | PageStyle::NextUrl { .. } => ParamLocation::Query,
+        }
     }
 
     /// Sends the paging parameters in the JSON body instead of the query.
@@ -245,7 +353,8 @@ impl Pagination {
             PageStyle::NextToken { param_in, .. }
             | PageStyle::Cursor { param_in, .. }
             | PageStyle::Offset { param_in, .. }
-            | PageStyle::Page { param_in, .. } => *param_in = location,
+            | PageStyle::Page { param_in, .. }
+            | PageStyle::Keyset { param_in, .. } => *param_in = location,
             PageStyle::LinkHeader | PageStyle::NextUrl { .. } => {}
         }
         self
@@ -282,8 +391,28 @@ impl Pagination {
         }
     }
 
+    /// The body fields the engine reads besides the items: the next token or URL, the
+    /// `has_more` flag and the totals, each with what it is (for messages).
+    pub(crate) fn body_fields(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        if let Some(path) = self.body_token_path() {
+            out.push(("token", path));
+        }
+        for (what, path) in [
+            ("has_more", &self.has_more),
+            ("total_items", &self.total_items),
+            ("total_pages", &self.total_pages),
+        ] {
+            if let Some(path) = path {
+                out.push((what, path.as_str()));
+            }
+        }
+        out
+    }
+
     /// Checks the descriptor: paths parse, parameter names are not empty, sizes are not 0,
-    /// and the token is not expected inside a body that is the item array.
+    /// and no field the engine reads (token, `has_more`, totals) is expected inside the items
+    /// or at the place of another.
     ///
     /// # Errors
     ///
@@ -291,19 +420,24 @@ impl Pagination {
     pub fn validate(&self) -> Result<(), Error> {
         let invalid = |why: String| Err(Error::new(ErrorKind::Request, why));
         let items = JsonPath::parse_optional(self.items_path.as_deref())?;
-        if let Some(path) = self.body_token_path() {
-            let token = JsonPath::parse(path)?;
-            if token.is_root() {
-                return invalid(format!("pagination token path `{path}` names the whole body"));
+        let mut seen: Vec<(&str, JsonPath)> = Vec::new();
+        for (what, path) in self.body_fields() {
+            let parsed = JsonPath::parse(path)?;
+            if parsed.is_root() {
+                return invalid(format!("pagination {what} path `{path}` names the whole body"));
             }
-            if token.starts_with(&items) || items.starts_with(&token) {
+            if parsed.starts_with(&items) || items.starts_with(&parsed) {
                 return invalid(format!(
-                    "pagination token path `{path}` overlaps the items path `{}`",
+                    "pagination {what} path `{path}` overlaps the items path `{}`",
                     self.items_path.as_deref().unwrap_or("(the whole body)")
                 ));
             }
+            if let Some((other, _)) = seen.iter().find(|(_, p)| *p == parsed) {
+                return invalid(format!("pagination {what} and {other} both read `{path}`"));
+            }
+            seen.push((what, parsed));
         }
-        let names: Vec<&str> = match &self.style {
+        let mut names: Vec<&str> = match &self.style {
             PageStyle::NextToken { request_param, source, .. }
             | PageStyle::Cursor { request_param, source, .. } => {
                 let mut names = vec![request_param.as_str()];
@@ -327,9 +461,23 @@ impl Pagination {
                 }
                 [Some(page_param.as_str()), size_param.as_deref()].into_iter().flatten().collect()
             }
+            PageStyle::Keyset { request_param, item_field, .. } => {
+                if JsonPath::parse(item_field)?.is_root() {
+                    return invalid(format!(
+                        "pagination item_field `{item_field}` names the whole item"
+                    ));
+                }
+                vec![request_param.as_str()]
+            }
             PageStyle::NextUrl { source: TokenSource::Header(header) } => vec![header.as_str()],
             PageStyle::NextUrl { .. } | PageStyle::LinkHeader => Vec::new(),
         };
+        if let Some(page_size) = &self.page_size {
+            if page_size.size == 0 {
+                return invalid("pagination page size must be at least 1".to_string());
+            }
+            names.push(&page_size.param);
+        }
         if names.iter().any(|name| name.trim().is_empty()) {
             return invalid("pagination parameter or header name is empty".to_string());
         }
@@ -373,10 +521,39 @@ mod tests {
             Pagination::next_url(TokenSource::header("Next-Page")).with_items_path("data"),
             Pagination::next_token("token", TokenSource::body("next"))
                 .with_params_in(ParamLocation::Body),
+            Pagination::keyset("starting_after", "id")
+                .with_has_more("has_more")
+                .with_items_path("data")
+                .with_page_size("limit", 100),
+            Pagination::offset("offset").with_total_items("meta.total"),
+            Pagination::page("page", 1).with_total_pages("pages"),
         ] {
             let text = serde_json::to_string(&p).unwrap();
             assert_eq!(serde_json::from_str::<Pagination>(&text).unwrap(), p, "{text}");
         }
+    }
+
+    #[test]
+    fn keyset_and_the_stop_fields_have_a_flat_shape() {
+        let p = Pagination::keyset("starting_after", "id")
+            .with_has_more("has_more")
+            .with_items_path("data")
+            .with_page_size("limit", 100);
+        assert_eq!(
+            serde_json::to_value(&p).unwrap(),
+            serde_json::json!({
+                "style": "keyset", "request_param": "starting_after", "item_field": "id",
+                "items_path": "data", "has_more": "has_more",
+                "page_size": {"param": "limit", "size": 100}
+            })
+        );
+        let p: Pagination =
+            serde_json::from_str(r#"{"style":"keyset","request_param":"after"}"#).unwrap();
+        assert_eq!(p, Pagination::keyset("after", "id"));
+        // The offset and page styles keep their own size fields.
+        let p = Pagination::offset("offset").with_page_size("limit", 5);
+        assert_eq!(p.page_size, None);
+        assert_eq!(p.effective_page_size(), Some(PageSize { param: "limit".to_string(), size: 5 }));
     }
 
     #[test]
@@ -399,6 +576,31 @@ mod tests {
         assert!(Pagination::offset("").validate().is_err());
         assert!(Pagination::offset("o").with_page_size("l", 0).validate().is_err());
         assert!(Pagination::next_url(TokenSource::header("bad header")).validate().is_err());
+        assert!(Pagination::keyset("after", "").validate().is_err());
+        assert!(Pagination::keyset("after", "id").with_page_size("limit", 0).validate().is_err());
+        assert!(Pagination::keyset("after", "id").with_page_size(" ", 5).validate().is_err());
+        // Flags and totals may not sit in the items or on the token.
+        assert!(
+            Pagination::keyset("after", "id")
+                .with_items_path("data")
+                .with_has_more("data.more")
+                .validate()
+                .is_err()
+        );
+        assert!(
+            Pagination::next_token("t", TokenSource::body("meta.next"))
+                .with_items_path("data")
+                .with_total_items("meta.next")
+                .validate()
+                .is_err()
+        );
+        assert!(
+            Pagination::offset("o")
+                .with_items_path("rows")
+                .with_total_items("meta.total")
+                .validate()
+                .is_ok()
+        );
         assert!(
             Pagination::next_token("t", TokenSource::body("payload.NextToken"))
                 .with_items_path("payload.Orders")

@@ -10,8 +10,8 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use super::checkpoint::Checkpoint;
-use super::decode::{DecodePlan, DecodedPage};
-use super::descriptor::{PageStyle, Pagination, ParamLocation, TokenSource};
+use super::decode::{DecodePlan, DecodedPage, PlanPaths};
+use super::descriptor::{PageSize, PageStyle, Pagination, ParamLocation, TokenSource};
 use super::link::find_link;
 use super::path::JsonPath;
 use super::request::{PageParam, PageRequest, PageResponse, ParamValue};
@@ -71,7 +71,7 @@ where
         };
         Self {
             fetch,
-            pending: Some(first_step(&pagination.style)),
+            pending: Some(first_step(pagination)),
             pagination: pagination.clone(),
             plan,
             deferred,
@@ -194,11 +194,15 @@ where
         }
         self.buffer.clear();
         self.current = None;
-        let DecodedPage { count, token } = plan.decode(&response.body, &mut self.buffer)?;
+        let decoded = plan.decode(&response.body, &mut self.buffer)?;
         response.body = bytes::Bytes::new();
-        let next = self.next_step(&step, &response, token, count);
+        let count = decoded.count;
+        let next = self.next_step(&step, &response, decoded);
         let ends_without_items = count == 0
-            && matches!(self.pagination.style, PageStyle::Offset { .. } | PageStyle::Page { .. });
+            && matches!(
+                self.pagination.style,
+                PageStyle::Offset { .. } | PageStyle::Page { .. } | PageStyle::Keyset { .. }
+            );
         if ends_without_items {
             self.pending = None;
             return Ok(None);
@@ -240,38 +244,64 @@ where
         &self,
         step: &Step,
         response: &PageResponse,
-        body_token: Option<String>,
-        count: usize,
+        page: DecodedPage,
     ) -> Result<Option<Step>, Error<E>> {
+        if page.more == Some(false) {
+            return Ok(None);
+        }
+        let count = page.count as u64;
+        let size = self.pagination.effective_page_size();
+        let location = self.pagination.params_in();
         let next = match &self.pagination.style {
             PageStyle::NextToken { request_param, source, param_in }
             | PageStyle::Cursor { request_param, source, param_in } => {
-                token_from(source, body_token, response).map(|token| Step {
-                    request: PageRequest::Params {
-                        params: vec![PageParam {
-                            name: request_param.clone(),
-                            value: ParamValue::Text(token),
-                            location: *param_in,
-                        }],
-                    },
+                token_from(source, page.token, response).map(|token| Step {
+                    request: with_size(
+                        PageParam::new(request_param, ParamValue::Text(token), *param_in),
+                        size.as_ref(),
+                        location,
+                    ),
                     position: 0,
                 })
             }
-            PageStyle::Offset { offset_param, limit_param, limit, param_in } => {
-                (count > 0).then(|| {
-                    let offset = step.position + count as u64;
-                    Step {
-                        request: numbered(offset_param, offset, limit_param, *limit, *param_in),
-                        position: offset,
-                    }
+            PageStyle::Keyset { request_param, item_field, param_in } => {
+                if count == 0 {
+                    None
+                } else {
+                    let Some(key) = page.last_key else {
+                        return Err(Error::decode(
+                            format!(
+                                "the last item of the page has no `{item_field}` to ask for the                                  next page with"
+                            ),
+                            self.pagination.items_path.clone().unwrap_or_default(),
+                        ));
+                    };
+                    Some(Step {
+                        request: with_size(
+                            PageParam::new(request_param, ParamValue::Text(key), *param_in),
+                            size.as_ref(),
+                            location,
+                        ),
+                        position: 0,
+                    })
+                }
+            }
+            PageStyle::Offset { offset_param, .. } => {
+                let offset = step.position + count;
+                let past_total = page.total_items.is_some_and(|total| offset >= total);
+                (count > 0 && !past_total).then(|| Step {
+                    request: numbered(offset_param, offset, size.as_ref(), location),
+                    position: offset,
                 })
             }
-            PageStyle::Page { page_param, size_param, size, param_in, .. } => {
-                (count > 0).then(|| {
-                    let page = step.position + 1;
+            PageStyle::Page { page_param, first_page, .. } => {
+                let read = step.position.saturating_sub(*first_page) + 1;
+                let past_total = page.total_pages.is_some_and(|total| read >= total);
+                (count > 0 && !past_total).then(|| {
+                    let number = step.position + 1;
                     Step {
-                        request: numbered(page_param, page, size_param, *size, *param_in),
-                        position: page,
+                        request: numbered(page_param, number, size.as_ref(), location),
+                        position: number,
                     }
                 })
             }
@@ -279,7 +309,7 @@ where
                 None => None,
                 Some(target) => Some(self.url_step(&response.url, &target)?),
             },
-            PageStyle::NextUrl { source } => match token_from(source, body_token, response) {
+            PageStyle::NextUrl { source } => match token_from(source, page.token, response) {
                 None => None,
                 Some(target) => Some(self.url_step(&response.url, &target)?),
             },
@@ -323,38 +353,49 @@ where
     }
 }
 
-/// The request of the first page of `style`.
-pub(crate) fn first_step(style: &PageStyle) -> Step {
-    match style {
-        PageStyle::Offset { offset_param, limit_param, limit, param_in } => {
-            Step { request: numbered(offset_param, 0, limit_param, *limit, *param_in), position: 0 }
+/// The request of the first page: the caller's own, or with the style's first number and the
+/// page size.
+pub(crate) fn first_step(pagination: &Pagination) -> Step {
+    let size = pagination.effective_page_size();
+    let location = pagination.params_in();
+    match &pagination.style {
+        PageStyle::Offset { offset_param, .. } => {
+            Step { request: numbered(offset_param, 0, size.as_ref(), location), position: 0 }
         }
-        PageStyle::Page { page_param, first_page, size_param, size, param_in } => Step {
-            request: numbered(page_param, *first_page, size_param, *size, *param_in),
+        PageStyle::Page { page_param, first_page, .. } => Step {
+            request: numbered(page_param, *first_page, size.as_ref(), location),
             position: *first_page,
         },
-        _ => Step { request: PageRequest::First, position: 0 },
+        _ => match size {
+            Some(size) => Step {
+                request: PageRequest::Params { params: vec![size_param(&size, location)] },
+                position: 0,
+            },
+            None => Step { request: PageRequest::First, position: 0 },
+        },
     }
 }
 
-/// `name=value` plus the page size parameter when both its name and value are known.
+/// `name=value` plus the page size, if any.
 fn numbered(
     name: &str,
     value: u64,
-    size_param: &Option<String>,
-    size: Option<u64>,
+    size: Option<&PageSize>,
     location: ParamLocation,
 ) -> PageRequest {
-    let mut params =
-        vec![PageParam { name: name.to_string(), value: ParamValue::Number(value), location }];
-    if let (Some(size_param), Some(size)) = (size_param, size) {
-        params.push(PageParam {
-            name: size_param.clone(),
-            value: ParamValue::Number(size),
-            location,
-        });
-    }
+    with_size(PageParam::new(name, ParamValue::Number(value), location), size, location)
+}
+
+/// `param` plus the page size, if any.
+fn with_size(param: PageParam, size: Option<&PageSize>, location: ParamLocation) -> PageRequest {
+    let mut params = vec![param];
+    params.extend(size.map(|size| size_param(size, location)));
     PageRequest::Params { params }
+}
+
+/// The page-size parameter, set only where the caller did not choose a size.
+fn size_param(size: &PageSize, location: ParamLocation) -> PageParam {
+    PageParam::default_value(&size.param, ParamValue::Number(size.size), location)
 }
 
 /// The token from the body or a header; empty or blank counts as none.
@@ -377,7 +418,17 @@ fn token_from(
 /// The decode plan of a descriptor, after validating it.
 fn build_plan(pagination: &Pagination) -> Result<DecodePlan, Error> {
     pagination.validate()?;
-    let items = JsonPath::parse_optional(pagination.items_path.as_deref())?;
-    let token = pagination.body_token_path().map(JsonPath::parse).transpose()?;
-    Ok(DecodePlan::new(&items, token.as_ref()))
+    let parse = |path: Option<&String>| path.map(|p| JsonPath::parse(p)).transpose();
+    let item_key = match &pagination.style {
+        PageStyle::Keyset { item_field, .. } => Some(JsonPath::parse(item_field)?),
+        _ => None,
+    };
+    Ok(DecodePlan::new(&PlanPaths {
+        items: JsonPath::parse_optional(pagination.items_path.as_deref())?,
+        item_key,
+        token: pagination.body_token_path().map(JsonPath::parse).transpose()?,
+        more: parse(pagination.has_more.as_ref())?,
+        total_items: parse(pagination.total_items.as_ref())?,
+        total_pages: parse(pagination.total_pages.as_ref())?,
+    }))
 }

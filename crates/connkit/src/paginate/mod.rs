@@ -1,8 +1,10 @@
 //! Pagination: one descriptor, one `Stream` of items, for every paging style.
 //!
-//! A [`Pagination`] says how an operation pages ([`PageStyle`]: next token, cursor, offset,
-//! page number, RFC 8288 `Link` header, next URL in the body or a header), where the items are
-//! in the body, and optional limits. [`Pagination::items`] turns it into a lazy [`Items`]
+//! A [`Pagination`] says how an operation pages ([`PageStyle`]: next token or cursor from the
+//! body at any depth or from a header, keyset (the last item's key, `starting_after`), offset,
+//! page number, RFC 8288 `Link` header, next URL or URI in the body or a header), where the
+//! items are in the body, what else of the body says where the list ends (a `has_more` flag,
+//! the total of items or pages), the page size to ask for, and optional limits. [`Pagination::items`] turns it into a lazy [`Items`]
 //! stream (or [`Pagination::pages`] into a [`Pages`] stream) given a *fetch function*: the
 //! engine never sends requests itself, it asks for each page with a [`PageRequest`] and gets a
 //! [`PageResponse`] back, so the HTTP client (`RequestBuilder::items`) and tests plug in the
@@ -11,9 +13,12 @@
 //! - **Lazy and bounded**: one page is fetched when the previous one's items are taken; only
 //!   that page is in memory. Each body is decoded in one pass straight into the items and the
 //!   next token (no intermediate `serde_json::Value`).
-//! - **Stops** on a missing, null or empty token or URL, and, for the offset and page styles,
-//!   on an empty page; also when the API points at the page just read; and at `max_pages` or
-//!   `max_items`.
+//! - **Stops** on a missing, null or empty token or URL, and, for the offset, page and keyset
+//!   styles, on an empty page; on a `has_more` flag that is `false`; for the offset style when
+//!   the next offset reaches `total_items`, for the page style after `total_pages` pages; also
+//!   when the API points at the page just read; and at `max_pages` or `max_items`.
+//! - **Page size**: the size the descriptor asks for is sent only where the caller's request
+//!   has none, so a caller's own choice wins.
 //! - **Resumable**: a [`Checkpoint`] (serializable) taken between any two items continues
 //!   exactly there, mid-page included.
 //! - **Same origin**: a next URL on another origin than the first page's is an error of kind
@@ -57,7 +62,7 @@ mod request;
 mod stream;
 
 pub use checkpoint::Checkpoint;
-pub use descriptor::{PageStyle, Pagination, ParamLocation, TokenSource};
+pub use descriptor::{PageSize, PageStyle, Pagination, ParamLocation, TokenSource};
 pub use link::{Link, find_link, parse_link_header};
 pub use path::JsonPath;
 pub use request::{Page, PageParam, PageRequest, PageResponse, ParamValue};

@@ -64,8 +64,12 @@ impl PageRequest {
             Self::First => url.clone(),
             Self::Url { url } => url.clone(),
             Self::Params { params } => {
-                let query: Vec<&PageParam> =
-                    params.iter().filter(|p| p.location == ParamLocation::Query).collect();
+                let present = |name: &str| url.query_pairs().any(|(n, _)| n == name);
+                let query: Vec<&PageParam> = params
+                    .iter()
+                    .filter(|p| p.location == ParamLocation::Query)
+                    .filter(|p| !(p.if_absent && present(&p.name)))
+                    .collect();
                 if query.is_empty() {
                     return url.clone();
                 }
@@ -106,7 +110,10 @@ impl PageRequest {
         }
         if let serde_json::Value::Object(map) = body {
             for param in fields {
-                map.insert(param.name.clone(), param.value.to_json());
+                let set_by_caller = map.get(&param.name).is_some_and(|v| !v.is_null());
+                if !(param.if_absent && set_by_caller) {
+                    map.insert(param.name.clone(), param.value.to_json());
+                }
             }
         }
     }
@@ -127,6 +134,26 @@ pub struct PageParam {
     /// Query or JSON body.
     #[serde(default, skip_serializing_if = "ParamLocation::is_query")]
     pub location: ParamLocation,
+    /// Set only when the caller's request has no value for it (a page size the caller may
+    /// choose); otherwise the parameter replaces the caller's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub if_absent: bool,
+}
+
+impl PageParam {
+    /// A parameter that replaces the caller's value of the same name.
+    pub fn new(name: impl Into<String>, value: ParamValue, location: ParamLocation) -> Self {
+        Self { name: name.into(), value, location, if_absent: false }
+    }
+
+    /// A parameter set only where the caller's request has none (a default page size).
+    pub fn default_value(
+        name: impl Into<String>,
+        value: ParamValue,
+        location: ParamLocation,
+    ) -> Self {
+        Self { name: name.into(), value, location, if_absent: true }
+    }
 }
 
 /// A paging parameter's value: a token (text) or a number (offset, page, size), which a JSON
@@ -248,11 +275,13 @@ mod tests {
                     name: "cursor".into(),
                     value: ParamValue::Text("n&x".into()),
                     location: ParamLocation::Query,
+                    if_absent: false,
                 },
                 PageParam {
                     name: "skip".into(),
                     value: ParamValue::Number(3),
                     location: ParamLocation::Body,
+                    if_absent: false,
                 },
             ],
         };
@@ -271,11 +300,13 @@ mod tests {
                     name: "offset".into(),
                     value: ParamValue::Number(20),
                     location: ParamLocation::Body,
+                    if_absent: false,
                 },
                 PageParam {
                     name: "q".into(),
                     value: ParamValue::Text("in-query".into()),
                     location: ParamLocation::Query,
+                    if_absent: false,
                 },
             ],
         };
@@ -293,6 +324,35 @@ mod tests {
     }
 
     #[test]
+    fn a_default_page_size_leaves_the_callers_value_alone() {
+        let size = |location| PageRequest::Params {
+            params: vec![
+                PageParam::new("after", ParamValue::Text("a".into()), location),
+                PageParam::default_value("limit", ParamValue::Number(100), location),
+            ],
+        };
+        let mine = Url::parse("https://h/p?limit=5&after=z").unwrap();
+        assert_eq!(
+            size(ParamLocation::Query).apply_to_url(&mine).as_str(),
+            "https://h/p?limit=5&after=a"
+        );
+        let none = Url::parse("https://h/p").unwrap();
+        assert_eq!(
+            size(ParamLocation::Query).apply_to_url(&none).as_str(),
+            "https://h/p?after=a&limit=100"
+        );
+        let mut body = serde_json::json!({"limit": 5});
+        size(ParamLocation::Body).apply_to_json(&mut body);
+        assert_eq!(body, serde_json::json!({"limit": 5, "after": "a"}));
+        let mut body = serde_json::json!({"limit": null});
+        size(ParamLocation::Body).apply_to_json(&mut body);
+        assert_eq!(body, serde_json::json!({"limit": 100, "after": "a"}));
+        let text = serde_json::to_string(&size(ParamLocation::Query)).unwrap();
+        assert!(text.contains(r#""if_absent":true"#), "{text}");
+        assert_eq!(serde_json::from_str::<PageRequest>(&text).unwrap(), size(ParamLocation::Query));
+    }
+
+    #[test]
     fn requests_round_trip_through_json() {
         for request in [
             PageRequest::First,
@@ -302,6 +362,7 @@ mod tests {
                     name: "offset".into(),
                     value: ParamValue::Number(40),
                     location: ParamLocation::Query,
+                    if_absent: false,
                 }],
             },
         ] {
