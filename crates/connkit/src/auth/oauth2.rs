@@ -55,6 +55,9 @@ struct Flow {
     /// The refresh token, replaced when the server rotates it.
     refresh_token: Option<Mutex<Secret>>,
     cache: TokenCache,
+    /// This credential's slot in the shared store (shared mode), made on first use.
+    #[cfg(feature = "redis")]
+    shared: std::sync::OnceLock<super::shared_token::SharedSlot>,
 }
 
 impl Clone for Flow {
@@ -73,6 +76,8 @@ impl Clone for Flow {
                 .as_ref()
                 .and_then(|m| m.lock().ok().map(|s| Mutex::new(s.clone()))),
             cache: TokenCache::new(),
+            #[cfg(feature = "redis")]
+            shared: std::sync::OnceLock::new(),
         }
     }
 }
@@ -89,6 +94,8 @@ impl Flow {
             extra: Vec::new(),
             refresh_token: None,
             cache: TokenCache::new(),
+            #[cfg(feature = "redis")]
+            shared: std::sync::OnceLock::new(),
         }
     }
 
@@ -98,6 +105,16 @@ impl Flow {
             TokenPlacement::Header(name) => {
                 header_name(name).map(|n| (n, false)).map_err(|e| Error::new(ErrorKind::Auth, e))
             }
+        }
+    }
+
+    /// The account: the client id, and the refresh token of the authorization when there is
+    /// one (SP-API limits belong to an application and a seller).
+    fn account(&self) -> String {
+        let refresh = self.refresh_token.as_ref().and_then(|m| m.lock().ok().map(|s| s.clone()));
+        match refresh {
+            Some(token) => format!("{}\0{}", self.client_id, token.expose()),
+            None => self.client_id.clone(),
         }
     }
 
@@ -120,17 +137,43 @@ impl Flow {
         context: &AuthContext,
     ) -> Result<Authorized, Error> {
         let (name, bearer) = self.placement_header()?;
+        #[cfg(feature = "redis")]
+        let shared = context.shared.as_ref().map(|state| {
+            self.shared.get_or_init(|| {
+                let refresh = self.refresh_token.as_ref().and_then(|m| m.lock().ok().map(|s| s.clone()));
+                let scopes = self.scopes.join(" ");
+                let placement = format!("{:?}", self.placement);
+                let identity = [
+                    self.token_url.as_str(),
+                    self.client_id.as_str(),
+                    refresh.as_ref().map_or("", |r| r.expose()),
+                    scopes.as_str(),
+                    placement.as_str(),
+                ];
+                super::shared_token::SharedSlot::new(
+                    std::sync::Arc::clone(state),
+                    &identity,
+                    self.client_secret.expose(),
+                    context.timeout,
+                )
+            })
+        });
+        #[cfg(not(feature = "redis"))]
+        let shared = None;
         let (value, used) = self
             .cache
-            .get(|| async {
+            .get(
+                || async {
                 let token = self.fetch(context).await?;
                 let text = if bearer {
                     format!("Bearer {}", token.0.expose())
                 } else {
                     token.0.expose().to_owned()
                 };
-                Ok(FreshToken { value: sensitive_value(&text)?, lifetime: token.1 })
-            })
+                    Ok(FreshToken { value: sensitive_value(&text)?, lifetime: token.1 })
+                },
+                shared,
+            )
             .await?;
         request.headers.insert(name, value);
         Ok(used)
@@ -346,6 +389,10 @@ macro_rules! flow_setters {
 
             fn validate(&self) -> Result<(), Error> {
                 self.flow.validate()
+            }
+
+            fn account(&self) -> Option<String> {
+                Some(self.flow.account())
             }
         }
     };

@@ -89,6 +89,10 @@ impl AuthStrategy for ApiKey {
         Box::pin(std::future::ready(result.map(|()| Authorized::default())))
     }
 
+    fn account(&self) -> Option<String> {
+        Some(self.key.expose().to_owned())
+    }
+
     fn secret_query_params(&self) -> Vec<String> {
         match &self.place {
             KeyPlace::Query(name) => vec![name.clone()],
@@ -132,6 +136,10 @@ impl AuthStrategy for Bearer {
         });
         Box::pin(std::future::ready(result))
     }
+
+    fn account(&self) -> Option<String> {
+        Some(self.token.expose().to_owned())
+    }
 }
 
 /// HTTP basic credentials: `Authorization: Basic base64(user:password)`.
@@ -160,5 +168,9 @@ impl AuthStrategy for Basic {
             Authorized::default()
         });
         Box::pin(std::future::ready(result))
+    }
+
+    fn account(&self) -> Option<String> {
+        Some(self.encoded.expose().to_owned())
     }
 }

@@ -27,7 +27,7 @@ struct Cached {
 }
 
 /// Lifetime assumed when the server announces none (a 401 still triggers a refresh).
-const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
+pub(crate) const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);
 /// Longest margin before expiry at which a token is refreshed.
 const MAX_MARGIN: Duration = Duration::from_secs(60);
 
@@ -40,6 +40,9 @@ pub(crate) fn expiry_margin(lifetime: Duration) -> Duration {
 /// Shared token state: the cached token and a single-flight refresh.
 pub(crate) struct TokenCache {
     current: RwLock<Option<Cached>>,
+    /// The last token the API refused (401): a shared copy of it counts as stale.
+    #[cfg_attr(not(feature = "redis"), allow(dead_code))]
+    rejected: RwLock<Option<HeaderValue>>,
     refresh: tokio::sync::Mutex<RefreshState>,
     /// Number of finished refreshes (successful or not), read without the lock.
     refreshes: AtomicU64,
@@ -51,10 +54,18 @@ struct RefreshState {
     last_error: Option<String>,
 }
 
+/// Where a token may come from besides this process's own fetch.
+#[cfg(feature = "redis")]
+pub(crate) type Shared<'a> = Option<&'a super::shared_token::SharedSlot>;
+/// Where a token may come from besides this process's own fetch (none without `redis`).
+#[cfg(not(feature = "redis"))]
+pub(crate) type Shared<'a> = Option<&'a std::convert::Infallible>;
+
 impl TokenCache {
     pub(crate) fn new() -> Self {
         Self {
             current: RwLock::new(None),
+            rejected: RwLock::new(None),
             refresh: tokio::sync::Mutex::new(RefreshState::default()),
             refreshes: AtomicU64::new(0),
         }
@@ -69,8 +80,14 @@ impl TokenCache {
 
     /// The current token, fetching one with `fetch` when there is none or it is about to
     /// expire. Concurrent callers share one fetch; those that waited on a failed fetch get its
-    /// error instead of fetching again.
-    pub(crate) async fn get<F, Fut>(&self, fetch: F) -> Result<(HeaderValue, Authorized), Error>
+    /// error instead of fetching again. With a `shared` slot the token comes from the other
+    /// processes of the account when one of them holds a valid one, and this process's fetch
+    /// is shared with them.
+    pub(crate) async fn get<F, Fut>(
+        &self,
+        fetch: F,
+        shared: Shared<'_>,
+    ) -> Result<(HeaderValue, Authorized), Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<FreshToken, Error>>,
@@ -88,19 +105,18 @@ impl TokenCache {
         {
             return Err(Error::new(ErrorKind::Auth, message.clone()));
         }
-        let result = fetch().await;
+        let result = self.fetch_or_share(fetch, shared).await;
         self.refreshes.fetch_add(1, Ordering::AcqRel);
         match result {
-            Ok(fresh) => {
+            Ok((value, refresh_in)) => {
                 state.generation += 1;
                 state.last_error = None;
-                let lifetime = fresh.lifetime.unwrap_or(DEFAULT_LIFETIME);
-                let refresh_at = Instant::now() + lifetime.saturating_sub(expiry_margin(lifetime));
+                let refresh_at = Instant::now() + refresh_in;
                 let generation = state.generation;
                 if let Ok(mut current) = self.current.write() {
-                    *current = Some(Cached { value: fresh.value.clone(), refresh_at, generation });
+                    *current = Some(Cached { value: value.clone(), refresh_at, generation });
                 }
-                Ok((fresh.value, Authorized(generation)))
+                Ok((value, Authorized(generation)))
             }
             Err(err) => {
                 state.last_error = Some(err.to_string());
@@ -112,12 +128,51 @@ impl TokenCache {
         }
     }
 
+    /// A token and the time until it should be refreshed: from the shared store (or fetched
+    /// under its lock), else fetched by this process (the store failed and is not required).
+    async fn fetch_or_share<F, Fut>(
+        &self,
+        fetch: F,
+        shared: Shared<'_>,
+    ) -> Result<(HeaderValue, Duration), Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<FreshToken, Error>>,
+    {
+        #[cfg(feature = "redis")]
+        let fetch = {
+            let mut fetch = Some(fetch);
+            if let Some(slot) = shared {
+                let rejected = self.rejected.read().ok().and_then(|r| r.clone());
+                match slot.obtain(&mut fetch, rejected.as_ref()).await {
+                    Ok(token) => return token.map(|t| (t.value, t.refresh_in)),
+                    Err(unavailable) if slot.required() => {
+                        return Err(Error::new(ErrorKind::Auth, unavailable.message));
+                    }
+                    Err(_) => {}
+                }
+            }
+            match fetch {
+                Some(fetch) => fetch,
+                None => {
+                    return Err(Error::new(ErrorKind::Auth, "the token request was interrupted"));
+                }
+            }
+        };
+        #[cfg(not(feature = "redis"))]
+        let _ = shared;
+        let fresh = fetch().await?;
+        let lifetime = fresh.lifetime.unwrap_or(DEFAULT_LIFETIME);
+        Ok((fresh.value, lifetime.saturating_sub(expiry_margin(lifetime))))
+    }
+
     /// Forgets the token `used` after a 401 (unless it was already replaced).
     pub(crate) fn invalidate(&self, used: Authorized) {
         if let Ok(mut current) = self.current.write()
             && current.as_ref().is_some_and(|c| c.generation == used.0)
+            && let (Some(cached), Ok(mut rejected)) = (current.take(), self.rejected.write())
         {
-            *current = None;
+            *rejected = Some(cached.value);
         }
     }
 }
@@ -145,11 +200,11 @@ mod tests {
                 lifetime: Some(Duration::from_secs(100)),
             })
         };
-        let (v, _) = cache.get(fetch).await.unwrap();
+        let (v, _) = cache.get(fetch, None).await.unwrap();
         assert_eq!(v, "t0");
         tokio::time::advance(Duration::from_secs(89)).await;
-        assert_eq!(cache.get(fetch).await.unwrap().0, "t0");
+        assert_eq!(cache.get(fetch, None).await.unwrap().0, "t0");
         tokio::time::advance(Duration::from_secs(1)).await;
-        assert_eq!(cache.get(fetch).await.unwrap().0, "t1", "refreshed at 90 s of 100");
+        assert_eq!(cache.get(fetch, None).await.unwrap().0, "t1", "refreshed at 90 s of 100");
     }
 }

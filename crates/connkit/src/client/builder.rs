@@ -12,7 +12,7 @@ use crate::auth::{AuthContext, AuthStrategy};
 use crate::error::{Error, ErrorKind};
 use crate::ratelimit::{Quota, RateLimits};
 use crate::retry::RetryPolicy;
-use crate::settings::CommonSettings;
+use crate::settings::{CommonSettings, SharedSettings};
 
 /// The name of the host set with [`ClientBuilder::base_url`].
 pub const DEFAULT_HOST: &str = "default";
@@ -43,7 +43,12 @@ pub struct ClientBuilder {
     transport: Option<Arc<dyn Transport>>,
     max_redirects: u32,
     secret_query_params: Vec<String>,
+    shared: Option<SharedSettings>,
+    shared_command_timeout: Duration,
 }
+
+/// Default time allowed for one command to the shared store.
+pub const DEFAULT_SHARED_COMMAND_TIMEOUT: Duration = Duration::from_millis(250);
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -62,6 +67,8 @@ impl Default for ClientBuilder {
             transport: None,
             max_redirects: 10,
             secret_query_params: Vec::new(),
+            shared: None,
+            shared_command_timeout: DEFAULT_SHARED_COMMAND_TIMEOUT,
         }
     }
 }
@@ -186,14 +193,42 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares the quotas, what the server announced (rate-limit headers, 429s) and the OAuth2
+    /// access token with every process of the same account through the Redis of
+    /// `settings.redis_url` (`{P}_REDIS_URL`); nothing changes when it is unset.
+    ///
+    /// The shared state lives under a namespace: `{P}_QUOTA_KEY`, else a hash of the
+    /// credential's [`account`](crate::auth::AuthStrategy::account) (client id, API key), so
+    /// that workers of one account meet and the credential never reaches Redis. Quotas are
+    /// reserved by a Lua GCRA on Redis's clock; the token is stored encrypted with a key
+    /// derived from the client secret, and refreshed by one process at a time. When Redis
+    /// fails, each process keeps to its quotas divided by `{P}_WORKERS` and its own token
+    /// cache until Redis is back (one warning per outage), or the call fails with
+    /// `{P}_REDIS_REQUIRED=true`.
+    ///
+    /// Needs the runtime's `redis` feature; without it a set `{P}_REDIS_URL` is reported at
+    /// [`build`](ClientBuilder::build) (a warning, or an error when Redis is required).
+    pub fn shared(mut self, settings: &SharedSettings) -> Self {
+        self.shared = settings.is_enabled().then(|| settings.clone());
+        self
+    }
+
+    /// Time allowed for one command to the shared store (default
+    /// [`DEFAULT_SHARED_COMMAND_TIMEOUT`]); a slower answer counts as a failure.
+    pub fn shared_command_timeout(mut self, timeout: Duration) -> Self {
+        self.shared_command_timeout = timeout;
+        self
+    }
+
     /// Applies the standard settings every connector reads (`{P}_TIMEOUT_SECS` as the attempt
-    /// timeout, `{P}_MAX_RETRIES`, `{P}_RATE_LIMITS`), keeping the rest of the retry policy.
-    /// Call [`ClientBuilder::retry`] before this, or it replaces the retry count again.
+    /// timeout, `{P}_MAX_RETRIES`, `{P}_RATE_LIMITS`, and the shared mode of
+    /// [`ClientBuilder::shared`]), keeping the rest of the retry policy. Call
+    /// [`ClientBuilder::retry`] before this, or it replaces the retry count again.
     pub fn common_settings(mut self, settings: &CommonSettings) -> Self {
         self.timeout = Some(settings.timeout);
         self.retry = self.retry.max_retries(settings.max_retries);
         self.rate_limits_enabled = settings.rate_limits;
-        self
+        self.shared(&settings.shared)
     }
 
     /// The client, or one [`ErrorKind::Request`] error listing every invalid setting.
@@ -256,12 +291,41 @@ impl ClientBuilder {
                 ));
             }
         };
+        let shared = match &self.shared {
+            Some(settings) => super::shared::open(
+                settings,
+                self.auth.as_deref(),
+                self.shared_command_timeout,
+            )?,
+            None => None,
+        };
+        #[cfg(feature = "redis")]
+        let limits = match &shared {
+            Some(state) => RateLimits::shared(
+                self.rate_limits_enabled,
+                self.rate_limit,
+                self.operation_limits,
+                Arc::clone(state),
+            ),
+            None => {
+                RateLimits::new(self.rate_limits_enabled, self.rate_limit, self.operation_limits)
+            }
+        };
+        #[cfg(not(feature = "redis"))]
         let limits =
             RateLimits::new(self.rate_limits_enabled, self.rate_limit, self.operation_limits);
+        #[allow(unused_mut)]
+        let mut auth_context = AuthContext::new(Arc::clone(&transport), self.timeout);
+        #[cfg(feature = "redis")]
+        {
+            auth_context.shared = shared;
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = shared;
         Ok(HttpClient::from_inner(ClientInner {
             hosts,
             headers,
-            auth_context: AuthContext::new(Arc::clone(&transport), self.timeout),
+            auth_context,
             transport,
             auth: self.auth,
             retry: self.retry,

@@ -16,6 +16,7 @@ use super::transport::{
     AttemptRequest, AttemptResponse, ResponseBody, TransportError, TransportErrorKind,
 };
 use crate::error::{Error, ErrorKind};
+use crate::ratelimit::LimitError;
 use crate::retry::{Attempted, RetryBudget, Stop, classify};
 use futures::future::BoxFuture;
 
@@ -143,14 +144,20 @@ async fn attempts(
         call_span.record("attempts", attempt);
         let waited = match inner.limits.acquire(op, call.host, deadline) {
             None => Duration::ZERO,
-            Some(wait) => wait.await.map_err(|_| {
-                call_error(
+            Some(wait) => wait.await.map_err(|err| match err {
+                LimitError::PastDeadline => call_error(
                     client,
                     call,
                     &url,
                     ErrorKind::RateLimited,
                     "the client-side quota would wait past the call's deadline",
-                )
+                ),
+                LimitError::Shared(message) => Error::new(ErrorKind::Transport, message)
+                    .with_request(
+                        Some(op.to_owned().into()),
+                        method.clone(),
+                        client.redact_url(&url),
+                    ),
             })?,
         };
         let mut request = AttemptRequest {
@@ -196,7 +203,9 @@ async fn attempts(
             Outcome::Answered { status, headers, body: response_body } => {
                 attempt_span.record("status", status.as_u16());
                 call_span.record("status", status.as_u16());
-                inner.limits.observe(op, call.host, status, &headers);
+                if let Some(tell_others) = inner.limits.observe(op, call.host, status, &headers) {
+                    tell_others.await;
+                }
                 if status == StatusCode::UNAUTHORIZED
                     && !replayed_after_401
                     && let (Some(auth), Some(used)) = (&inner.auth, used)

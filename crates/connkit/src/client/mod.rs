@@ -45,10 +45,13 @@ mod pages;
 mod query;
 mod request;
 mod response;
+mod shared;
 mod transport;
 mod url;
 
-pub use builder::{ClientBuilder, DEFAULT_HOST, DEFAULT_USER_AGENT};
+pub use builder::{
+    ClientBuilder, DEFAULT_HOST, DEFAULT_SHARED_COMMAND_TIMEOUT, DEFAULT_USER_AGENT,
+};
 pub use http_client::HttpClient;
 pub use multipart::Multipart;
 pub use operation::Operation;

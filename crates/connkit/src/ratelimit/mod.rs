@@ -26,8 +26,10 @@ mod learn;
 mod limiter;
 mod limits;
 mod quota;
+#[cfg(feature = "redis")]
+mod shared;
 
 pub use clock::TokioClock;
 pub use learn::{ServerLimits, read_server_limits};
-pub(crate) use limits::RateLimits;
+pub(crate) use limits::{LimitError, RateLimits};
 pub use quota::Quota;

@@ -59,6 +59,24 @@ impl Quota {
         Duration::from_secs_f64(1.0 / self.rate)
     }
 
+    /// This quota split between `workers` processes: the rate divided, the burst divided
+    /// (rounded down, at least 1), so that together they never exceed it.
+    pub fn divided(self, workers: u32) -> Self {
+        if workers <= 1 {
+            return self;
+        }
+        Self { rate: self.rate / f64::from(workers), burst: (self.burst / workers).max(1) }
+    }
+
+    /// The quota of which this is the share of one of `workers` processes (the rate
+    /// multiplied; the burst as is, since the division rounded it).
+    pub(crate) fn multiplied(self, workers: u32) -> Self {
+        if workers <= 1 {
+            return self;
+        }
+        Self { rate: self.rate * f64::from(workers), burst: self.burst }
+    }
+
     pub(crate) fn to_governor(self) -> governor::Quota {
         let burst = NonZeroU32::new(self.burst).unwrap_or(NonZeroU32::MIN);
         let interval = self.interval().max(Duration::from_nanos(1));
@@ -81,5 +99,15 @@ mod tests {
         let q = Quota::new(0.0167, 20).unwrap();
         assert!((q.interval().as_secs_f64() - 59.88).abs() < 0.01);
         assert_eq!(q.to_governor().burst_size().get(), 20);
+    }
+
+    #[test]
+    fn divided_between_workers() {
+        let q = Quota::new(20.0, 5).unwrap();
+        let share = q.divided(4);
+        assert_eq!(share.rate(), 5.0);
+        assert_eq!(share.burst(), 1, "4 workers with a burst of 1 each stay within 5");
+        assert_eq!(q.divided(1), q);
+        assert_eq!(Quota::new(10.0, 20).unwrap().divided(3).burst(), 6);
     }
 }

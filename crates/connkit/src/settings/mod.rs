@@ -11,7 +11,8 @@
 //! variable in full, never quoting a value.
 //!
 //! [`CommonSettings`] reads the knobs every connector has (`{P}_TIMEOUT_SECS`,
-//! `{P}_MAX_RETRIES`, `{P}_RATE_LIMITS`), and [`StandardSetting`] lists the standard names of
+//! `{P}_MAX_RETRIES`, `{P}_RATE_LIMITS`, and the [`SharedSettings`] of the shared mode:
+//! `{P}_REDIS_URL`, `{P}_QUOTA_KEY`, `{P}_WORKERS`, `{P}_REDIS_REQUIRED`), and [`StandardSetting`] lists the standard names of
 //! the design so that generated code and `connkit call` agree on one list.
 //!
 //! # Example
@@ -56,12 +57,14 @@
 
 mod dotenv;
 mod reader;
+mod shared;
 mod source;
 mod standard;
 mod value;
 
 pub use dotenv::find_dotenv;
 pub use reader::SettingsReader;
+pub use shared::SharedSettings;
 pub use source::{EnvSource, Origin};
 pub use standard::{CommonSettings, StandardSetting, env_prefix};
 pub use value::SettingValue;

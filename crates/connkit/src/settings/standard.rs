@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::reader::SettingsReader;
+use super::shared::SharedSettings;
 
 /// The environment prefix of a system: upper-cased, `-` turned into `_`, plus `_`
 /// (`my-api` → `MY_API_`).
@@ -50,11 +51,22 @@ pub enum StandardSetting {
     /// `RATE_LIMITS`: `on`/`off`, the client-side rate limits (default on; off for sandboxes
     /// and replay tests).
     RateLimits,
+    /// `REDIS_URL`: the Redis through which the processes of one account share quotas,
+    /// learned limits and the access token (runtime feature `redis`).
+    RedisUrl,
+    /// `QUOTA_KEY`: the namespace of the shared state (default: a hash of the credential).
+    QuotaKey,
+    /// `WORKERS`: how many processes share the account (each keeps to its share of the
+    /// quotas while Redis is unreachable).
+    Workers,
+    /// `REDIS_REQUIRED`: `true` makes a Redis failure an error instead of a fallback to local
+    /// limits (default false).
+    RedisRequired,
 }
 
 impl StandardSetting {
     /// Every standard setting, in the order of the design.
-    pub const ALL: [StandardSetting; 13] = [
+    pub const ALL: [StandardSetting; 17] = [
         Self::BaseUrl,
         Self::ApiKey,
         Self::Token,
@@ -68,6 +80,21 @@ impl StandardSetting {
         Self::TimeoutSecs,
         Self::MaxRetries,
         Self::RateLimits,
+        Self::RedisUrl,
+        Self::QuotaKey,
+        Self::Workers,
+        Self::RedisRequired,
+    ];
+
+    /// The settings [`CommonSettings::read`] reads, which every connector has.
+    pub const COMMON: [StandardSetting; 7] = [
+        Self::TimeoutSecs,
+        Self::MaxRetries,
+        Self::RateLimits,
+        Self::RedisUrl,
+        Self::QuotaKey,
+        Self::Workers,
+        Self::RedisRequired,
     ];
 
     /// The name without the prefix (`CLIENT_ID`).
@@ -86,6 +113,10 @@ impl StandardSetting {
             Self::TimeoutSecs => "TIMEOUT_SECS",
             Self::MaxRetries => "MAX_RETRIES",
             Self::RateLimits => "RATE_LIMITS",
+            Self::RedisUrl => "REDIS_URL",
+            Self::QuotaKey => "QUOTA_KEY",
+            Self::Workers => "WORKERS",
+            Self::RedisRequired => "REDIS_REQUIRED",
         }
     }
 
@@ -98,7 +129,12 @@ impl StandardSetting {
     pub const fn is_secret(self) -> bool {
         matches!(
             self,
-            Self::ApiKey | Self::Token | Self::Password | Self::ClientSecret | Self::RefreshToken
+            Self::ApiKey
+                | Self::Token
+                | Self::Password
+                | Self::ClientSecret
+                | Self::RefreshToken
+                | Self::RedisUrl
         )
     }
 
@@ -118,6 +154,18 @@ impl StandardSetting {
             Self::TimeoutSecs => "Time allowed for one attempt, in seconds (default 30)",
             Self::MaxRetries => "Retries of a failed call (default 3, 0 disables)",
             Self::RateLimits => "Client-side rate limits: on or off (default on)",
+            Self::RedisUrl => {
+                "Redis shared by every worker of this account: quotas, learned limits, the access token (redis://host:port)"
+            }
+            Self::QuotaKey => {
+                "Namespace of the shared state in Redis (default: a hash of the credential)"
+            }
+            Self::Workers => {
+                "Workers sharing the account; each keeps to quota / WORKERS while Redis is down"
+            }
+            Self::RedisRequired => {
+                "true: a Redis failure fails the call instead of falling back to local limits"
+            }
         }
     }
 
@@ -127,11 +175,12 @@ impl StandardSetting {
     }
 }
 
-/// The knobs every connector has: per-attempt timeout, retries and rate limits.
+/// The knobs every connector has: per-attempt timeout, retries, rate limits and the shared
+/// mode.
 ///
 /// Read by generated settings (and `connkit call`) with [`CommonSettings::read`]; the client
 /// builder takes the values as they are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CommonSettings {
     /// `{P}_TIMEOUT_SECS`: time allowed for one attempt.
@@ -140,6 +189,9 @@ pub struct CommonSettings {
     pub max_retries: u32,
     /// `{P}_RATE_LIMITS`: whether client-side rate limits apply.
     pub rate_limits: bool,
+    /// `{P}_REDIS_URL`, `{P}_QUOTA_KEY`, `{P}_WORKERS`, `{P}_REDIS_REQUIRED`: sharing quotas
+    /// and tokens with the other processes of the account.
+    pub shared: SharedSettings,
 }
 
 impl CommonSettings {
@@ -150,8 +202,8 @@ impl CommonSettings {
     /// Default of `{P}_RATE_LIMITS`.
     pub const DEFAULT_RATE_LIMITS: bool = true;
 
-    /// Reads `TIMEOUT_SECS`, `MAX_RETRIES` and `RATE_LIMITS`, recording invalid values in the
-    /// reader (and using the defaults for them).
+    /// Reads `TIMEOUT_SECS`, `MAX_RETRIES`, `RATE_LIMITS` and the [`SharedSettings`],
+    /// recording invalid values in the reader (and using the defaults for them).
     pub fn read(reader: &mut SettingsReader<'_>) -> Self {
         Self {
             timeout: reader.or_default(StandardSetting::TimeoutSecs.name(), Self::DEFAULT_TIMEOUT),
@@ -159,6 +211,7 @@ impl CommonSettings {
                 .or_default(StandardSetting::MaxRetries.name(), Self::DEFAULT_MAX_RETRIES),
             rate_limits: reader
                 .or_default(StandardSetting::RateLimits.name(), Self::DEFAULT_RATE_LIMITS),
+            shared: SharedSettings::read(reader),
         }
     }
 }
@@ -169,6 +222,7 @@ impl Default for CommonSettings {
             timeout: Self::DEFAULT_TIMEOUT,
             max_retries: Self::DEFAULT_MAX_RETRIES,
             rate_limits: Self::DEFAULT_RATE_LIMITS,
+            shared: SharedSettings::default(),
         }
     }
 }
