@@ -59,7 +59,11 @@ impl RedisServer {
     /// Kills the server at once (SIGKILL through its process group), as a crash would.
     pub fn kill(&mut self) {
         if let Some(process) = &self.process {
-            let _ = Command::new("kill").arg("-KILL").arg("--").arg(format!("-{}", process.pid())).status();
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg("--")
+                .arg(format!("-{}", process.pid()))
+                .status();
         }
         if let Some(mut process) = self.process.take() {
             process.stop();
@@ -81,9 +85,11 @@ impl RedisServer {
             .arg(&self.dir)
             .current_dir(&self.dir);
         let log = self.dir.join(format!("redis-{}.log", self.starts));
-        let mut process = ServerProcess::spawn("redis-server", command, &log).map_err(|e| {
-            match e {
-                HarnessError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+        let mut process =
+            ServerProcess::spawn("redis-server", command, &log).map_err(|e| match e {
+                HarnessError::Io { source, .. }
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
                     HarnessError::Install {
                         tool: "redis-server".into(),
                         detail: "`redis-server` is not on the PATH: install Debian's package \
@@ -92,8 +98,7 @@ impl RedisServer {
                     }
                 }
                 other => other,
-            }
-        })?;
+            })?;
         let port = self.port;
         process.wait_until(START_TIMEOUT, || ping(port))?;
         self.process = Some(process);

@@ -27,7 +27,6 @@ struct Summary {
     ok: u64,
     failed: u64,
     max_call_ms: u64,
-    errors: serde_json::Value,
     stderr: String,
 }
 
@@ -60,8 +59,7 @@ impl Workers {
                     ok: json["ok"].as_u64().unwrap(),
                     failed: json["failed"].as_u64().unwrap(),
                     max_call_ms: json["max_call_ms"].as_u64().unwrap(),
-                    errors: json["errors"].clone(),
-                    stderr,
+                    stderr: format!("errors {}\n{stderr}", json["errors"]),
                 }
             })
             .collect()
@@ -79,7 +77,8 @@ fn base_env(api: &QuotaServer, redis: &RedisServer) -> Vec<(&'static str, String
 
 /// Accepted requests per second between the first and the last accepted one.
 fn accepted_rate(hits: &[Hit]) -> f64 {
-    let ok: Vec<f64> = hits.iter().filter(|h| h.status == 200).map(|h| h.at.as_secs_f64()).collect();
+    let ok: Vec<f64> =
+        hits.iter().filter(|h| h.status == 200).map(|h| h.at.as_secs_f64()).collect();
     let (first, last) = (ok[0], ok[ok.len() - 1]);
     (ok.len() - 1) as f64 / (last - first)
 }
@@ -164,17 +163,13 @@ fn four_processes_share_one_token_refresh_per_expiry() {
     env.push(("SHOP_CLIENT_SECRET", secret.to_string()));
     env.push(("SHOP_TOKEN_URL", api.token_url()));
     let seconds = 20.0;
-    let summaries = spawn_workers(
-        &env,
-        &["--tasks", "2", "--seconds", "20", "--pause-ms", "20"],
-    )
-    .wait();
+    let summaries =
+        spawn_workers(&env, &["--tasks", "2", "--seconds", "20", "--pause-ms", "20"]).wait();
     let tokens = api.token_requests();
     // Refreshed a tenth of the lifetime before expiry: one token per 2.7 s.
     let period = lifetime.as_secs_f64() * 0.9;
     let expected = (seconds / period).ceil() as usize;
-    let gaps: Vec<f64> =
-        tokens.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
+    let gaps: Vec<f64> = tokens.windows(2).map(|w| (w[1] - w[0]).as_secs_f64()).collect();
     eprintln!("token requests: {} (expected {expected} +- 1), gaps {gaps:.2?}", tokens.len());
     assert!(
         tokens.len().abs_diff(expected) <= 1,
@@ -215,7 +210,18 @@ fn redis_killed_and_restarted_mid_run() {
     .unwrap();
     let workers = spawn_workers(
         &base_env(&api, &redis),
-        &["--tasks", "8", "--seconds", "16", "--rate", "20", "--burst", "5", "--call-timeout-secs", "5"],
+        &[
+            "--tasks",
+            "8",
+            "--seconds",
+            "16",
+            "--rate",
+            "20",
+            "--burst",
+            "5",
+            "--call-timeout-secs",
+            "5",
+        ],
     );
     std::thread::sleep(Duration::from_secs(5));
     let killed_at = api.elapsed();
@@ -232,6 +238,19 @@ fn redis_killed_and_restarted_mid_run() {
         .collect();
     let span = (restarted_at - killed_at).as_secs_f64() - 0.5;
     let outage_rate = outage.len() as f64 / span;
+    let mut buckets = vec![(0, 0); 40];
+    for h in &hits {
+        let b = (h.at.as_secs_f64() * 2.0) as usize;
+        if b < buckets.len() {
+            buckets[b].0 += 1;
+            if h.status == 429 {
+                buckets[b].1 += 1;
+            }
+        }
+    }
+    eprintln!(
+        "per half second (requests, 429): {buckets:?}; killed {killed_at:?}, restarted {restarted_at:?}"
+    );
     let after: Vec<&Hit> =
         hits.iter().filter(|h| h.at > restarted_at + Duration::from_secs(3)).collect();
     eprintln!(
@@ -241,7 +260,14 @@ fn redis_killed_and_restarted_mid_run() {
         count(&hits, 429),
         summaries.iter().map(|s| s.max_call_ms).max().unwrap_or(0)
     );
-    assert!(outage_rate <= 20.0 * 1.05, "within the fallback quota: {outage_rate}");
+    // Each process keeps to 20 / 4 = 5 per second with a burst of 5 / 4 -> 1: together at most
+    // 20 per second plus one burst each (3 % allowed for timing, as for the shared quota).
+    let allowed = 20.0 * span + WORKERS as f64;
+    assert!(
+        outage.len() as f64 <= allowed * 1.03,
+        "within the fallback quota: {} requests, at most {allowed:.0}",
+        outage.len()
+    );
     for summary in &summaries {
         assert!(summary.max_call_ms <= 5_500, "every call ends within its timeout: {summary:?}");
         let warnings = summary.stderr.matches("falling back to local limits").count();

@@ -30,7 +30,13 @@ struct Args {
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { tasks: 1, seconds: 1.0, burst: 1, call_timeout: Duration::from_secs(10), ..Args::default() };
+    let mut args = Args {
+        tasks: 1,
+        seconds: 1.0,
+        burst: 1,
+        call_timeout: Duration::from_secs(10),
+        ..Args::default()
+    };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;

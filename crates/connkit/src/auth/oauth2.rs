@@ -140,7 +140,8 @@ impl Flow {
         #[cfg(feature = "redis")]
         let shared = context.shared.as_ref().map(|state| {
             self.shared.get_or_init(|| {
-                let refresh = self.refresh_token.as_ref().and_then(|m| m.lock().ok().map(|s| s.clone()));
+                let refresh =
+                    self.refresh_token.as_ref().and_then(|m| m.lock().ok().map(|s| s.clone()));
                 let scopes = self.scopes.join(" ");
                 let placement = format!("{:?}", self.placement);
                 let identity = [
@@ -164,12 +165,12 @@ impl Flow {
             .cache
             .get(
                 || async {
-                let token = self.fetch(context).await?;
-                let text = if bearer {
-                    format!("Bearer {}", token.0.expose())
-                } else {
-                    token.0.expose().to_owned()
-                };
+                    let token = self.fetch(context).await?;
+                    let text = if bearer {
+                        format!("Bearer {}", token.0.expose())
+                    } else {
+                        token.0.expose().to_owned()
+                    };
                     Ok(FreshToken { value: sensitive_value(&text)?, lifetime: token.1 })
                 },
                 shared,

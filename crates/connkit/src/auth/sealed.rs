@@ -32,10 +32,8 @@ impl Sealer {
     /// `version || nonce || ciphertext+tag` of `plaintext`, under a fresh random nonce.
     pub(crate) fn seal(&self, plaintext: &[u8]) -> Option<Vec<u8>> {
         let nonce = Nonce::generate();
-        let sealed = self
-            .cipher
-            .encrypt(&nonce, Payload { msg: plaintext, aad: &self.slot })
-            .ok()?;
+        let sealed =
+            self.cipher.encrypt(&nonce, Payload { msg: plaintext, aad: &self.slot }).ok()?;
         let mut out = Vec::with_capacity(1 + NONCE_LEN + sealed.len());
         out.push(VERSION);
         out.extend_from_slice(nonce.as_slice());

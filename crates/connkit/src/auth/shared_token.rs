@@ -146,7 +146,10 @@ impl SharedSlot {
     }
 
     /// The stored token when it opens, is not `rejected`, and is not due for refresh.
-    async fn read(&self, rejected: Option<&HeaderValue>) -> Result<Option<SharedToken>, Unavailable> {
+    async fn read(
+        &self,
+        rejected: Option<&HeaderValue>,
+    ) -> Result<Option<SharedToken>, Unavailable> {
         let Some(sealed) = self.state.run(self.state.tokens.load(&self.slot)).await? else {
             return Ok(None);
         };
@@ -173,7 +176,5 @@ impl SharedSlot {
 }
 
 fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }

@@ -292,11 +292,9 @@ impl ClientBuilder {
             }
         };
         let shared = match &self.shared {
-            Some(settings) => super::shared::open(
-                settings,
-                self.auth.as_deref(),
-                self.shared_command_timeout,
-            )?,
+            Some(settings) => {
+                super::shared::open(settings, self.auth.as_deref(), self.shared_command_timeout)?
+            }
             None => None,
         };
         #[cfg(feature = "redis")]

@@ -25,6 +25,10 @@ pub(crate) struct SharedLimits {
     operations: HashMap<String, Quota>,
     /// What this process told the store: (host, operation, learned) → (store epoch, when).
     pushed: Mutex<HashMap<String, (u64, Instant)>>,
+    /// When the last cell this process reserved in the store comes due: a fallback to local
+    /// limits starts after it, so that cells reserved before an outage and local ones do not
+    /// add up.
+    reserved_until: Mutex<Option<Instant>>,
 }
 
 impl SharedLimits {
@@ -38,6 +42,7 @@ impl SharedLimits {
             client,
             operations: operations.into_iter().collect(),
             pushed: Mutex::new(HashMap::new()),
+            reserved_until: Mutex::new(None),
         }
     }
 
@@ -62,6 +67,10 @@ impl SharedLimits {
             };
             match self.state.run(self.state.quotas.reserve(request)).await {
                 Ok(Reservation::Go(wait)) => {
+                    if let Ok(mut until) = self.reserved_until.lock() {
+                        let due = Instant::now() + wait;
+                        *until = Some(until.map_or(due, |u| u.max(due)));
+                    }
                     if !wait.is_zero() {
                         tokio::time::sleep(wait).await;
                     }
@@ -78,10 +87,18 @@ impl SharedLimits {
                 Err(unavailable) if self.state.required => {
                     return Err(LimitError::Shared(format!(
                         "{}; {}",
-                        unavailable.message, "the shared store is required, so the call fails instead of using local limits"
+                        unavailable.message,
+                        "the shared store is required, so the call fails instead of using local limits"
                     )));
                 }
                 Err(_) => {
+                    let reserved = self.reserved_until.lock().ok().and_then(|u| *u);
+                    if let Some(until) = reserved.filter(|u| *u > Instant::now()) {
+                        if deadline.is_some_and(|d| until > d) {
+                            return Err(LimitError::PastDeadline);
+                        }
+                        tokio::time::sleep_until(until).await;
+                    }
                     local.wait(op, host, deadline).await?;
                     return Ok(started.elapsed());
                 }
@@ -117,9 +134,8 @@ impl SharedLimits {
         let key = format!("{host}\0{op}\0{learned:?}");
         let epoch = self.state.epoch();
         let Ok(mut pushed) = self.pushed.lock() else { return true };
-        let fresh = pushed
-            .get(&key)
-            .is_some_and(|(e, at)| *e == epoch && at.elapsed() < REPUSH_AFTER);
+        let fresh =
+            pushed.get(&key).is_some_and(|(e, at)| *e == epoch && at.elapsed() < REPUSH_AFTER);
         if fresh {
             return false;
         }

@@ -129,10 +129,8 @@ mod tests {
         assert_eq!(shared.system(), "my_api");
         assert!(!format!("{shared:?}").contains("pw@"), "the URL's password is redacted");
 
-        let bad = EnvSource::from_pairs(
-            "X_",
-            [("X_REDIS_URL", "http://localhost"), ("X_WORKERS", "0")],
-        );
+        let bad =
+            EnvSource::from_pairs("X_", [("X_REDIS_URL", "http://localhost"), ("X_WORKERS", "0")]);
         let mut r = bad.reader();
         let _ = SharedSettings::read(&mut r);
         let err = r.into_error().to_string();

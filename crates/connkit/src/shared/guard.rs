@@ -88,10 +88,9 @@ impl SharedState {
                 Ok(value)
             }
             Ok(Err(err)) => Err(self.failed(&err.to_string())),
-            Err(_) => Err(self.failed(&format!(
-                "no answer within {} ms",
-                self.timeout.as_millis()
-            ))),
+            Err(_) => {
+                Err(self.failed(&format!("no answer within {} ms", self.timeout.as_millis())))
+            }
         }
     }
 
@@ -164,8 +163,8 @@ pub(crate) struct SharedOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::shared::{LearnedScope, Reservation, ReserveRequest};
     use crate::ratelimit::Quota;
+    use crate::shared::{LearnedScope, Reservation, ReserveRequest};
     use futures::future::BoxFuture;
 
     struct Down;

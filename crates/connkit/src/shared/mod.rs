@@ -34,8 +34,8 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-pub use keys::namespace_of;
 pub(crate) use keys::hex as keys_hex;
+pub use keys::namespace_of;
 pub use redis_store::RedisStore;
 
 pub(crate) use guard::{SharedOptions, SharedState, Unavailable};
