@@ -26,5 +26,7 @@ fn main() -> ExitCode {
             return code.into();
         }
     };
-    exit::finish(commands::run(cli.command))
+    let output =
+        if cli.command.wants_json() { exit::ErrorOutput::Json } else { exit::ErrorOutput::Text };
+    exit::finish(commands::run(cli.command), output)
 }

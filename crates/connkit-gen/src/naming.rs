@@ -111,6 +111,45 @@ pub fn snake_ident(wire: &str) -> String {
     name
 }
 
+/// The longest module name (and so file or folder name, `{module}.rs`) the generator writes.
+/// Names made from deep schema pointers or long tags can run to hundreds of characters, past
+/// what file systems take (255 bytes) and what anyone reads.
+pub const MAX_MODULE_NAME: usize = 64;
+
+/// A snake_case module name of at most [`MAX_MODULE_NAME`] characters: longer ones keep whole
+/// words from the end (`keep_end`, the specific part of a name made from a path) or from the
+/// start, and stay identifiers (a leading digit or keyword is handled as in [`snake_ident`]).
+/// Callers make the result unique.
+pub fn short_module_name(snake: &str, keep_end: bool) -> String {
+    if snake.len() <= MAX_MODULE_NAME {
+        return snake.to_string();
+    }
+    let words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    let mut kept: Vec<&str> = Vec::new();
+    let mut length = 0;
+    let ordered: Box<dyn Iterator<Item = &&str>> =
+        if keep_end { Box::new(words.iter().rev()) } else { Box::new(words.iter()) };
+    for word in ordered {
+        let added = word.len() + usize::from(!kept.is_empty());
+        if length + added > MAX_MODULE_NAME {
+            break;
+        }
+        kept.push(word);
+        length += added;
+    }
+    if keep_end {
+        kept.reverse();
+    }
+    let joined = kept.join("_");
+    let base = if joined.is_empty() {
+        snake.chars().take(MAX_MODULE_NAME).collect::<String>()
+    } else {
+        joined
+    };
+    // Re-check the identifier rules on what is left (a kept tail may start with a digit).
+    snake_ident(&base)
+}
+
 /// An UpperCamelCase identifier for a wire name, with the same guarantees as [`snake_ident`]
 /// (a leading digit gets `N` prepended; `Self` becomes `Self_`).
 pub fn camel_ident(wire: &str) -> String {
@@ -201,6 +240,21 @@ pub fn spec_modules<'a>(stems: impl IntoIterator<Item = &'a str>) -> Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_module_names_keep_whole_words_within_the_limit() {
+        let long = "components_schemas_application_gateway_backend_health_server_properties_ip\
+                    _configuration_properties_private_link_service_connections_items";
+        let end = short_module_name(long, true);
+        assert!(end.len() <= MAX_MODULE_NAME, "{end}");
+        assert!(end.ends_with("private_link_service_connections_items"), "{end}");
+        let start = short_module_name(long, false);
+        assert!(start.starts_with("components_schemas_application"), "{start}");
+        assert!(start.len() <= MAX_MODULE_NAME);
+        assert_eq!(short_module_name("orders", true), "orders");
+        let digits = short_module_name(&format!("{}_2fa", "x".repeat(70)), true);
+        assert_eq!(digits, "n2fa");
+    }
 
     #[test]
     fn spec_modules_avoid_their_folders_and_each_other() {

@@ -284,8 +284,7 @@ fn plan_text(
         }
     }
     let cx = Context { system, manifest, specs: &irs, connkit_version: &request.connkit_version };
-    let mut questions: Vec<String> =
-        request.analysis.diagnostics.iter().take(20).map(|d| format!("{d}")).collect();
+    let mut questions: Vec<String> = plan_diagnostics(request, manifest);
     if manifest.auth.kind == AuthKind::None && request.analysis.auth.is_empty() {
         questions.push("The spec declares no authentication: confirm with the API's documentation (use `--auth`).".to_string());
     }
@@ -301,6 +300,71 @@ fn plan_text(
         questions,
     };
     Ok(plan_md(&cx, &facts)?)
+}
+
+/// The first diagnostics of the analysis (errors first), each located in the connector's
+/// copy of its spec (`openapi/…`), never by the path the spec was read from: the plan is
+/// committed and read on other machines.
+fn plan_diagnostics(request: &NewRequest<'_>, manifest: &Manifest) -> Vec<String> {
+    const SHOWN: usize = 20;
+    let mut found: Vec<(usize, &connkit_spec::Diagnostic)> = request
+        .analysis
+        .diagnostics
+        .iter()
+        .map(|diagnostic| (diagnostic_spec(request, diagnostic), diagnostic))
+        .filter(|(index, _)| *index < request.specs.len())
+        .collect();
+    found.sort_by_key(|(_, d)| d.severity);
+    let total = found.len();
+    let mut out: Vec<String> = found
+        .into_iter()
+        .take(SHOWN)
+        .map(|(index, diagnostic)| {
+            let root = manifest.specs.get(index).map_or("openapi", |e| e.file.as_str());
+            let mut shown = diagnostic.clone();
+            shown.file = Some(located_file(root, diagnostic, request.specs[index].api));
+            format!("{shown}")
+        })
+        .collect();
+    if total > SHOWN {
+        out.push(format!(
+            "… and {} more diagnostic(s): `connkit analyze {}` lists them all.",
+            total - SHOWN,
+            manifest.specs.first().map_or("openapi/", |e| e.file.as_str())
+        ));
+    }
+    out
+}
+
+/// The index of the spec a diagnostic of the analysis belongs to: the one whose root it
+/// names (the analysis sets the root's source on root diagnostics), else the one that read a
+/// file of that name.
+fn diagnostic_spec(request: &NewRequest<'_>, diagnostic: &connkit_spec::Diagnostic) -> usize {
+    let Some(file) = diagnostic.file.as_deref() else { return 0 };
+    request
+        .specs
+        .iter()
+        .position(|spec| spec.api.source == file)
+        .or_else(|| {
+            request.specs.iter().position(|spec| spec.files.iter().any(|f| f.relative_path == file))
+        })
+        .unwrap_or(0)
+}
+
+/// The diagnostic's file as a path relative to the connector: the root as `root`, other
+/// files beside it.
+fn located_file(root: &str, diagnostic: &connkit_spec::Diagnostic, api: &Api) -> String {
+    match diagnostic.file.as_deref() {
+        None => root.to_string(),
+        Some(file) if file == api.source => root.to_string(),
+        Some(file) if file.contains("://") || Path::new(file).is_absolute() => Path::new(file)
+            .file_name()
+            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned()),
+        Some(file) => match root.rsplit_once('/') {
+            Some((folder, _)) => format!("{folder}/{file}"),
+            None => file.to_string(),
+        },
+    }
 }
 
 fn auth_config(request: &NewRequest<'_>) -> Result<AuthConfig, NewError> {

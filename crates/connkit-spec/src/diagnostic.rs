@@ -55,6 +55,12 @@ pub struct Diagnostic {
     pub column: Option<u64>,
     /// What is wrong and what happened to the part (skipped, degraded), with a hint.
     pub message: String,
+    /// The logical JSON pointer (in the root document, `/paths/~1pets/get`) of the operation
+    /// or path item whose normalisation found the problem, when one did: every operation at
+    /// or under it is degraded by an error. `None` for problems outside operations (named
+    /// schemas, servers, security schemes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
 }
 
 impl Diagnostic {
@@ -90,7 +96,18 @@ impl Diagnostic {
             line: None,
             column: None,
             message: message.into(),
+            operation: None,
         }
+    }
+
+    /// Whether this diagnostic is about the operation at `pointer` (its logical pointer): it
+    /// was found while normalising that operation or the path item holding it.
+    pub fn concerns_operation(&self, pointer: &str) -> bool {
+        self.operation.as_deref().is_some_and(|scope| {
+            pointer == scope
+                || (pointer.starts_with(scope)
+                    && pointer.as_bytes().get(scope.len()) == Some(&b'/'))
+        })
     }
 
     /// Sets the document the diagnostic is in.

@@ -54,3 +54,19 @@ fn recursive_schemas_are_references_by_name() {
     };
     assert_eq!(properties["parent"], SchemaRef::Ref("Category".into()));
 }
+
+#[test]
+fn loading_is_bounded_by_total_size_with_an_error_naming_the_limit() {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let limits =
+        connkit_spec::LoadLimits { max_total_bytes: 1024, ..connkit_spec::LoadLimits::DEFAULT };
+    let loader = connkit_spec::Loader::new().with_limits(limits);
+    let location = common::fixture("multi/openapi.yaml");
+    let err = runtime.block_on(loader.load(&location)).unwrap_err();
+    assert!(matches!(err, connkit_spec::LoadError::Limit { .. }), "{err}");
+    let message = err.to_string();
+    assert!(message.contains("the total size limit of 1 KiB exceeded"), "{message}");
+    // The default has no cap on the number of documents.
+    let whole = runtime.block_on(connkit_spec::Loader::new().load(&location)).unwrap();
+    assert_eq!(whole.files.len(), 8);
+}

@@ -8,6 +8,7 @@ use clap::{Args, ValueEnum};
 use connkit_spec::analyze::Analysis;
 use connkit_spec::{Loader, Pagination, PaginationStyle, RateLimit, RateLimitSource, Severity};
 
+use super::degraded::DegradedReport;
 use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit analyze`.
@@ -24,6 +25,10 @@ pub struct AnalyzeArgs {
     /// read from here.
     #[arg(long, value_name = "WORKSPACE", default_value = ".")]
     pub dir: PathBuf,
+    /// Fail (exit 2) when the specs have errors or operations are degraded (the report is
+    /// printed all the same).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 /// Output formats of `connkit analyze`.
@@ -55,11 +60,19 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
                 return Err(CommandError::usage(miette::miette!(
                     help = "fix the document (or leave it out) and run `connkit analyze` again",
                     "{err}"
-                )));
+                ))
+                .with_code(match err {
+                    connkit_spec::LoadError::Limit { .. } => "spec_too_large",
+                    _ => "spec_unreadable",
+                }));
             }
         }
     }
     let analysis = connkit_spec::analyze(&specs);
+    let roots: Vec<String> =
+        locations.iter().map(|l| super::degraded::shown_relative(l, &args.dir)).collect();
+    let degraded = DegradedReport::collect(&specs, &analysis, &roots, None);
+    eprint!("{}", degraded.summary("the report's diagnostics list every one"));
     let mut out = io::stdout().lock();
     let written = match args.format {
         Format::Json => serde_json::to_writer_pretty(&mut out, &analysis)
@@ -68,10 +81,16 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
         Format::Text => write_text(&mut out, &analysis),
     };
     match written.and_then(|()| out.flush()) {
-        Ok(()) => Ok(ExitStatus::Success),
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(ExitStatus::Success),
-        Err(err) => Err(CommandError::failure(miette::miette!("cannot write the report: {err}"))),
+        Ok(()) => {}
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(err) => {
+            return Err(CommandError::failure(miette::miette!("cannot write the report: {err}")));
+        }
     }
+    if args.strict && degraded.has_errors() {
+        return Err(super::new::strict_error(&degraded, "the report was printed"));
+    }
+    Ok(ExitStatus::Success)
 }
 
 fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {

@@ -3,8 +3,10 @@
 pub mod analyze;
 pub mod call;
 pub mod check;
+mod degraded;
 pub mod docs;
 pub mod new;
+mod new_report;
 mod spec_paths;
 pub mod sync;
 pub mod upgrade;
@@ -34,6 +36,19 @@ pub enum Command {
     Sync(sync::SyncArgs),
     /// Move a lite connector to the full tier; hand-written code in the lite files moves along.
     Upgrade(upgrade::UpgradeArgs),
+}
+
+impl Command {
+    /// Whether the command was asked for `--format json`: its errors are then JSON objects
+    /// on stdout as well.
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Command::Analyze(args) => args.format == analyze::Format::Json,
+            Command::Check(args) => args.format == check::CheckFormat::Json,
+            Command::New(args) => args.format == new::NewFormat::Json,
+            Command::Call(_) | Command::Docs(_) | Command::Sync(_) | Command::Upgrade(_) => false,
+        }
+    }
 }
 
 /// Runs one subcommand.

@@ -8,8 +8,10 @@ use clap::{Args, ValueEnum};
 use connkit_gen::manifest::{AuthKind, Tier};
 use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewError, NewRequest, NewSpec, Progress, TierChoice, create_connector};
-use connkit_spec::Loader;
+use connkit_spec::{LoadError, Loader};
 
+use super::degraded::{self, DegradedReport};
+use super::new_report;
 use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit new`.
@@ -42,6 +44,23 @@ pub struct NewArgs {
     /// Depend on the runtime crate at this path instead of crates.io.
     #[arg(long, value_name = "PATH")]
     pub connkit_path: Option<PathBuf>,
+    /// Output format: a summary on stderr (`text`), or one JSON document on stdout (`json`:
+    /// files, operations, streams, degraded operations; errors as `{"error": {"code", …}}`).
+    #[arg(long, value_enum, default_value_t = NewFormat::Text)]
+    pub format: NewFormat,
+    /// Fail (exit 2) when the spec has errors or operations would be degraded: nothing is
+    /// written when the spec has errors.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// Output formats of `connkit new`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewFormat {
+    /// What was created, on stderr.
+    Text,
+    /// One JSON document on stdout (see docs/cli-json.md).
+    Json,
 }
 
 /// `--tier` values.
@@ -71,7 +90,7 @@ impl Progress for Bar {
 /// Runs `connkit new`.
 pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     let system = SystemName::parse(&args.system)
-        .map_err(|err| CommandError::usage(miette::miette!("{err}")))?;
+        .map_err(|err| CommandError::usage(miette::miette!("{err}")).with_code("invalid_system"))?;
     let connector_dir = args.dir.join("connectors").join(system.as_str());
     if connector_dir.exists() {
         return Err(CommandError::usage(miette::miette!(
@@ -79,9 +98,11 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
                 format!("run `connkit sync {system}` to regenerate it, or remove the folder first"),
             "`{}` already exists; `connkit new` never overwrites a connector",
             connector_dir.display()
-        )));
+        ))
+        .with_code("connector_exists"));
     }
-    let locations = super::spec_paths::expand(&args.specs, &args.dir)?;
+    let locations = super::spec_paths::expand(&args.specs, &args.dir)
+        .map_err(|err| err.with_code("spec_not_found"))?;
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -101,11 +122,26 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     let mut specs = Vec::with_capacity(loaded.len());
     for result in loaded {
         specs.push(result.map_err(|err| {
+            let code = match err {
+                LoadError::Limit { .. } => "spec_too_large",
+                _ => "spec_unreadable",
+            };
             CommandError::usage(miette::miette!(help = "fix the document or leave it out", "{err}"))
+                .with_code(code)
         })?);
     }
     bar.set_message("analysing");
     let analysis = connkit_spec::analyze(&specs);
+    if args.strict {
+        let given: Vec<String> =
+            locations.iter().map(|l| degraded::shown_relative(l, &args.dir)).collect();
+        let report = DegradedReport::collect(&specs, &analysis, &given, None);
+        if report.has_errors() {
+            bar.finish_and_clear();
+            eprint!("{}", report.summary("`connkit analyze SPEC` lists every diagnostic"));
+            return Err(strict_error(&report, "nothing was written"));
+        }
+    }
     let runtime_path = match &args.connkit_path {
         Some(path) => Some(std::path::absolute(path).map_err(|err| {
             CommandError::usage(miette::miette!(
@@ -147,21 +183,70 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         connkit_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     let outcome = create_connector(&request, &Bar(bar.clone())).map_err(|err| match err {
-        NewError::Exists(_) | NewError::Usage(_) => CommandError::usage(miette::miette!("{err}")),
-        other => CommandError::failure(miette::miette!("{other}")),
+        NewError::Exists(_) => {
+            CommandError::usage(miette::miette!("{err}")).with_code("connector_exists")
+        }
+        NewError::Usage(_) => CommandError::usage(miette::miette!("{err}")),
+        NewError::Io { .. } => CommandError::failure(miette::miette!("{err}")).with_code("io"),
+        other => CommandError::failure(miette::miette!("{other}")).with_code("internal"),
     })?;
     bar.finish_and_clear();
-    let operations: usize = outcome.stats.iter().map(|s| s.operations_emitted).sum();
-    eprintln!(
-        "created {} ({} tier, {} operation(s), {} file(s)){}",
-        outcome.connector_dir.display(),
-        outcome.manifest.tier.as_str(),
-        operations,
-        outcome.written.len(),
-        if outcome.added_to_workspace { "; added to the workspace members" } else { "" }
+    let connector = format!("connectors/{system}");
+    let roots: Vec<String> =
+        outcome.manifest.specs.iter().map(|entry| format!("{connector}/{}", entry.file)).collect();
+    let degraded = DegradedReport::collect(&specs, &analysis, &roots, Some(&outcome.specs));
+    let next_steps = vec![
+        format!("copy {connector}/.env.example to .env and fill it in"),
+        format!("run `cargo build` in {connector}"),
+    ];
+    match args.format {
+        NewFormat::Json => {
+            let document = new_report::document(&new_report::NewReportInput {
+                system: system.as_str(),
+                outcome: &outcome,
+                specs: &specs,
+                degraded: &degraded,
+                next_steps: &next_steps,
+            });
+            println!("{document}");
+        }
+        NewFormat::Text => {
+            let operations: usize = outcome.stats.iter().map(|s| s.operations_emitted).sum();
+            eprintln!(
+                "created {connector} ({} tier, {} operation(s), {} file(s)){}",
+                outcome.manifest.tier.as_str(),
+                operations,
+                outcome.written.len(),
+                if outcome.added_to_workspace { "; added to the workspace members" } else { "" }
+            );
+        }
+    }
+    eprint!(
+        "{}",
+        degraded.summary(&format!(
+            "the plan (plan/specs/integrations/{system}.md) lists them under open questions"
+        ))
     );
-    eprintln!(
-        "next: copy connectors/{system}/.env.example to .env, fill it in, then `cargo build` in connectors/{system}"
-    );
+    if args.format == NewFormat::Text {
+        eprintln!("next: {}", next_steps.join(", then "));
+    }
+    if args.strict && degraded.has_errors() {
+        return Err(strict_error(
+            &degraded,
+            "the connector was written; fix the spec and run `connkit sync`",
+        ));
+    }
     Ok(ExitStatus::Success)
+}
+
+/// The `--strict` error: exit 2, code `degraded`.
+pub(crate) fn strict_error(report: &DegradedReport, what_happened: &str) -> CommandError {
+    CommandError::usage(miette::miette!(
+        help = "fix the spec (see the locations above), or run without --strict",
+        "--strict: {} degraded operation(s), {} skipped, {} other error(s); {what_happened}",
+        report.degraded.len(),
+        report.skipped.len(),
+        report.other_errors.len()
+    ))
+    .with_code("degraded")
 }

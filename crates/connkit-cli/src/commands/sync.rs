@@ -11,6 +11,7 @@ use connkit_gen::manifest::MANIFEST_FILE;
 use connkit_spec::{LoadedSpec, Loader};
 
 use super::check::{load_manifest_specs, maintain_error, open, runtime};
+use super::degraded::DegradedReport;
 use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit sync`.
@@ -29,6 +30,10 @@ pub struct SyncArgs {
     /// The workspace root.
     #[arg(long, value_name = "WORKSPACE", default_value = ".")]
     pub dir: PathBuf,
+    /// Fail (exit 2) when the spec has errors or operations are degraded (the files are
+    /// written all the same).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 fn is_url(location: &str) -> bool {
@@ -184,5 +189,28 @@ pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
     let report =
         sync_generated(&connector, &regenerated.generated.files).map_err(maintain_error)?;
     print_report(&connector, &report);
-    finish(&connector, &report)
+    let roots: Vec<String> = connector
+        .manifest
+        .specs
+        .iter()
+        .map(|entry| format!("connectors/{}/{}", args.system, entry.file))
+        .collect();
+    let degraded = DegradedReport::collect(
+        &specs,
+        &regenerated.analysis,
+        &roots,
+        Some(&regenerated.generated.specs),
+    );
+    eprint!(
+        "{}",
+        degraded.summary(&format!(
+            "`connkit analyze {}` lists every diagnostic",
+            roots.first().map_or("SPEC", String::as_str)
+        ))
+    );
+    let status = finish(&connector, &report)?;
+    if args.strict && degraded.has_errors() {
+        return Err(super::new::strict_error(&degraded, "the files were written"));
+    }
+    Ok(status)
 }

@@ -9,8 +9,8 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{
-    BodyIr, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr, ParamIr,
-    SpecIr, SuccessIr,
+    BodyIr, BodyTyping, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr,
+    ParamIr, SpecIr, SuccessIr,
 };
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
@@ -89,7 +89,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         let entity_name =
             overrides.and_then(|o| o.entity.clone()).unwrap_or_else(|| facts.entity.clone());
         let entity = entities.entry(entity_name.clone()).or_insert_with(|| {
-            let snake = snake_ident(&entity_name);
+            let snake = crate::naming::short_module_name(&snake_ident(&entity_name), false);
             // `services::orders_v0::orders_v0` would trip `clippy::module_inception`.
             let wanted = if input.multi_spec && snake == spec_module {
                 format!("{snake}_ops")
@@ -145,6 +145,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             optional: Vec::new(),
             body: None,
             success: SuccessIr::Empty,
+            success_typing: None,
             error: ErrorIr::Untyped,
             response_headers: Vec::new(),
             pagination: None,
@@ -158,7 +159,9 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         add_parameters(&mut ir, operation, input.manifest, types);
         ir.body = body_of(&ir.type_stem, operation, types);
         let success = operation.success_responses().find(|r| !r.content.is_empty());
-        ir.success = match success_of(&ir.type_stem, api, success, types) {
+        let (success_ir, typing) = success_of(&ir.type_stem, api, success, types);
+        ir.success_typing = typing;
+        ir.success = match success_ir {
             // A success without content beside the JSON one, or a 204/205 (which HTTP never
             // gives a body, whatever schema the spec puts on it).
             SuccessIr::Json(ty)
@@ -337,26 +340,56 @@ fn is_binary(schema: &Schema) -> bool {
     }
 }
 
+/// What a success returns, and for a JSON body how faithfully it is typed.
 fn success_of(
     stem: &str,
     api: &Api,
     response: Option<&Response>,
     types: &mut TypeSpace,
-) -> SuccessIr {
+) -> (SuccessIr, Option<BodyTyping>) {
     let Some(media) = response.and_then(|r| pick_media(&r.content)) else {
-        return SuccessIr::Empty;
+        return (SuccessIr::Empty, None);
     };
     match media.kind {
         BodyKind::Json => match &media.schema {
             Some(schema) if !binary_schema(api, schema) => {
-                SuccessIr::Json(types.type_for(schema, &format!("{stem}Response")).tokens)
+                let ty = types.type_for(schema, &format!("{stem}Response"));
+                let typing = if !ty.is_json() {
+                    BodyTyping::Typed
+                } else if declared_free_form(api, schema, 0) {
+                    BodyTyping::FreeForm
+                } else {
+                    BodyTyping::Degraded(format!(
+                        "the {} response's schema has no Rust shape here; it is returned as \
+                         a JSON value",
+                        response.map_or_else(|| "success".to_string(), |r| r.status.to_string())
+                    ))
+                };
+                (SuccessIr::Json(ty.tokens), Some(typing))
             }
-            Some(_) => SuccessIr::Bytes,
-            None => SuccessIr::Json(quote!(::serde_json::Value)),
+            Some(_) => (SuccessIr::Bytes, None),
+            None => (SuccessIr::Json(quote!(::serde_json::Value)), Some(BodyTyping::FreeForm)),
         },
-        BodyKind::EventStream | BodyKind::JsonLines => SuccessIr::Stream,
-        BodyKind::Text => SuccessIr::Text,
-        _ => SuccessIr::Bytes,
+        BodyKind::EventStream | BodyKind::JsonLines => (SuccessIr::Stream, None),
+        BodyKind::Text => (SuccessIr::Text, None),
+        _ => (SuccessIr::Bytes, None),
+    }
+}
+
+/// Whether a schema declares no shape: anything (`{}`, no type), `null`, an object without
+/// properties whose other properties are free, or a single-part `allOf` of such a schema.
+fn declared_free_form(api: &Api, schema: &SchemaRef, depth: usize) -> bool {
+    let Some(resolved) = api.resolve(schema) else { return false };
+    match &resolved.kind {
+        SchemaKind::Any | SchemaKind::Null => true,
+        SchemaKind::Object { properties, additional_properties, .. } => {
+            properties.is_empty()
+                && !matches!(additional_properties, connkit_spec::AdditionalProperties::Schema(_))
+        }
+        SchemaKind::AllOf { parts } if depth < 16 => {
+            parts.iter().all(|part| declared_free_form(api, part, depth + 1))
+        }
+        _ => false,
     }
 }
 

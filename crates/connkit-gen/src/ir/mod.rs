@@ -118,6 +118,8 @@ pub struct OperationIr {
     pub body: Option<BodyIr>,
     /// What a success returns.
     pub success: SuccessIr,
+    /// How faithfully a JSON success body is typed; `None` when the success is not JSON.
+    pub success_typing: Option<BodyTyping>,
     /// The typed error.
     pub error: ErrorIr,
     /// Documented response headers of the success responses (name, description).
@@ -209,6 +211,19 @@ pub enum SuccessIr {
     Stream,
     /// No body.
     Empty,
+}
+
+/// How a JSON success body's Rust type relates to the schema the spec declares for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyTyping {
+    /// A type the schema determines: a model, list, map or primitive.
+    Typed,
+    /// A free-form JSON value because the spec declares no shape (no schema, `{}`, an
+    /// object without properties): faithful, by declaration.
+    FreeForm,
+    /// A free-form JSON value although the spec declares a shape: the generator could not
+    /// express it, or the schema was degraded while loading. The text says why.
+    Degraded(String),
 }
 
 /// The typed error of an operation.

@@ -62,7 +62,10 @@ pub fn split_service(
     parts
         .into_iter()
         .map(|(key, operations, _)| ServicePart {
-            module: names.claim(&snake_ident(if key.is_empty() { "root" } else { &key })),
+            module: names.claim(&crate::naming::short_module_name(
+                &snake_ident(if key.is_empty() { "root" } else { &key }),
+                false,
+            )),
             operations,
         })
         .collect()

@@ -183,7 +183,7 @@ pub(crate) fn module_name(type_name: &str) -> String {
     if !is_plain_ident(&name) {
         name = "module".to_owned();
     }
-    name
+    crate::naming::short_module_name(&name, true)
 }
 
 /// A path segment of a module path as given by a caller: kept when it is an identifier or

@@ -9,6 +9,7 @@ mod source;
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use url::Url;
@@ -21,8 +22,29 @@ use crate::model::Api;
 use parse::Format;
 use source::Fetcher;
 
-/// At most this many documents are loaded for one spec (a guard against runaway ref graphs).
-const MAX_DOCUMENTS: usize = 1000;
+/// Bounds on loading one spec with the documents its `$ref`s reach. There is no cap on the
+/// number of documents (specs split per resource have thousands of small files); the total
+/// text read and the time taken are bounded instead, and going over either is a
+/// [`LoadError::Limit`] naming it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadLimits {
+    /// The most bytes of document text read for one spec, all documents together.
+    pub max_total_bytes: u64,
+    /// The longest time loading one spec may take (reading and parsing every document).
+    pub max_duration: Duration,
+}
+
+impl LoadLimits {
+    /// 256 MiB of text (the largest public specs are tens of megabytes) and 120 seconds.
+    pub const DEFAULT: LoadLimits =
+        LoadLimits { max_total_bytes: 256 * 1024 * 1024, max_duration: Duration::from_secs(120) };
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        LoadLimits::DEFAULT
+    }
+}
 
 /// Why a spec could not be loaded at all. Problems in parts of a spec are
 /// [`Diagnostic`]s instead.
@@ -50,6 +72,21 @@ pub enum LoadError {
         format: &'static str,
         /// What the parser said.
         message: String,
+    },
+    /// The spec's documents together exceed a [`LoadLimits`] bound.
+    #[error(
+        "`{location}`: {limit} exceeded after {documents} document(s) ({bytes} bytes read); \
+         the spec is not loaded"
+    )]
+    Limit {
+        /// The root document as given.
+        location: String,
+        /// The limit, named with its value (`the total size limit of 256 MiB`).
+        limit: String,
+        /// Documents read when loading stopped.
+        documents: usize,
+        /// Bytes of text read when loading stopped.
+        bytes: u64,
     },
     /// The document parsed but is not a Swagger 2.0 / OpenAPI 3.x document.
     #[error("`{file}` is not an OpenAPI document: {message}")]
@@ -111,17 +148,24 @@ pub struct LoadedSpec {
 #[derive(Debug, Default)]
 pub struct Loader {
     fetcher: Fetcher,
+    limits: LoadLimits,
 }
 
 impl Loader {
-    /// A loader that builds its HTTP client on first use.
+    /// A loader that builds its HTTP client on first use, with [`LoadLimits::DEFAULT`].
     pub fn new() -> Loader {
         Loader::default()
     }
 
     /// A loader that uses `client` for http(s) documents (proxies, TLS settings, timeouts).
     pub fn with_client(client: reqwest::Client) -> Loader {
-        Loader { fetcher: Fetcher::with_client(client) }
+        Loader { fetcher: Fetcher::with_client(client), limits: LoadLimits::DEFAULT }
+    }
+
+    /// The same loader with other bounds on size and time.
+    pub fn with_limits(mut self, limits: LoadLimits) -> Loader {
+        self.limits = limits;
+        self
     }
 
     /// Loads the spec at `location` (a path or an http(s) URL) with every document its
@@ -130,8 +174,10 @@ impl Loader {
     /// # Errors
     ///
     /// [`LoadError`] when the root document cannot be read, is not JSON/YAML, or is not an
-    /// OpenAPI document. Problems in referenced documents are diagnostics.
+    /// OpenAPI document, or when the documents together exceed the [`LoadLimits`]. Problems in
+    /// referenced documents are diagnostics.
     pub async fn load(&self, location: &str) -> Result<LoadedSpec, LoadError> {
+        let started = Instant::now();
         let root = source::location_url(location)
             .map_err(|message| LoadError::Read { location: location.to_string(), message })?;
         let text = self
@@ -139,6 +185,8 @@ impl Loader {
             .fetch(&root)
             .await
             .map_err(|message| LoadError::Read { location: location.to_string(), message })?;
+        let mut budget = Budget { limits: self.limits, started, bytes: 0, documents: 0 };
+        budget.add(location, &text)?;
         let value = parse_named(location, &text)?;
         let mut documents = DocumentSet::single(root.clone(), location, value);
         let mut files = vec![SpecFile {
@@ -160,13 +208,10 @@ impl Loader {
                     continue;
                 }
                 let relative = source::relative_path(&root, &url);
-                let loaded = if documents.documents().len() >= MAX_DOCUMENTS {
-                    Err(format!("more than {MAX_DOCUMENTS} documents; not loaded"))
-                } else {
-                    self.fetch_and_parse(&url, &relative).await
-                };
-                match loaded {
+                budget.check_time(location)?;
+                match self.fetch_and_parse(&url, &relative).await {
                     Ok((text, value)) => {
+                        budget.add(location, &text)?;
                         let name = relative.clone();
                         let next = documents.push(Document { url: url.clone(), name, value });
                         files.push(SpecFile {
@@ -211,6 +256,66 @@ impl Loader {
             Err(err) => Err(err.to_string()),
         }
     }
+}
+
+/// What loading one spec has used of its [`LoadLimits`].
+struct Budget {
+    limits: LoadLimits,
+    started: Instant,
+    bytes: u64,
+    documents: usize,
+}
+
+impl Budget {
+    /// Counts one more document of `text`, failing past the size or time limit.
+    fn add(&mut self, location: &str, text: &str) -> Result<(), LoadError> {
+        self.documents += 1;
+        self.bytes += text.len() as u64;
+        if self.bytes > self.limits.max_total_bytes {
+            return Err(self.exceeded(
+                location,
+                format!("the total size limit of {}", bytes_text(self.limits.max_total_bytes)),
+            ));
+        }
+        self.check_time(location)
+    }
+
+    /// Fails when loading has taken longer than the time limit.
+    fn check_time(&self, location: &str) -> Result<(), LoadError> {
+        if self.started.elapsed() > self.limits.max_duration {
+            return Err(self.exceeded(
+                location,
+                format!("the time limit of {} s", self.limits.max_duration.as_secs_f64()),
+            ));
+        }
+        Ok(())
+    }
+
+    fn exceeded(&self, location: &str, limit: String) -> LoadError {
+        LoadError::Limit {
+            location: location.to_string(),
+            limit,
+            documents: self.documents,
+            bytes: self.bytes,
+        }
+    }
+}
+
+/// `256 MiB`, `1.5 KiB`, `12 bytes`.
+fn bytes_text(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["GiB", "MiB", "KiB"];
+    for (index, unit) in UNITS.iter().enumerate() {
+        let size = 1u64 << (10 * (3 - index));
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            return if value.fract() == 0.0 {
+                format!("{value:.0} {unit}")
+            } else {
+                format!("{value:.1} {unit}")
+            };
+        }
+    }
+    format!("{bytes} bytes")
 }
 
 /// Parses and normalises one in-memory document named `name` (its format is guessed from the

@@ -1,5 +1,7 @@
 //! Discovering the external documents a document refers to.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use crate::diagnostic::pointer_push;
@@ -14,12 +16,22 @@ pub(crate) struct ExternalRef {
 }
 
 /// Every external reference in `value`, in document order, each document once.
-/// Examples and vendor extensions are skipped: their `$ref` keys are data, not references.
+/// Example values and vendor extensions are skipped: their `$ref` keys are data, not
+/// references. An `examples` map's entries that are references (Example Objects kept in
+/// files of their own) are followed, so a copy of the spec keeps them.
 pub(crate) fn external_refs(value: &Value) -> Vec<ExternalRef> {
-    let mut found = Vec::new();
+    let mut found = Found::default();
     let mut path = Vec::new();
     walk(value, &mut path, &mut found);
-    found
+    found.refs
+}
+
+/// The references found so far, and their documents for finding repeats quickly (a root
+/// document may list thousands of files).
+#[derive(Default)]
+struct Found {
+    refs: Vec<ExternalRef>,
+    documents: HashSet<String>,
 }
 
 /// One step of a JSON pointer, borrowed from the document.
@@ -36,20 +48,18 @@ fn pointer_of(path: &[Token<'_>]) -> String {
     })
 }
 
-fn walk<'a>(value: &'a Value, path: &mut Vec<Token<'a>>, found: &mut Vec<ExternalRef>) {
+fn walk<'a>(value: &'a Value, path: &mut Vec<Token<'a>>, found: &mut Found) {
     match value {
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                let document = reference.split('#').next().unwrap_or("");
-                if !document.is_empty() && !found.iter().any(|f| f.document == document) {
-                    found.push(ExternalRef {
-                        document: document.to_string(),
-                        pointer: pointer_of(path),
-                    });
-                }
+                record(reference, path, found);
             }
             for (key, child) in map {
-                if key == "example" || key == "examples" || key.starts_with("x-") {
+                if key == "examples" {
+                    example_refs(child, path, found);
+                    continue;
+                }
+                if key == "example" || key.starts_with("x-") {
                     continue;
                 }
                 path.push(Token::Key(key));
@@ -68,6 +78,28 @@ fn walk<'a>(value: &'a Value, path: &mut Vec<Token<'a>>, found: &mut Vec<Externa
     }
 }
 
+fn record(reference: &str, path: &[Token<'_>], found: &mut Found) {
+    let document = reference.split('#').next().unwrap_or("");
+    if !document.is_empty() && found.documents.insert(document.to_string()) {
+        found.refs.push(ExternalRef { document: document.to_string(), pointer: pointer_of(path) });
+    }
+}
+
+/// The references among the entries of an `examples` map (an array is JSON Schema's list
+/// of example values: data).
+fn example_refs<'a>(examples: &'a Value, path: &mut Vec<Token<'a>>, found: &mut Found) {
+    let Value::Object(map) = examples else { return };
+    path.push(Token::Key("examples"));
+    for (name, example) in map {
+        if let Some(Value::String(reference)) = example.get("$ref") {
+            path.push(Token::Key(name));
+            record(reference, path, found);
+            path.pop();
+        }
+    }
+    path.pop();
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -83,6 +115,8 @@ mod tests {
                 "P": {"items": [{"$ref": "schemas/p.yaml#/P"}, {"$ref": "paths/a.yaml"}]}
             }},
             "x-data": {"$ref": "ignored.yaml"},
+            "example": {"$ref": "data.yaml"},
+            "examples": {"one": {"$ref": "examples/one.yaml"}, "two": {"value": {"$ref": "v.yaml"}}},
         });
         let refs = external_refs(&value);
         assert_eq!(
@@ -92,6 +126,10 @@ mod tests {
                 ExternalRef {
                     document: "schemas/p.yaml".into(),
                     pointer: "/components/schemas/P/items/0".into()
+                },
+                ExternalRef {
+                    document: "examples/one.yaml".into(),
+                    pointer: "/examples/one".into()
                 },
             ]
         );

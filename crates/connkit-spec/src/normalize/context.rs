@@ -26,6 +26,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) taken: HashSet<String>,
     /// Named schemas waiting to be normalised.
     pub(crate) queue: VecDeque<(String, Target)>,
+    /// The logical pointer of the path item or operation being normalised, recorded on every
+    /// diagnostic found meanwhile (see [`Diagnostic::operation`]).
+    pub(crate) scope: Option<String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -38,6 +41,7 @@ impl<'a> Ctx<'a> {
             names: HashMap::new(),
             taken: HashSet::new(),
             queue: VecDeque::new(),
+            scope: None,
         }
     }
 
@@ -59,11 +63,12 @@ impl<'a> Ctx<'a> {
     }
 
     fn push(&mut self, diagnostic: Diagnostic, at: &Target) {
-        let diagnostic = if at.doc == 0 {
+        let mut diagnostic = if at.doc == 0 {
             diagnostic
         } else {
             diagnostic.in_file(self.docs.get(at.doc).name.clone())
         };
+        diagnostic.operation.clone_from(&self.scope);
         self.diagnostics.push(diagnostic);
     }
 

@@ -56,6 +56,7 @@ pub(crate) fn operations<'a>(
             continue;
         }
         let logical = paths_at.child(path);
+        ctx.scope = Some(logical.pointer.clone());
         if !path.starts_with('/') {
             ctx.warning(
                 DiagnosticKind::InvalidValue,
@@ -72,25 +73,25 @@ pub(crate) fn operations<'a>(
             _ => v3::servers(ctx, item, &item_at),
         };
         for method in HttpMethod::ALL {
-            let Some(value) = item.get(method.as_str()) else { continue };
-            let op_at = item_at.child(method.as_str());
-            let Some(object) = value.as_object() else {
-                ctx.error(
-                    DiagnosticKind::InvalidStructure,
-                    &op_at,
-                    format!(
-                        "an operation must be an object, found {}; it is skipped",
-                        type_name(value)
-                    ),
-                );
+            if !item.contains_key(method.as_str()) {
+                continue;
+            }
+            // An operation may itself be a `$ref` into another file (specs split per
+            // resource do this); its own references then resolve from that file.
+            let pointer = logical.child(method.as_str()).pointer;
+            ctx.scope = Some(pointer.clone());
+            let Some((op_at, object)) =
+                ctx.deref_object(item_at.child(method.as_str()), "operation")
+            else {
                 continue;
             };
-            let place =
-                Place { path, method, at: op_at, pointer: logical.child(method.as_str()).pointer };
+            let place = Place { path, method, at: op_at, pointer };
             let operation = operation(ctx, root, object, place, &shared, &item_servers);
+            ctx.scope = Some(logical.pointer.clone());
             operations.push(operation);
         }
     }
+    ctx.scope = None;
     operations
 }
 
