@@ -25,15 +25,22 @@ pub fn cargo_toml(cx: &Context<'_>, runtime: &RuntimeSource, own_workspace: bool
     let _ = writeln!(out, "description = {}", quoted(&description));
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
+    let _ = writeln!(out, "[features]");
     if cx.multi() {
-        let _ = writeln!(out, "[features]");
         let names: Vec<String> = cx.specs.iter().map(|s| quoted(&s.module)).collect();
         let _ = writeln!(out, "default = [{}]", names.join(", "));
         for spec in cx.specs {
             let _ = writeln!(out, "{} = []", spec.module);
         }
-        let _ = writeln!(out);
     }
+    let _ = writeln!(
+        out,
+        "# Quotas, learned limits and the access token shared by every worker of the account\n\
+         # through Redis ({}REDIS_URL).",
+        cx.manifest.prefix
+    );
+    let _ = writeln!(out, "redis = [\"connkit/redis\"]");
+    let _ = writeln!(out);
     let _ = writeln!(out, "[dependencies]");
     match runtime {
         RuntimeSource::Path(path) => {

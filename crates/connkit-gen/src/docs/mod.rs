@@ -153,6 +153,26 @@ pub fn env_example(cx: &Context<'_>) -> Result<String, GenerateError> {
             "`on`/`off`: client-side rate limits (off for sandboxes and replay tests).",
             "on",
         ),
+        (
+            "REDIS_URL",
+            "Redis shared by every worker of this account (quotas, learned limits, the access token); needs the crate's `redis` feature; unset keeps them per process.",
+            "",
+        ),
+        (
+            "QUOTA_KEY",
+            "Namespace of the shared state in Redis (default: a hash of the credential).",
+            "",
+        ),
+        (
+            "WORKERS",
+            "Workers sharing the account: each keeps to quota / WORKERS while Redis is down.",
+            "",
+        ),
+        (
+            "REDIS_REQUIRED",
+            "`true`: a Redis failure fails the call instead of falling back to local limits.",
+            "false",
+        ),
     ] {
         vars.push(Var {
             name: name.to_string(),

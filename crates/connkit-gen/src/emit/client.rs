@@ -93,7 +93,9 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
         #tables
 
         impl #client {
-            /// Builds the client from settings: base URL, auth, timeouts, retries and rate limits.
+            /// Builds the client from settings: base URL, auth, timeouts, retries, rate limits, and
+            /// the quotas and token shared with the account's other workers through Redis
+            /// (`REDIS_URL`, with the crate's `redis` feature).
             ///
             /// # Errors
             ///
@@ -104,7 +106,8 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
                     .user_agent(USER_AGENT)
                     .timeout(settings.common.timeout)
                     .retry(::connkit::retry::RetryPolicy::default().max_retries(settings.common.max_retries))
-                    .rate_limits_enabled(settings.common.rate_limits);
+                    .rate_limits_enabled(settings.common.rate_limits)
+                    .shared(&settings.common.shared);
                 #auth
                 #client_wide
                 #applies

@@ -1,7 +1,7 @@
 //! The runtime client for one call, built from the manifest and the settings exactly as the
 //! generated `client.rs` and `config.rs` build it: the same standard variable names, base URL
 //! rules (BASE_URL, then sandbox, then region, then default host), auth strategy, timeouts,
-//! retries and rate limits.
+//! retries, rate limits and the shared mode (`{P}_REDIS_URL`).
 
 use connkit::auth::{ApiKey, Basic, Bearer, ClientCredentials, RefreshToken};
 use connkit::ratelimit::Quota;
@@ -176,7 +176,8 @@ pub fn build_client(
         .user_agent(user_agent)
         .timeout(settings.common.timeout)
         .retry(RetryPolicy::default().max_retries(settings.common.max_retries))
-        .rate_limits_enabled(settings.common.rate_limits);
+        .rate_limits_enabled(settings.common.rate_limits)
+        .shared(&settings.common.shared);
     for (name, url) in &manifest.hosts.named {
         builder = builder.host(name.clone(), url.clone());
     }

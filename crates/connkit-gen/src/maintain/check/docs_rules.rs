@@ -159,11 +159,7 @@ pub(crate) fn settings_variables(config: &syn::File) -> BTreeSet<String> {
             let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
             if segs.windows(2).any(|w| w[0] == "CommonSettings" && w[1] == "read") {
                 use connkit::settings::StandardSetting;
-                for setting in [
-                    StandardSetting::TimeoutSecs,
-                    StandardSetting::MaxRetries,
-                    StandardSetting::RateLimits,
-                ] {
+                for setting in StandardSetting::COMMON {
                     self.0.insert(setting.name().to_string());
                 }
             }
