@@ -83,6 +83,19 @@ pub struct ReserveRequest<'a> {
     pub max_wait: Option<Duration>,
 }
 
+impl<'a> ReserveRequest<'a> {
+    /// A reservation for one attempt of `operation` on `host` under these quotas.
+    pub fn new(
+        operation: &'a str,
+        host: &'a str,
+        operation_quota: Option<Quota>,
+        client_quota: Option<Quota>,
+        max_wait: Option<Duration>,
+    ) -> Self {
+        Self { operation, host, operation_quota, client_quota, max_wait }
+    }
+}
+
 /// What a reservation got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
