@@ -56,6 +56,7 @@ fn main() {
                     file: format!("openapi/{}.json", s.stem),
                     stem: s.stem.clone(),
                     source: None,
+                    host: None,
                 })
                 .collect(),
             auth: AuthConfig::lwa(),

@@ -14,6 +14,7 @@ use crate::emit::{
     Context, base_file, client_file, config_file, format_file, gateway_file, lib_file,
     services_files,
 };
+use crate::hosts::HostPlan;
 use crate::ir::{OperationFacts, SpecInput, SpecIr, build_spec};
 use crate::maintain::api::read_public_api;
 use crate::maintain::docs::render_skill_part;
@@ -99,8 +100,9 @@ pub fn generate(
     let mut irs: Vec<SpecIr> = Vec::new();
     let mut spaces: Vec<TypeSpace> = Vec::new();
     let modules = crate::naming::spec_modules(specs.iter().map(|s| s.stem.as_str()));
+    let hosts = HostPlan::for_specs(manifest, specs);
     let mut taken = crate::ir::TakenNames::default();
-    for (spec, module) in specs.iter().zip(&modules) {
+    for (spec_index, (spec, module)) in specs.iter().zip(&modules).enumerate() {
         let probe = ProbeContext { tier: manifest.tier, multi };
         let mut types = TypeSpace::new(spec.api, &probe.models_path(module));
         let input = SpecInput {
@@ -111,6 +113,8 @@ pub fn generate(
             manifest,
             multi_spec: multi,
             taken: &taken,
+            hosts: &hosts,
+            spec_index,
         };
         let ir = build_spec(input, &mut types);
         if manifest.tier == Tier::Lite {
@@ -119,7 +123,13 @@ pub fn generate(
         irs.push(ir);
         spaces.push(types);
     }
-    let cx = Context { system, manifest, specs: &irs, connkit_version: &options.connkit_version };
+    let cx = Context {
+        system,
+        manifest,
+        specs: &irs,
+        hosts: hosts.named(),
+        connkit_version: &options.connkit_version,
+    };
     let mut stats: Vec<SpecStats> = irs
         .iter()
         .zip(&spaces)

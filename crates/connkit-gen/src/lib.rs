@@ -7,6 +7,7 @@
 //!   pagination, rate limits).
 //! - [`emit`]: the Rust files (quote + prettyplease); [`docs`]: AGENTS.md, SKILL.md,
 //!   `.env.example` and the plan spec (minijinja).
+//! - [`hosts`]: which host each operation is sent to (the default one or a named one).
 //! - [`generate()`]: everything, in the guideline's order; [`write_files`] writes it with the
 //!   copy kept in `.connkit/`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -16,6 +17,7 @@ pub mod docs;
 mod docs_text;
 pub mod emit;
 mod generate;
+pub mod hosts;
 pub mod ir;
 pub mod maintain;
 pub mod manifest;

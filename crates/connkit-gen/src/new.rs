@@ -176,6 +176,7 @@ pub fn create_connector(
             file: root_file.unwrap_or_else(|| format!("{folder}/{stem}.json")),
             stem,
             source: spec.source_url.clone(),
+            host: None,
         });
     }
     let tier = match request.tier {
@@ -190,7 +191,7 @@ pub fn create_connector(
         path: request.runtime_path.as_ref().map(|p| p.display().to_string()),
         version: request.connkit_version.clone(),
     };
-    let manifest = Manifest {
+    let mut manifest = Manifest {
         system: system.to_string(),
         tier,
         tier_reasons,
@@ -214,6 +215,13 @@ pub fn create_connector(
             api: spec.api,
             facts: facts_for_spec(request.analysis, index, spec.api),
         })
+        .collect();
+    // The named hosts (specs and operations served elsewhere) go into the manifest, where
+    // their URLs can be changed.
+    manifest.hosts.named = crate::hosts::HostPlan::for_specs(&manifest, &sources)
+        .named()
+        .iter()
+        .filter_map(|host| Some((host.name.clone(), host.url.clone()?)))
         .collect();
 
     progress.step("writing the plan spec");
@@ -262,8 +270,9 @@ fn plan_text(
     let multi = sources.len() > 1;
     let mut irs = Vec::new();
     let modules = crate::naming::spec_modules(sources.iter().map(|s| s.stem.as_str()));
+    let hosts = crate::hosts::HostPlan::for_specs(manifest, sources);
     let mut taken = crate::ir::TakenNames::default();
-    for (source, module) in sources.iter().zip(&modules) {
+    for (spec_index, (source, module)) in sources.iter().zip(&modules).enumerate() {
         let mut types = crate::types::TypeSpace::new(source.api, "crate::models");
         irs.push(build_spec(
             SpecInput {
@@ -274,6 +283,8 @@ fn plan_text(
                 manifest,
                 multi_spec: multi,
                 taken: &taken,
+                hosts: &hosts,
+                spec_index,
             },
             &mut types,
         ));
@@ -283,7 +294,13 @@ fn plan_text(
             taken.add(ir);
         }
     }
-    let cx = Context { system, manifest, specs: &irs, connkit_version: &request.connkit_version };
+    let cx = Context {
+        system,
+        manifest,
+        specs: &irs,
+        hosts: hosts.named(),
+        connkit_version: &request.connkit_version,
+    };
     let mut questions: Vec<String> = plan_diagnostics(request, manifest);
     if manifest.auth.kind == AuthKind::None && request.analysis.auth.is_empty() {
         questions.push("The spec declares no authentication: confirm with the API's documentation (use `--auth`).".to_string());
@@ -400,15 +417,8 @@ fn hosts(request: &NewRequest<'_>) -> Hosts {
             named: Default::default(),
         };
     }
-    let default = request.specs.iter().find_map(|spec| {
-        let server = spec.api.servers.first()?;
-        let mut url = server.url.clone();
-        for (name, variable) in &server.variables {
-            url = url.replace(&format!("{{{name}}}"), &variable.default);
-        }
-        (url.starts_with("http://") || url.starts_with("https://"))
-            .then(|| url.trim_end_matches('/').to_string())
-    });
+    // The first spec's server is the default host; other specs' servers become named hosts.
+    let default = request.specs.first().and_then(|spec| crate::hosts::spec_url(spec.api));
     Hosts { default, ..Hosts::default() }
 }
 

@@ -128,12 +128,16 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
             .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
     let body = read_body(args.body.as_deref(), model)?;
 
-    let source = EnvSource::load_from(connector.manifest.prefix.clone(), &args.dir);
-    let settings =
-        client::CallSettings::read(&connector.manifest, &source).map_err(settings_error)?;
-
     let qualified = format!("{}.{}", op.spec, op.operation_id);
     let overrides = connector.manifest.operation(&qualified, &op.operation_id);
+    let hosts = connector.host_plan();
+    let host =
+        hosts.host_of(op.spec_index, op.operation_index, overrides.and_then(|o| o.host.as_deref()));
+
+    let source = EnvSource::load_from(connector.manifest.prefix.clone(), &args.dir);
+    let settings = client::CallSettings::read(&connector.manifest, hosts.named(), &source)
+        .map_err(settings_error)?;
+
     let rate_limit = overrides
         .and_then(|o| o.rate_limit)
         .or_else(|| op.rate_limit.as_ref().and_then(connkit_gen::ir::rate_limit));
@@ -150,6 +154,9 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let mut operation = Operation::owned(op.id.clone(), method, op.path.clone());
     if let Some(header) = &op.idempotency_header {
         operation = operation.idempotency_header_owned(header.clone());
+    }
+    if let Some(host) = host {
+        operation = operation.host_owned(host);
     }
     let request =
         CallRequest { http: &http, operation: &operation, placed: &placed, body: body.as_ref() };

@@ -46,6 +46,25 @@ fn render(name: &str, ctx: minijinja::Value) -> Result<String, GenerateError> {
     Ok(text)
 }
 
+/// The named hosts as the templates show them.
+#[derive(Serialize)]
+struct HostDoc {
+    variable: String,
+    url: String,
+    serves: String,
+}
+
+fn host_docs(cx: &Context<'_>) -> Vec<HostDoc> {
+    cx.hosts
+        .iter()
+        .map(|host| HostDoc {
+            variable: host.variable(),
+            url: host.url.clone().unwrap_or_else(|| "no default: required".to_string()),
+            serves: host.serves_text(),
+        })
+        .collect()
+}
+
 fn titles(cx: &Context<'_>) -> String {
     let titles: Vec<&str> = cx.specs.iter().map(|s| s.title.as_str()).collect();
     match titles.len() {
@@ -77,6 +96,8 @@ pub fn agents_md(cx: &Context<'_>) -> Result<String, GenerateError> {
             auth_kind => cx.manifest.auth.kind.as_str(),
             rate_limited => ops().any(|op| op.rate_limit.is_some()),
             paginated => ops().any(|op| op.pagination.is_some()),
+            hosts => Serde(host_docs(cx)),
+            default_host => Serde(&cx.manifest.hosts.default),
         },
     )
 }
@@ -96,6 +117,8 @@ pub fn skill_md(cx: &Context<'_>) -> Result<String, GenerateError> {
             crate_name => cx.system.crate_name(),
             titles => titles(cx),
             prefix => &cx.manifest.prefix,
+            hosts => Serde(host_docs(cx)),
+            default_host => Serde(&cx.manifest.hosts.default),
         },
     )
 }

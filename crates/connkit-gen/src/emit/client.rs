@@ -22,6 +22,14 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
     let settings = cx.settings_ident();
     let ua = format!("{}/{} connkit/{}", cx.system.crate_name(), "0.1.0", cx.connkit_version);
     let auth = auth_tokens(cx);
+    let hosts = (!cx.hosts.is_empty()).then(|| {
+        quote! {
+            let builder = settings
+                .host_urls()
+                .into_iter()
+                .fold(builder, |builder, (name, url)| builder.host(name, url));
+        }
+    });
     let (tables, applies) = rate_limit_tables(cx);
     let client_wide = cx.manifest.rate_limit.map(|limit| {
         let (rate, burst) = (limit.rate, limit.burst);
@@ -108,6 +116,7 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
                     .retry(::connkit::retry::RetryPolicy::default().max_retries(settings.common.max_retries))
                     .rate_limits_enabled(settings.common.rate_limits)
                     .shared(&settings.common.shared);
+                #hosts
                 #auth
                 #client_wide
                 #applies

@@ -12,9 +12,9 @@ use crate::manifest::AuthKind;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingVar {
     /// The short name (`CLIENT_ID`); the variable is the prefix plus this.
-    pub name: &'static str,
+    pub name: String,
     /// The field of the settings struct.
-    pub field: &'static str,
+    pub field: String,
     /// What it is.
     pub description: String,
     /// The default shown in `.env.example` (empty for required or unset values).
@@ -40,26 +40,59 @@ enum VarKind {
 pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
     let auth = &cx.manifest.auth;
     let hosts = &cx.manifest.hosts;
-    let var =
-        |name, field, description: &str, default: Option<String>, required, kind| SettingVar {
-            name,
-            field,
-            description: description.to_string(),
-            default,
-            required,
-            secret: kind == VarKind::Secret,
-            kind,
-        };
+    let var = |name: &str,
+               field: &str,
+               description: &str,
+               default: Option<String>,
+               required: bool,
+               kind: VarKind| SettingVar {
+        name: name.to_string(),
+        field: field.to_string(),
+        description: description.to_string(),
+        default,
+        required,
+        secret: kind == VarKind::Secret,
+        kind,
+    };
     let mut vars = Vec::new();
     let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
+    let base_url_text = if cx.hosts.is_empty() {
+        "Overrides the API's base URL (sandboxes, proxies, replay servers)."
+    } else {
+        "Overrides the default host's base URL (sandboxes, proxies, replay servers): every \
+         operation but those of the named hosts below."
+    };
     vars.push(var(
         "BASE_URL",
         "base_url",
-        "Overrides the API's base URL (sandboxes, proxies, replay servers).",
+        base_url_text,
         if has_host { None } else { Some(String::new()) },
         !has_host,
         VarKind::Url,
     ));
+    for host in cx.hosts {
+        let description = match &host.url {
+            Some(url) => format!(
+                "Overrides the base URL of the `{}` host (`{url}`), which serves {}.",
+                host.name,
+                host.serves_text()
+            ),
+            None => format!(
+                "The base URL of the `{}` host, which serves {}.",
+                host.name,
+                host.serves_text()
+            ),
+        };
+        let required = host.url.is_none();
+        vars.push(var(
+            &host.variable(),
+            &host.field(),
+            &description,
+            required.then(String::new),
+            required,
+            VarKind::Url,
+        ));
+    }
     if !hosts.regions.is_empty() {
         let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
         let default = hosts.default_region.clone().or_else(|| hosts.regions.keys().next().cloned());
@@ -180,7 +213,7 @@ pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let mut plain_idents = Vec::new();
     for v in &vars {
         let field = format_ident!("{}", v.field);
-        let name = v.name;
+        let name = v.name.as_str();
         let full = format!("{prefix}{name}");
         let doc = doc_attrs(&format!("`{full}`: {}", v.description));
         let (ty, read) = field_read(v, name);
@@ -209,6 +242,7 @@ pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     }
     let region_table = region_tables(cx);
     let base_url_fn = base_url_fn(cx, &vars);
+    let host_urls_fn = host_urls_fn(cx);
     let required_some = required_idents.iter().map(|f| quote!(::std::option::Option::Some(#f)));
     let required_tuple = quote!((#(#required_idents,)*));
     let all_fields = required_idents.iter().chain(plain_idents.iter());
@@ -271,6 +305,7 @@ pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
             }
 
             #base_url_fn
+            #host_urls_fn
         }
     };
     format_file("src/config.rs", tokens)
@@ -288,13 +323,9 @@ fn field_read(v: &SettingVar, name: &str) -> (TokenStream, TokenStream) {
             quote!(r.or_default(#name, ::std::string::String::from(#default))),
         ),
         (VarKind::Url, true) => (quote!(::url::Url), quote!(r.required::<::url::Url>(#name))),
-        (VarKind::Url, false) if v.field == "base_url" => {
+        (VarKind::Url, false) => {
             (quote!(::std::option::Option<::url::Url>), quote!(r.optional::<::url::Url>(#name)))
         }
-        (VarKind::Url, false) => (
-            quote!(::std::string::String),
-            quote!(r.or_default(#name, ::std::string::String::from(#default))),
-        ),
         (VarKind::Bool, _) => {
             let on = default == "on";
             (quote!(bool), quote!(r.or_default(#name, #on)))
@@ -330,6 +361,38 @@ fn region_tables(cx: &Context<'_>) -> TokenStream {
         });
     }
     tokens
+}
+
+/// `host_urls()`: the base URL of every named host, for the client to register.
+fn host_urls_fn(cx: &Context<'_>) -> TokenStream {
+    if cx.hosts.is_empty() {
+        return TokenStream::new();
+    }
+    let entries = cx.hosts.iter().map(|host| {
+        let (name, field) = (&host.name, format_ident!("{}", host.field()));
+        match &host.url {
+            Some(url) => quote!((#name, Self::url_or(self.#field.as_ref(), #url))),
+            None => quote!((#name, self.#field.to_string())),
+        }
+    });
+    let url_or = cx.hosts.iter().any(|host| host.url.is_some()).then(|| {
+        quote! {
+            /// `url` as text, else `default`.
+            fn url_or(url: ::std::option::Option<&::url::Url>, default: &str) -> ::std::string::String {
+                url.map_or_else(|| default.to_string(), ::std::string::ToString::to_string)
+            }
+        }
+    });
+    quote! {
+        /// The hosts besides the default one, by name, with their base URLs: each
+        /// `*_BASE_URL` setting when set, else the host's own URL. Operations served from one
+        /// of them name it in their descriptor.
+        pub fn host_urls(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            ::std::vec::Vec::from([#(#entries),*])
+        }
+
+        #url_or
+    }
 }
 
 fn base_url_fn(cx: &Context<'_>, vars: &[SettingVar]) -> TokenStream {

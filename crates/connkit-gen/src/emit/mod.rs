@@ -15,6 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::GenerateError;
+use crate::hosts::NamedHost;
 use crate::ir::SpecIr;
 use crate::manifest::{Manifest, Tier};
 use crate::naming::SystemName;
@@ -36,6 +37,8 @@ pub struct Context<'a> {
     pub manifest: &'a Manifest,
     /// The specs' IR.
     pub specs: &'a [SpecIr],
+    /// The hosts besides the default one ([`crate::hosts`]).
+    pub hosts: &'a [NamedHost],
     /// The connkit version writing the files.
     pub connkit_version: &'a str,
 }

@@ -44,11 +44,12 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
         HttpMethod::Trace => quote!(TRACE),
     };
     let idempotency = op.idempotency_header.as_ref().map(|h| quote!(.with_idempotency_header(#h)));
+    let host = op.host.as_ref().map(|h| quote!(.with_host(#h)));
     let const_doc = format!("The `{}` operation: `{} {}`.", op.id, op.method.as_upper(), op.path);
     let mut items = quote! {
         #[doc = #const_doc]
         pub(super) static #const_ident: ::connkit::Operation =
-            ::connkit::Operation::new(#id, ::connkit::Method::#method, #path) #idempotency;
+            ::connkit::Operation::new(#id, ::connkit::Method::#method, #path) #idempotency #host;
     };
     items.extend(params_struct(op));
     let (error_ty, error_items) = error_type(op);

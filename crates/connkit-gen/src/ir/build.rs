@@ -35,6 +35,10 @@ pub struct SpecInput<'a> {
     /// descriptor constant and parameter type of every spec in one file. Empty for the full
     /// tier.
     pub taken: &'a TakenNames,
+    /// Which host each operation goes to.
+    pub hosts: &'a crate::hosts::HostPlan,
+    /// The spec's index in the manifest (for [`crate::hosts::HostPlan::host_of`]).
+    pub spec_index: usize,
 }
 
 /// Names taken in the scope a lite client shares between its specs.
@@ -79,7 +83,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let mut accessors = UniqueNames::with_reserved(["new", "from_env", "client", "clone", "fmt"]);
     let spec_module = input.module;
     let mut method_names: IndexMap<String, UniqueNames> = IndexMap::new();
-    for (operation, facts) in api.operations.iter().zip(input.facts) {
+    for (op_index, (operation, facts)) in api.operations.iter().zip(input.facts).enumerate() {
         let qualified_id = if input.multi_spec {
             format!("{}.{}", input.stem, facts.id)
         } else {
@@ -153,6 +157,10 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             idempotency_header: None,
             request_method: None,
             stream_method: String::new(),
+            host: input
+                .hosts
+                .host_of(input.spec_index, op_index, overrides.and_then(|o| o.host.as_deref()))
+                .map(str::to_string),
         };
         // A `_stream` twin exists for paginated and download operations; keep its name free.
         ir.stream_method = methods.claim(&format!("{}_stream", ir.rust_name));

@@ -136,6 +136,8 @@ pub struct OperationIr {
     /// The name of the stream twin (`get_orders_stream`: items of a paginated operation, or
     /// the body of a download), unique within its service.
     pub stream_method: String,
+    /// The named host the operation is served from (`None`: the default host).
+    pub host: Option<String>,
 }
 
 impl OperationIr {

@@ -261,6 +261,7 @@ pub fn add_spec_documents(
                 file: file.clone(),
                 stem: stem.to_string(),
                 source,
+                host: None,
             });
             Ok((file, true))
         }

@@ -90,6 +90,10 @@ pub struct SpecEntry {
     /// The URL the spec was downloaded from, when it came from the network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// The host this spec's operations go to: `default`, or a name of `[hosts.named]`.
+    /// Absent: derived from the spec's servers (see [`crate::hosts`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 /// Hosts of the API. The settings let users override the chosen one with `{P}_BASE_URL`.
@@ -108,7 +112,9 @@ pub struct Hosts {
     /// Sandbox base URLs by region (or `default`), chosen with `{P}_SANDBOX=on`.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub sandbox: IndexMap<String, String>,
-    /// Extra named hosts for operations served elsewhere (`uploads = "https://..."`).
+    /// Base URLs of the named hosts: the hosts of specs and operations served elsewhere than
+    /// the default host (`uploads = "https://uploads.github.com"`), each overridable with
+    /// `{P}_{NAME}_BASE_URL` (see [`crate::hosts`]).
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     pub named: IndexMap<String, String>,
 }
@@ -150,6 +156,10 @@ pub struct OperationOverride {
     /// The operation's rate limit, replacing the documented one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
+    /// The host the operation goes to: `default`, or a name of `[hosts.named]`, instead of
+    /// the one its spec's servers give.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host: Option<String>,
 }
 
 impl Manifest {
@@ -223,6 +233,7 @@ mod tests {
                 ),
                 paginated: None,
                 rate_limit: Some(RateLimit { rate: 0.0167, burst: 20 }),
+                host: None,
             },
         );
         Manifest {
@@ -234,6 +245,7 @@ mod tests {
                 file: "openapi/ordersV0.json".to_string(),
                 stem: "ordersV0".to_string(),
                 source: Some("https://example.com/ordersV0.json".to_string()),
+                host: None,
             }],
             auth: AuthConfig::lwa(),
             hosts: Hosts::default(),

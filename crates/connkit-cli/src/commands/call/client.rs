@@ -1,18 +1,22 @@
 //! The runtime client for one call, built from the manifest and the settings exactly as the
 //! generated `client.rs` and `config.rs` build it: the same standard variable names, base URL
-//! rules (BASE_URL, then sandbox, then region, then default host), auth strategy, timeouts,
-//! retries, rate limits and the shared mode (`{P}_REDIS_URL`).
+//! rules (BASE_URL, then sandbox, then region, then default host; `{NAME}_BASE_URL` for each
+//! named host), auth strategy, timeouts, retries, rate limits and the shared mode
+//! (`{P}_REDIS_URL`).
 
 use connkit::auth::{ApiKey, Basic, Bearer, ClientCredentials, RefreshToken};
 use connkit::ratelimit::Quota;
 use connkit::retry::RetryPolicy;
 use connkit::settings::{CommonSettings, EnvSource};
 use connkit::{HttpClient, Secret};
+use connkit_gen::hosts::NamedHost;
 use connkit_gen::manifest::{AuthKind, KeyLocation, Manifest, RateLimit};
 
 /// The settings a connector reads, loaded dynamically from its manifest.
 pub struct CallSettings {
     base_url: String,
+    /// The named hosts with their base URLs (each `{P}{NAME}_BASE_URL`, else the host's URL).
+    hosts: Vec<(String, String)>,
     auth: Option<AuthSettings>,
     /// Timeout, retries, rate limits.
     pub common: CommonSettings,
@@ -46,9 +50,25 @@ impl CallSettings {
     /// # Errors
     ///
     /// One settings error naming every missing or invalid variable in full.
-    pub fn read(manifest: &Manifest, source: &EnvSource) -> Result<Self, connkit::Error> {
+    pub fn read(
+        manifest: &Manifest,
+        named: &[NamedHost],
+        source: &EnvSource,
+    ) -> Result<Self, connkit::Error> {
         let hosts = &manifest.hosts;
         let mut r = source.reader();
+        let named_urls: Vec<Option<(String, String)>> = named
+            .iter()
+            .map(|host| {
+                let url = match &host.url {
+                    Some(default) => r
+                        .optional::<url::Url>(&host.variable())
+                        .map_or_else(|| default.clone(), |url| url.to_string()),
+                    None => r.required::<url::Url>(&host.variable())?.to_string(),
+                };
+                Some((host.name.clone(), url))
+            })
+            .collect();
         let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
         let base_override = if has_host {
             r.optional::<url::Url>("BASE_URL")
@@ -148,8 +168,11 @@ impl CallSettings {
             }
             hosts.default.clone().or_else(|| hosts.regions.values().next().cloned())
         });
-        match (auth, base_url) {
-            (Some(auth), Some(base_url)) if r.is_ok() => Ok(Self { base_url, auth, common }),
+        let hosts: Option<Vec<(String, String)>> = named_urls.into_iter().collect();
+        match (auth, base_url, hosts) {
+            (Some(auth), Some(base_url), Some(hosts)) if r.is_ok() => {
+                Ok(Self { base_url, hosts, auth, common })
+            }
             _ => Err(r.into_error()),
         }
     }
@@ -178,7 +201,7 @@ pub fn build_client(
         .retry(RetryPolicy::default().max_retries(settings.common.max_retries))
         .rate_limits_enabled(settings.common.rate_limits)
         .shared(&settings.common.shared);
-    for (name, url) in &manifest.hosts.named {
+    for (name, url) in &settings.hosts {
         builder = builder.host(name.clone(), url.clone());
     }
     let auth = &manifest.auth;

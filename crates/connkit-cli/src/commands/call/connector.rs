@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 
 use connkit_spec::{Analysis, LoadedSpec, Loader, analyze};
 
+use connkit_gen::SpecSource;
+use connkit_gen::hosts::HostPlan;
+use connkit_gen::ir::facts_for_spec;
 use connkit_gen::manifest::{MANIFEST_FILE, Manifest};
 use connkit_gen::naming::SystemName;
 
@@ -81,5 +84,21 @@ impl Connector {
             }
         }
         Ok(Self { dir, manifest, specs, analysis })
+    }
+
+    /// Which host each operation goes to, as the generated connector decides it.
+    pub fn host_plan(&self) -> HostPlan {
+        let sources: Vec<SpecSource<'_>> = self
+            .specs
+            .iter()
+            .zip(&self.manifest.specs)
+            .enumerate()
+            .map(|(index, (spec, entry))| SpecSource {
+                stem: entry.stem.clone(),
+                api: &spec.api,
+                facts: facts_for_spec(&self.analysis, index, &spec.api),
+            })
+            .collect();
+        HostPlan::for_specs(&self.manifest, &sources)
     }
 }
