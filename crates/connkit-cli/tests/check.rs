@@ -131,3 +131,50 @@ fn a_lite_connector_whose_spec_is_now_full_gets_a_warning_and_exits_0() {
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("error[unreadable-spec]"), "{stdout}");
 }
+
+/// An API whose entities and models are named like guideline concepts: `auth` (`auth.test`,
+/// `auth.revoke`), `retry`, `env`, an operation `sleep`, a model enum `ShippingService`.
+fn named_like_concepts_spec() -> String {
+    let op = |id: &str, tag: &str| {
+        serde_json::json!({"operationId": id, "tags": [tag], "responses": {"200": {
+            "description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shipping"}}}}}})
+    };
+    serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": "concepts", "version": "1"},
+        "servers": [{"url": "https://concepts.example.com"}],
+        "paths": {
+            "/auth.test": {"post": op("auth.test", "auth")},
+            "/auth.revoke": {"post": op("auth.revoke", "auth")},
+            "/jobs/{id}/retry": {"post": op("retry", "retry")},
+            "/jobs/{id}/sleep": {"post": op("sleep", "retry")},
+            "/env.get": {"get": op("env.get", "env")},
+            "/env.set": {"post": op("env.set", "env")}
+        },
+        "components": {"schemas": {"Shipping": {"type": "object", "properties": {
+            "service": {"type": "string", "enum": ["express", "standard"]},
+            "token": {"type": "string"}
+        }}}}
+    })
+    .to_string()
+}
+
+#[test]
+fn a_fresh_connector_named_like_guideline_concepts_is_clean() {
+    let ws = tempfile::tempdir().unwrap();
+    let spec = ws.path().join("concepts.json");
+    std::fs::write(&spec, named_like_concepts_spec()).unwrap();
+    let created = connkit()
+        .args(["new", "concepts", "--tier", "full", "--spec"])
+        .arg(&spec)
+        .arg("--dir")
+        .arg(ws.path())
+        .output()
+        .unwrap();
+    assert_eq!(created.status.code(), Some(0), "{}", String::from_utf8_lossy(&created.stderr));
+    let gateway =
+        std::fs::read_to_string(ws.path().join("connectors/concepts/src/gateway.rs")).unwrap();
+    assert!(gateway.contains("pub fn auth(&self)"), "{gateway}");
+    let (code, stdout, stderr) = check(ws.path(), &["concepts"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+}

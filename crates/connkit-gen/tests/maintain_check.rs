@@ -226,3 +226,15 @@ fn rule_ids_are_stable_and_unique() {
         serde_json::json!({"rule": "hardcoded-url", "severity": "error", "file": "f.rs", "line": 3, "message": "m", "hint": "h"})
     );
 }
+
+#[test]
+fn module_declarations_and_re_exports_are_not_lines_of_a_service() {
+    let ws = workspace();
+    let file = connector_path(ws.path()).join("src/services/mod.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let index: String =
+        (0..400).map(|n| format!("/// Entity {n}.\npub mod entity_{n};\n")).collect();
+    std::fs::write(&file, format!("{text}{index}pub use self::entity_1::*;\n")).unwrap();
+    let findings = check(ws.path());
+    assert!(!findings.iter().any(|f| f.rule == Rule::ServiceTooLong), "{findings:#?}");
+}

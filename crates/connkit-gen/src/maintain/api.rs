@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::maintain::Layer;
 use crate::maintain::source::{doc_line, is_test_only, line};
 
 /// Which kind of type a method belongs to.
@@ -71,17 +72,69 @@ impl PublicApi {
 }
 
 /// Reads the public API from `(path relative to the connector, text)` pairs. Files that do
-/// not parse are skipped (`connkit check` reports them).
+/// not parse are skipped (`connkit check` reports them), and so are the models (`src/models/`),
+/// which hold no client, service or gateway.
+///
+/// Types are told apart by what they hold, never by their names: the client is the struct
+/// holding the runtime's `HttpClient`; services (and the gateway, and per-spec service sets)
+/// hold the client; the gateway is the one that hands out services without being handed out
+/// itself. A model called `ShippingService` is not a service.
 pub fn read_public_api(files: &[(PathBuf, String)]) -> PublicApi {
-    let mut api = PublicApi::default();
-    let mut edges: Vec<(String, String, String)> = Vec::new();
-    let mut type_docs: BTreeMap<String, Option<String>> = BTreeMap::new();
-    let mut sorted: Vec<&(PathBuf, String)> =
-        files.iter().filter(|(p, _)| p.extension().is_some_and(|e| e == "rs")).collect();
+    let mut sorted: Vec<&(PathBuf, String)> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs") && Layer::of(p) != Layer::Models)
+        .collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    for (path, text) in sorted {
-        let Ok(file) = syn::parse_file(text) else { continue };
-        collect_items(&file.items, path, &mut api, &mut edges, &mut type_docs);
+    let parsed: Vec<(&Path, syn::File)> = sorted
+        .into_iter()
+        .filter_map(|(path, text)| Some((path.as_path(), syn::parse_file(text).ok()?)))
+        .collect();
+    let mut structs = Vec::new();
+    for (path, file) in &parsed {
+        collect_structs(&file.items, path, &mut structs);
+    }
+    let client =
+        structs.iter().find(|s| s.fields.iter().any(|f| f == "HttpClient")).map(|s| s.name.clone());
+    let holders: BTreeMap<String, &StructInfo> = structs
+        .iter()
+        .filter(|s| client.as_ref().is_some_and(|c| s.fields.contains(c)))
+        .map(|s| (s.name.clone(), s))
+        .collect();
+    let mut api = PublicApi { client: client.clone(), ..PublicApi::default() };
+    let mut methods: Vec<(String, PublicMethod)> = Vec::new();
+    let mut edges: Vec<(String, String, String)> = Vec::new();
+    // What the client holds (the runtime's transport): accessors of it are plumbing.
+    let transport: Vec<String> = structs
+        .iter()
+        .find(|s| Some(&s.name) == client.as_ref())
+        .map(|s| s.fields.clone())
+        .unwrap_or_default();
+    let owners = Owners { client: client.as_deref(), transport: &transport, holders: &holders };
+    for (path, file) in &parsed {
+        collect_methods(&file.items, path, &owners, &mut methods, &mut edges);
+    }
+    // The gateway hands out services and is handed out by nothing.
+    let handed_out: Vec<&str> = edges.iter().map(|(_, _, ty)| ty.as_str()).collect();
+    let roots: Vec<&StructInfo> = holders
+        .values()
+        .copied()
+        .filter(|s| !handed_out.contains(&s.name.as_str()))
+        .filter(|s| edges.iter().any(|(owner, _, _)| *owner == s.name))
+        .collect();
+    api.gateway = roots
+        .iter()
+        .find(|s| s.layer == Layer::Gateway)
+        .or_else(|| roots.first())
+        .map(|s| s.name.clone());
+    for (owner, mut method) in methods {
+        method.kind = if Some(&owner) == client.as_ref() {
+            OwnerKind::Client
+        } else if Some(&owner) == api.gateway.as_ref() {
+            OwnerKind::Gateway
+        } else {
+            OwnerKind::Service
+        };
+        api.methods.push(method);
     }
     if let Some(gateway) = api.gateway.clone() {
         let mut stack = vec![(gateway, "gateway".to_string())];
@@ -96,11 +149,13 @@ pub fn read_public_api(files: &[(PathBuf, String)]) -> PublicApi {
             // Depth first in source order: push in reverse.
             for (_, method, ty) in children.into_iter().rev() {
                 let access = format!("{prefix}.{method}()");
-                if ty.ends_with("Service") {
+                // A service has operations; a set of services only hands out services.
+                let hands_out = edges.iter().any(|(o, _, _)| o == ty);
+                if !hands_out {
                     api.services.push(ServiceAccess {
                         access: access.clone(),
                         service: ty.clone(),
-                        doc: type_docs.get(ty).cloned().flatten(),
+                        doc: holders.get(ty).and_then(|s| s.doc.clone()),
                     });
                 }
                 stack.push((ty.clone(), access));
@@ -114,38 +169,68 @@ pub fn read_public_api(files: &[(PathBuf, String)]) -> PublicApi {
     api
 }
 
-fn collect_items(
+/// A struct of the sources: its name, where it is, the last path segment of each field's
+/// type, and the first line of its doc.
+struct StructInfo {
+    name: String,
+    layer: Layer,
+    fields: Vec<String>,
+    doc: Option<String>,
+}
+
+fn collect_structs(items: &[syn::Item], path: &Path, out: &mut Vec<StructInfo>) {
+    for item in items {
+        match item {
+            syn::Item::Mod(m) if !is_test_only(&m.attrs) => {
+                if let Some((_, items)) = &m.content {
+                    collect_structs(items, path, out);
+                }
+            }
+            syn::Item::Struct(s) if !is_test_only(&s.attrs) => out.push(StructInfo {
+                name: s.ident.to_string(),
+                layer: Layer::of(path),
+                fields: s.fields.iter().filter_map(|f| type_name(&f.ty)).collect(),
+                doc: doc_line(&s.attrs),
+            }),
+            _ => {}
+        }
+    }
+}
+
+/// The client, what it holds, and the types holding it.
+struct Owners<'a> {
+    client: Option<&'a str>,
+    transport: &'a [String],
+    holders: &'a BTreeMap<String, &'a StructInfo>,
+}
+
+impl Owners<'_> {
+    fn owns(&self, name: &str) -> bool {
+        self.client == Some(name) || self.holders.contains_key(name)
+    }
+}
+
+/// The public methods (with a receiver) of the client and of the types holding it, and the
+/// edges `(owner, method, type)` of methods that hand out a type holding the client.
+fn collect_methods(
     items: &[syn::Item],
     path: &Path,
-    api: &mut PublicApi,
+    owners: &Owners<'_>,
+    methods: &mut Vec<(String, PublicMethod)>,
     edges: &mut Vec<(String, String, String)>,
-    type_docs: &mut BTreeMap<String, Option<String>>,
 ) {
     for item in items {
         match item {
             syn::Item::Mod(m) if !is_test_only(&m.attrs) => {
                 if let Some((_, items)) = &m.content {
-                    collect_items(items, path, api, edges, type_docs);
-                }
-            }
-            syn::Item::Struct(s) => {
-                let name = s.ident.to_string();
-                type_docs.insert(name.clone(), doc_line(&s.attrs));
-                if owner_kind(&name) == Some(OwnerKind::Client) && api.client.is_none() {
-                    api.client = Some(name);
-                } else if owner_kind(&name) == Some(OwnerKind::Gateway) && api.gateway.is_none() {
-                    api.gateway = Some(name);
+                    collect_methods(items, path, owners, methods, edges);
                 }
             }
             syn::Item::Impl(imp) if imp.trait_.is_none() && !is_test_only(&imp.attrs) => {
-                let syn::Type::Path(ty) = &*imp.self_ty else { continue };
-                let Some(last) = ty.path.segments.last() else { continue };
-                let owner = last.ident.to_string();
-                let Some(kind) = owner_kind(&owner)
-                    .or_else(|| owner.ends_with("Services").then_some(OwnerKind::Service))
-                else {
+                let Some(owner) = type_name(&imp.self_ty) else { continue };
+                if !owners.owns(&owner) {
                     continue;
-                };
+                }
                 for impl_item in &imp.items {
                     let syn::ImplItem::Fn(f) = impl_item else { continue };
                     if !matches!(f.vis, syn::Visibility::Public(_)) || is_test_only(&f.attrs) {
@@ -156,26 +241,29 @@ fn collect_items(
                     }
                     let returned = returned_type(&f.sig.output);
                     if let Some(ret) = &returned
-                        && (ret.ends_with("Service") || ret.ends_with("Services"))
+                        && owners.holders.contains_key(ret)
                     {
                         edges.push((owner.clone(), f.sig.ident.to_string(), ret.clone()));
                         continue;
                     }
-                    if returned.as_deref().is_some_and(|r| r.ends_with("Client")) {
+                    // Accessors of the client or of its transport are plumbing, not API.
+                    if let Some(ret) = &returned
+                        && (owners.client == Some(ret.as_str()) || owners.transport.contains(ret))
+                    {
                         continue;
                     }
-                    if owner.ends_with("Services") {
-                        continue;
-                    }
-                    api.methods.push(PublicMethod {
-                        owner: owner.clone(),
-                        kind,
-                        name: f.sig.ident.to_string(),
-                        signature: render_signature(&f.sig),
-                        doc: doc_line(&f.attrs),
-                        file: path.to_path_buf(),
-                        line: line(f.sig.ident.span()),
-                    });
+                    methods.push((
+                        owner.clone(),
+                        PublicMethod {
+                            owner: owner.clone(),
+                            kind: OwnerKind::Service,
+                            name: f.sig.ident.to_string(),
+                            signature: render_signature(&f.sig),
+                            doc: doc_line(&f.attrs),
+                            file: path.to_path_buf(),
+                            line: line(f.sig.ident.span()),
+                        },
+                    ));
                 }
             }
             _ => {}
@@ -183,29 +271,19 @@ fn collect_items(
     }
 }
 
-fn owner_kind(name: &str) -> Option<OwnerKind> {
-    if name.ends_with("Gateway") {
-        Some(OwnerKind::Gateway)
-    } else if name.ends_with("Service") {
-        Some(OwnerKind::Service)
-    } else if name.ends_with("Client") && name != "HttpClient" {
-        Some(OwnerKind::Client)
-    } else {
-        None
+/// The last segment of a type path (`crate::client::XClient` → `XClient`), through references.
+fn type_name(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        syn::Type::Reference(r) => type_name(&r.elem),
+        _ => None,
     }
 }
 
 /// The last segment of the returned type (through references).
 fn returned_type(output: &syn::ReturnType) -> Option<String> {
     let syn::ReturnType::Type(_, ty) = output else { return None };
-    let mut ty = &**ty;
-    while let syn::Type::Reference(r) = ty {
-        ty = &r.elem;
-    }
-    match ty {
-        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    }
+    type_name(ty)
 }
 
 /// The signature without its receiver, on one line, with well-known paths shortened.
@@ -253,10 +331,13 @@ mod tests {
     fn services_methods_and_access_paths() {
         let gateway = "pub struct WGateway { client: WClient }\nimpl WGateway {\n    pub fn new(client: WClient) -> Self { todo() }\n    pub fn client(&self) -> &WClient { &self.client }\n    pub fn widgets(&self) -> crate::services::widgets::WidgetsService { todo() }\n    /// Counts widgets.\n    pub async fn count(&self) -> ::std::result::Result<usize, ::connkit::Error> { todo() }\n}\n";
         let service = "/// Widgets.\npub struct WidgetsService { client: WClient }\nimpl super::WidgetsService {\n    /// Gets one.\n    pub async fn get_widget(\n        &self,\n        id: &str,\n    ) -> ::std::result::Result<::connkit::ApiResponse<crate::models::Widget>, ::connkit::Error> { todo() }\n    fn private(&self) {}\n}\n";
+        let client = "pub struct WClient { http: ::connkit::HttpClient }\nimpl WClient {\n    pub fn http(&self) -> &::connkit::HttpClient { &self.http }\n}\n";
         let api = read_public_api(&[
+            (PathBuf::from("src/client.rs"), client.to_string()),
             (PathBuf::from("src/gateway.rs"), gateway.to_string()),
             (PathBuf::from("src/services/widgets.rs"), service.to_string()),
         ]);
+        assert_eq!(api.client.as_deref(), Some("WClient"));
         assert_eq!(api.gateway.as_deref(), Some("WGateway"));
         assert_eq!(api.services.len(), 1);
         assert_eq!(api.services[0].access, "gateway.widgets()");
@@ -270,5 +351,28 @@ mod tests {
         );
         assert_eq!(get.line, 5);
         assert_eq!(get.doc.as_deref(), Some("Gets one."));
+    }
+
+    #[test]
+    fn types_are_told_apart_by_what_they_hold_not_by_their_names() {
+        // An entity called `auth`, a model enum called `...Service`, a client that is not
+        // called `...Client`.
+        let client = "pub struct Transport { http: ::connkit::HttpClient }\n";
+        let gateway = "pub struct Api { client: Transport }\nimpl Api {\n    pub fn auth(&self) -> crate::services::auth::Tokens { todo() }\n}\n";
+        let service = "pub struct Tokens { client: crate::client::Transport }\nimpl Tokens {\n    pub async fn revoke(&self) -> Result<(), Error> { todo() }\n}\n";
+        let model = "pub enum ShippingService { Express }\nimpl ShippingService {\n    pub fn as_str(&self) -> &str { todo() }\n}\n";
+        let api = read_public_api(&[
+            (PathBuf::from("src/client.rs"), client.to_string()),
+            (PathBuf::from("src/gateway.rs"), gateway.to_string()),
+            (PathBuf::from("src/services/auth.rs"), service.to_string()),
+            (PathBuf::from("src/services/shipping.rs"), model.to_string()),
+        ]);
+        assert_eq!(api.client.as_deref(), Some("Transport"));
+        assert_eq!(api.gateway.as_deref(), Some("Api"));
+        assert_eq!(api.services.len(), 1);
+        assert_eq!(api.services[0].access, "gateway.auth()");
+        let names: Vec<(&str, &str)> =
+            api.methods.iter().map(|m| (m.owner.as_str(), m.name.as_str())).collect();
+        assert_eq!(names, vec![("Tokens", "revoke")]);
     }
 }

@@ -496,9 +496,9 @@ mod tests {
             base
         );
         let full = read_public_api(&[
-            (PathBuf::from("src/gateway.rs"), "pub struct NotesGateway { c: C }\nimpl NotesGateway {\n    pub fn notes(&self) -> crate::services::notes::NotesService { x() }\n}\n".to_string()),
-            (PathBuf::from("src/services/notes.rs"), "pub struct NotesService { c: C }\nimpl NotesService {\n    pub async fn get_note(&self, id: &str) -> R { x() }\n}\n".to_string()),
-            (PathBuf::from("src/client.rs"), "pub struct NotesClient { http: Http }\n".to_string()),
+            (PathBuf::from("src/gateway.rs"), "pub struct NotesGateway { client: crate::client::NotesClient }\nimpl NotesGateway {\n    pub fn notes(&self) -> crate::services::notes::NotesService { x() }\n}\n".to_string()),
+            (PathBuf::from("src/services/notes.rs"), "pub struct NotesService { client: crate::client::NotesClient }\nimpl NotesService {\n    pub async fn get_note(&self, id: &str) -> R { x() }\n}\n".to_string()),
+            (PathBuf::from("src/client.rs"), "pub struct NotesClient { http: ::connkit::HttpClient }\n".to_string()),
         ]);
         let _: &PublicApi = &full;
         let carried = carry(&ours, base, &full);

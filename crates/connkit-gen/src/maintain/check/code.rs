@@ -1,8 +1,16 @@
 //! The rules that read Rust code: hard-coded URLs and credentials, auth and backoff outside
 //! the client layer, and the environment read outside the settings type. One `syn` visitor
 //! walks each file; doc comments and test-only items are skipped.
+//!
+//! The rules look at what code does, never at what it is called: a path counts when it
+//! resolves (through the file's `use` items) to the runtime's auth, retry or settings
+//! modules, to an OAuth2 or backoff crate, to a sleep of the standard library or an async
+//! runtime, or to the environment; items of the connector itself (`crate::services::auth`,
+//! a gateway accessor `auth()`, an operation `retry`) are not auth or backoff. Method calls
+//! count by the API they belong to: `bearer_auth`/`basic_auth` of an HTTP request builder and
+//! `expose` of a secret are synchronous, so an awaited call of that name is an operation.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use syn::visit::{self, Visit};
 
@@ -20,7 +28,8 @@ pub(crate) struct CodeFinding {
 
 /// Runs the code rules on one parsed file of `layer`.
 pub(crate) fn check_code(file: &syn::File, layer: Layer) -> Vec<CodeFinding> {
-    let mut visitor = CodeVisitor { layer, found: BTreeSet::new() };
+    let mut visitor =
+        CodeVisitor { layer, found: BTreeSet::new(), scope: Scope::of(file), awaited: None };
     visitor.visit_file(file);
     let mut found: Vec<CodeFinding> = visitor.found.into_iter().collect();
     // One finding per rule and line: the first reason is enough to act on.
@@ -31,22 +40,34 @@ pub(crate) fn check_code(file: &syn::File, layer: Layer) -> Vec<CodeFinding> {
 struct CodeVisitor {
     layer: Layer,
     found: BTreeSet<CodeFinding>,
+    scope: Scope,
+    /// The method call being awaited right now (an async operation, never a builder's or a
+    /// secret's synchronous method).
+    awaited: Option<*const syn::ExprMethodCall>,
 }
 
-/// Methods of the settings reader and of request builders that set auth or pace calls.
-const AUTH_METHODS: [&str; 5] = ["bearer_auth", "basic_auth", "expose", "expose_secret", "auth"];
+/// Methods of HTTP request builders and secrets that set auth or reveal a credential, with
+/// their number of arguments.
+const AUTH_METHODS: [(&str, usize); 4] =
+    [("bearer_auth", 1), ("basic_auth", 2), ("expose", 0), ("expose_secret", 0)];
 const HEADER_METHODS: [&str; 5] = ["header", "insert", "append", "try_insert", "header_static"];
+/// Functions that pause the caller.
 const SLEEP_NAMES: [&str; 4] = ["sleep", "sleep_until", "delay_for", "delay_until"];
-const BACKOFF_NAMES: [&str; 8] = [
+/// Crates whose only job is retrying or backing off.
+const BACKOFF_CRATES: [&str; 9] = [
     "backon",
     "backoff",
     "tokio_retry",
+    "tokio_retry2",
     "retry",
-    "ExponentialBuilder",
-    "ExponentialBackoff",
-    "RetryPolicy",
-    "Retryable",
+    "again",
+    "exponential_backoff",
+    "tryhard",
+    "reqwest_retry",
 ];
+/// Crates that request or hold OAuth2 tokens.
+const AUTH_CRATES: [&str; 3] = ["oauth2", "openidconnect", "yup_oauth2"];
+/// Auth strategies of the runtime, re-exported or not.
 const AUTH_TYPES: [&str; 8] = [
     "ClientCredentials",
     "RefreshToken",
@@ -58,6 +79,106 @@ const AUTH_TYPES: [&str; 8] = [
     "TokenCache",
 ];
 const ENV_FUNCTIONS: [&str; 6] = ["var", "var_os", "vars", "vars_os", "set_var", "remove_var"];
+/// Form fields of an OAuth2 token request (RFC 6749 §4.4 and §6).
+const TOKEN_REQUEST_FIELDS: [&str; 1] = ["grant_type"];
+
+/// What the names of one file stand for: its `use` items (name → full path) and the items it
+/// defines itself.
+#[derive(Debug, Default)]
+struct Scope {
+    imports: BTreeMap<String, Vec<String>>,
+    globs: Vec<Vec<String>>,
+    local: BTreeSet<String>,
+}
+
+impl Scope {
+    fn of(file: &syn::File) -> Scope {
+        let mut scope = Scope::default();
+        scope.collect(&file.items);
+        scope
+    }
+
+    fn collect(&mut self, items: &[syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Use(u) => {
+                    let mut paths = Vec::new();
+                    flatten_use(&u.tree, &mut Vec::new(), &mut paths);
+                    for (segs, _, alias) in paths {
+                        match alias {
+                            Some(name) if name == "*" => self.globs.push(segs),
+                            Some(name) => {
+                                self.imports.insert(name, segs);
+                            }
+                            None => {}
+                        }
+                    }
+                }
+                syn::Item::Mod(m) => {
+                    self.local.insert(m.ident.to_string());
+                    if let Some((_, items)) = &m.content {
+                        self.collect(items);
+                    }
+                }
+                other => {
+                    if let Some(name) = item_name(other) {
+                        self.local.insert(name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The full path `segs` stands for, when it names something outside the connector (a
+    /// crate's item); `None` for the connector's own items and for names the file does not
+    /// resolve (locals, the prelude).
+    fn external(&self, segs: &[String], leading_colon: bool) -> Vec<Vec<String>> {
+        let Some(first) = segs.first() else { return Vec::new() };
+        if leading_colon {
+            return vec![segs.to_vec()];
+        }
+        if matches!(first.as_str(), "crate" | "self" | "super" | "Self") {
+            return Vec::new();
+        }
+        if let Some(full) = self.imports.get(first) {
+            let mut path = full.clone();
+            path.extend_from_slice(&segs[1..]);
+            let external =
+                full.first().is_some_and(|s| !matches!(s.as_str(), "crate" | "self" | "super"));
+            return if external { vec![path] } else { Vec::new() };
+        }
+        if self.local.contains(first) {
+            return Vec::new();
+        }
+        if segs.len() > 1 {
+            return vec![segs.to_vec()];
+        }
+        // A bare name may come from a glob import.
+        self.globs
+            .iter()
+            .filter(|g| {
+                g.first().is_some_and(|s| !matches!(s.as_str(), "crate" | "self" | "super"))
+            })
+            .map(|g| g.iter().chain(segs).cloned().collect())
+            .collect()
+    }
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    let ident = match item {
+        syn::Item::Const(i) => &i.ident,
+        syn::Item::Enum(i) => &i.ident,
+        syn::Item::Fn(i) => &i.sig.ident,
+        syn::Item::Static(i) => &i.ident,
+        syn::Item::Struct(i) => &i.ident,
+        syn::Item::Trait(i) => &i.ident,
+        syn::Item::Type(i) => &i.ident,
+        syn::Item::Union(i) => &i.ident,
+        syn::Item::Macro(i) => i.ident.as_ref()?,
+        _ => return None,
+    };
+    Some(ident.to_string())
+}
 
 impl CodeVisitor {
     fn push(&mut self, rule: Rule, line: usize, message: String, hint: &str) {
@@ -134,32 +255,42 @@ impl CodeVisitor {
         }
     }
 
-    fn check_path(&mut self, segs: &[String], at: usize) {
-        let joined = segs.join("::");
-        if let Some(last) = segs.last()
-            && SLEEP_NAMES.contains(&last.as_str())
-            && (segs.len() > 1 || last == "sleep")
-        {
+    /// The rules on a path of the code, resolved through the file's imports.
+    fn check_path(&mut self, segs: &[String], leading_colon: bool, at: usize) {
+        for full in self.scope.external(segs, leading_colon) {
+            self.check_external(&full, at);
+        }
+    }
+
+    /// The rules on the full path of an item outside the connector.
+    fn check_external(&mut self, full: &[String], at: usize) {
+        let joined = full.join("::");
+        let Some(krate) = full.first().map(String::as_str) else { return };
+        let last = full.last().map(String::as_str).unwrap_or_default();
+        let runtime = krate == "connkit";
+        if SLEEP_NAMES.contains(&last) && full.len() > 1 {
             self.backoff(at, format!("`{joined}` pauses outside the client layer"));
         }
-        if segs.iter().any(|s| BACKOFF_NAMES.contains(&s.as_str())) {
+        if BACKOFF_CRATES.contains(&krate) || (runtime && full.get(1).is_some_and(|s| s == "retry"))
+        {
             self.backoff(at, format!("`{joined}`: retry or backoff outside the client layer"));
         }
-        let auth_module = segs.windows(2).any(|w| w[0] == "auth");
-        let auth_type = segs.len() > 1 && segs.iter().any(|s| AUTH_TYPES.contains(&s.as_str()));
-        if auth_module || (auth_type && segs.iter().any(|s| s == "connkit")) {
+        let runtime_auth = runtime
+            && (full.get(1).is_some_and(|s| s == "auth")
+                || full.iter().any(|s| AUTH_TYPES.contains(&s.as_str())));
+        if runtime_auth || AUTH_CRATES.contains(&krate) {
             self.auth(at, format!("`{joined}`: an auth strategy outside the client layer"));
         }
-        if segs.iter().any(|s| s == "AUTHORIZATION" || s == "PROXY_AUTHORIZATION") {
+        if last == "AUTHORIZATION" || last == "PROXY_AUTHORIZATION" {
             self.auth(
                 at,
                 format!("`{joined}`: the Authorization header set outside the client layer"),
             );
         }
-        let env_call =
-            segs.windows(2).any(|w| w[0] == "env" && ENV_FUNCTIONS.contains(&w[1].as_str()));
-        let dotenv = segs.first().is_some_and(|s| s == "dotenvy" || s == "dotenv");
-        let env_source = segs.iter().any(|s| s == "EnvSource");
+        let env_call = matches!(krate, "std" | "core")
+            && full.windows(2).any(|w| w[0] == "env" && ENV_FUNCTIONS.contains(&w[1].as_str()));
+        let dotenv = krate == "dotenvy" || krate == "dotenv";
+        let env_source = runtime && last == "EnvSource";
         if env_call || dotenv || env_source {
             self.env(at, format!("`{joined}` reads the environment outside the settings type"));
         }
@@ -228,10 +359,21 @@ impl<'ast> Visit<'ast> for CodeVisitor {
         self.literal(&lit.value(), line(lit.span()), None);
     }
 
+    fn visit_expr_await(&mut self, expr: &'ast syn::ExprAwait) {
+        if let syn::Expr::MethodCall(call) = strip(&expr.base) {
+            self.awaited = Some(std::ptr::from_ref(call));
+        }
+        visit::visit_expr_await(self, expr);
+    }
+
     fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
         let name = call.method.to_string();
         let at = line(call.method.span());
-        if AUTH_METHODS.contains(&name.as_str()) {
+        // An awaited call is an async operation, not a builder's or a secret's method.
+        let awaited = self.awaited == Some(std::ptr::from_ref(call));
+        if !awaited
+            && AUTH_METHODS.iter().any(|(method, args)| *method == name && call.args.len() == *args)
+        {
             let what = match name.as_str() {
                 "expose" | "expose_secret" => {
                     format!("`.{name}()` exposes a secret outside the client layer")
@@ -240,7 +382,8 @@ impl<'ast> Visit<'ast> for CodeVisitor {
             };
             self.auth(at, what);
         }
-        if HEADER_METHODS.contains(&name.as_str())
+        if !awaited
+            && HEADER_METHODS.contains(&name.as_str())
             && let Some(first) = call.args.first()
         {
             match strip(first) {
@@ -258,47 +401,38 @@ impl<'ast> Visit<'ast> for CodeVisitor {
                 _ => {}
             }
         }
-        if name == "retry" || name == "retry_when" || name == "with_backoff" {
-            self.backoff(at, format!("`.{name}(..)` retries outside the client layer"));
-        }
-        if SLEEP_NAMES.contains(&name.as_str()) {
-            self.backoff(at, format!("`.{name}(..)` pauses outside the client layer"));
-        }
         visit::visit_expr_method_call(self, call);
     }
 
-    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
-        if let syn::Expr::Path(p) = strip(&call.func) {
-            let segs = segments(&p.path);
-            let at = p.path.segments.first().map(|s| line(s.ident.span())).unwrap_or(1);
-            let is_token_request = segs.last().is_some_and(|s| {
-                s.contains("token")
-                    && (s.starts_with("request")
-                        || s.starts_with("fetch")
-                        || s.starts_with("refresh"))
-            });
-            if is_token_request {
-                self.auth(
-                    at,
-                    format!("`{}(..)` requests a token outside the client layer", segs.join("::")),
-                );
-            }
+    fn visit_expr_tuple(&mut self, tuple: &'ast syn::ExprTuple) {
+        // `("grant_type", "client_credentials")`: the form of a token request.
+        if let Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(key), .. })) =
+            tuple.elems.first().map(strip)
+            && TOKEN_REQUEST_FIELDS.contains(&key.value().as_str())
+        {
+            self.auth(
+                line(key.span()),
+                format!("`(\"{}\", ..)`: a token request outside the client layer", key.value()),
+            );
         }
-        visit::visit_expr_call(self, call);
+        visit::visit_expr_tuple(self, tuple);
     }
 
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segs = segments(path);
         let at = path.segments.first().map(|s| line(s.ident.span())).unwrap_or(1);
-        self.check_path(&segs, at);
+        self.check_path(&segs, path.leading_colon.is_some(), at);
         visit::visit_path(self, path);
     }
 
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
         let mut paths = Vec::new();
         flatten_use(&item.tree, &mut Vec::new(), &mut paths);
-        for (segs, at) in paths {
-            self.check_path(&segs, at);
+        for (segs, at, _) in paths {
+            // A use item names full paths already.
+            if segs.first().is_some_and(|s| !matches!(s.as_str(), "crate" | "self" | "super")) {
+                self.check_external(&segs, at);
+            }
         }
     }
 
@@ -327,7 +461,13 @@ impl<'ast> Visit<'ast> for CodeVisitor {
     }
 }
 
-fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec<String>, usize)>) {
+/// Every path of a use tree: (full path, line, the name it brings into scope — `*` for a
+/// glob, `None` for `self` imports of nothing).
+fn flatten_use(
+    tree: &syn::UseTree,
+    prefix: &mut Vec<String>,
+    out: &mut Vec<(Vec<String>, usize, Option<String>)>,
+) {
     match tree {
         syn::UseTree::Path(p) => {
             prefix.push(p.ident.to_string());
@@ -335,17 +475,25 @@ fn flatten_use(tree: &syn::UseTree, prefix: &mut Vec<String>, out: &mut Vec<(Vec
             prefix.pop();
         }
         syn::UseTree::Name(n) => {
-            let mut segs = prefix.clone();
-            segs.push(n.ident.to_string());
-            out.push((segs, line(n.ident.span())));
+            let name = n.ident.to_string();
+            if name == "self" {
+                let alias = prefix.last().cloned();
+                out.push((prefix.clone(), line(n.ident.span()), alias));
+            } else {
+                let mut segs = prefix.clone();
+                segs.push(name.clone());
+                out.push((segs, line(n.ident.span()), Some(name)));
+            }
         }
         syn::UseTree::Rename(r) => {
             let mut segs = prefix.clone();
-            segs.push(r.ident.to_string());
-            out.push((segs, line(r.ident.span())));
+            if r.ident != "self" {
+                segs.push(r.ident.to_string());
+            }
+            out.push((segs, line(r.ident.span()), Some(r.rename.to_string())));
         }
         syn::UseTree::Glob(g) => {
-            out.push((prefix.clone(), line(g.star_token.span)));
+            out.push((prefix.clone(), line(g.star_token.span), Some("*".to_string())));
         }
         syn::UseTree::Group(g) => {
             for tree in &g.items {
@@ -502,6 +650,33 @@ mod tests {
             vec![(Rule::EnvOutsideSettings, 1), (Rule::EnvOutsideSettings, 3)]
         );
         assert!(rules(code, Layer::Settings).is_empty());
+    }
+
+    #[test]
+    fn the_connectors_own_items_are_not_auth_or_backoff_whatever_their_names() {
+        // An API with entities `auth`, `retry` and `env`, operations `sleep`, `expose` and
+        // `bearer_auth`, and a descriptor constant `AUTHORIZATION`.
+        let code = "use crate::services::auth::AuthService;\nuse crate::services::retry;\nmod env { pub fn var() {} }\nstatic AUTHORIZATION: connkit::Operation = make();\nimpl Gateway {\n    pub fn auth(&self) -> crate::services::auth::AuthService {\n        crate::services::auth::AuthService::new(self.client.clone())\n    }\n    pub async fn f(&self) {\n        self.devices().sleep(&id).await;\n        self.ports().expose().await;\n        self.tokens().bearer_auth(&body).await;\n        self.jobs().retry(&id).await;\n        self.http().request(&AUTHORIZATION);\n        env::var();\n        let _ = retry::RetryService::new(c);\n    }\n}\n";
+        assert!(rules(code, Layer::Gateway).is_empty(), "{:?}", rules(code, Layer::Gateway));
+        assert!(rules(code, Layer::Services).is_empty());
+    }
+
+    #[test]
+    fn runtime_and_crate_items_count_through_imports_renames_and_globs() {
+        let code = "use connkit::auth::Bearer as B;\nuse tokio::time::*;\nuse std::env;\nuse reqwest::header::AUTHORIZATION;\nfn f() {\n    let s = B::new(t);\n    sleep(d);\n    env::var(\"X\");\n    req.header(AUTHORIZATION, v);\n    let form = [(\"grant_type\", \"client_credentials\")];\n    let r = connkit::retry::RetryPolicy::default();\n}\n";
+        assert_eq!(
+            rules(code, Layer::Services),
+            vec![
+                (Rule::AuthOutsideClient, 1),
+                (Rule::AuthOutsideClient, 4),
+                (Rule::AuthOutsideClient, 6),
+                (Rule::BackoffOutsideClient, 7),
+                (Rule::EnvOutsideSettings, 8),
+                (Rule::AuthOutsideClient, 9),
+                (Rule::AuthOutsideClient, 10),
+                (Rule::BackoffOutsideClient, 11),
+            ]
+        );
     }
 
     #[test]
