@@ -132,18 +132,29 @@ fn a_second_sync_without_changes_changes_no_byte() {
 }
 
 #[test]
-fn dropped_files_are_backed_up_when_edited_and_deleted_files_stay_deleted() {
+fn an_edit_whose_code_is_no_longer_generated_is_a_conflict_and_deleted_files_stay_deleted() {
     let ws = new_shop("v1");
     let dropped = "src/models/list_widgets_response.rs";
     let edited = format!("{}// A note of mine.\n", read(ws.path(), dropped));
     write(ws.path(), dropped, &edited);
     std::fs::remove_file(ws.path().join("connectors/shop/AGENTS.md")).unwrap();
     let synced = run(ws.path(), &["sync", "shop", "--spec", &spec("v3")]);
-    assert_eq!(synced.code, Some(0), "{}", synced.stderr);
+    // The model is gone from v3: the edit has no file to go to, so the run ends in a conflict
+    // naming the backup that holds it.
+    assert_eq!(synced.code, Some(1), "{}{}", synced.stdout, synced.stderr);
+    let backup = format!("connectors/shop/{dropped}.connkit-orphan");
+    assert_eq!(synced.stdout.trim(), backup);
+    assert!(synced.stderr.contains("hand edits outside the build"), "{}", synced.stderr);
     let dir = ws.path().join("connectors/shop");
     assert!(!dir.join(dropped).exists());
     assert_eq!(read(ws.path(), &format!("{dropped}.connkit-orphan")), edited);
-    assert!(synced.stderr.contains("list_widgets_response.rs.connkit-orphan"), "{}", synced.stderr);
+    // Every `kept` line names a file that exists.
+    let kept: Vec<&str> =
+        synced.stderr.lines().filter(|l| l.trim_start().starts_with("kept")).collect();
+    assert_eq!(kept.len(), 1, "{}", synced.stderr);
+    let named = kept[0].trim_start().trim_start_matches("kept").trim().split(':').next().unwrap();
+    assert_eq!(named, backup);
+    assert!(ws.path().join(named).is_file(), "{named}");
     assert!(!dir.join("AGENTS.md").exists());
     assert!(
         synced.stderr.contains("AGENTS.md (you deleted it; it stays deleted)"),
@@ -152,7 +163,9 @@ fn dropped_files_are_backed_up_when_edited_and_deleted_files_stay_deleted() {
     );
     assert!(!dir.join(".connkit").join(dropped).exists());
     let check = run(ws.path(), &["check", "shop"]);
+    assert_eq!(check.code, Some(1));
     assert!(check.stdout.contains("error[missing-doc-file]"), "{}", check.stdout);
+    assert!(check.stdout.contains(&format!("{backup}: error[orphaned-edits]")), "{}", check.stdout);
 }
 
 #[test]

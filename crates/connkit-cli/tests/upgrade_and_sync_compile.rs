@@ -5,7 +5,11 @@
 //!   operation, a field and an enum value; every edit is intact, the new operation is in the
 //!   code and in SKILL.md, and `connkit check` passes;
 //! - upgrade: a lite connector with a hand-written function in client.rs becomes full, keeps
-//!   the function, and passes `connkit check`.
+//!   the function, and passes `connkit check`;
+//! - split: a service file with a method body edited, a method and a function added, whose
+//!   entity grows until the service is split into a folder: each edit follows its code into
+//!   the file that holds it now (the function stays in its module), no backup is left, and
+//!   `connkit check` passes.
 //!
 //! Both connectors live in one cargo workspace under `target/connkit-maintain/` and are
 //! checked by ONE `cargo clippy --workspace --all-targets -- -D warnings` (sharing the target
@@ -152,6 +156,123 @@ fn upgrade_scenario(ws: &Path) {
     assert!(read(ws, "notes", "src/gateway.rs").contains("pub async fn note_words("));
 }
 
+/// A spec whose `widgets` entity has `count` operations, each with a few optional
+/// parameters: a handful fit in `services/widgets.rs`, many split it into a folder.
+fn widgets_spec(count: usize) -> String {
+    let mut paths = serde_json::Map::new();
+    for n in 0..count {
+        let params: Vec<serde_json::Value> = (0..6)
+            .map(|p| serde_json::json!({"name": format!("filter{p}"), "in": "query", "description": format!("Filter number {p}."), "schema": {"type": "string"}}))
+            .collect();
+        paths.insert(
+            format!("/widgets/group{}/item{n}", n / 4),
+            serde_json::json!({"get": {
+                "operationId": format!("getWidget{n}"),
+                "tags": ["widgets"],
+                "summary": format!("Gets widget {n}."),
+                "parameters": params,
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Widget"}}}}}
+            }}),
+        );
+    }
+    serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": "split", "version": "1"},
+        "servers": [{"url": "https://split.example.com"}],
+        "paths": paths,
+        "components": {"schemas": {"Widget": {"type": "object", "properties": {"id": {"type": "string"}}}}}
+    })
+    .to_string()
+}
+
+fn split_scenario(ws: &Path) {
+    let spec_file = ws.join("split.json");
+    std::fs::write(&spec_file, widgets_spec(3)).unwrap();
+    let spec_path = spec_file.display().to_string();
+    let created = connkit(ws, &["new", "split", "--tier", "full", "--spec", &spec_path]);
+    assert_eq!(created.code, Some(0), "{}", created.stderr);
+    let dir = ws.join("connectors/split");
+    let file = dir.join("src/services/widgets.rs");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // 1. a generated method's body, edited; 2. a method added to the service; 3. a function
+    // added to the module.
+    let start = text.find("pub async fn get_widget1(").unwrap();
+    let body = start + text[start..].find("> {\n").unwrap() + 4;
+    let edit = "        let widget_id = \"edited\";\n        let _ = widget_id;\n";
+    let mut text = format!("{}{edit}{}", &text[..body], &text[body..]);
+    let method_start = text.find("    /// Gets widget 2.").unwrap();
+    let method = "    /// Hand-written: how many widgets there are.\n    pub fn widget_count(&self) -> usize {\n        3\n    }\n";
+    text.insert_str(method_start, method);
+    let function = "/// Hand-written: a label.\npub fn widget_label(id: &str) -> String {\n    format!(\"widget {id}\")\n}\n";
+    text.push_str(function);
+    std::fs::write(&file, &text).unwrap();
+
+    std::fs::write(&spec_file, widgets_spec(24)).unwrap();
+    let synced = connkit(ws, &["sync", "split", "--spec", &spec_path]);
+    assert_eq!(synced.code, Some(0), "{}{}", synced.stdout, synced.stderr);
+    assert!(!file.exists(), "the service is a folder now");
+    assert!(dir.join("src/services/widgets/mod.rs").is_file());
+    assert!(
+        synced.stderr.contains("moved     your edits of connectors/split/src/services/widgets.rs (no longer generated) into"),
+        "{}",
+        synced.stderr
+    );
+    // Each edit is in the file that holds its code now, inside the build.
+    let files = services_files(&dir.join("src/services/widgets"));
+    let holding = |needle: &str| -> Vec<String> {
+        files.iter().filter(|(_, t)| t.contains(needle)).map(|(p, _)| p.clone()).collect()
+    };
+    let get1 = holding("pub async fn get_widget1(");
+    assert_eq!(get1.len(), 1);
+    assert!(read_file(&dir, &get1[0]).contains(&format!("> {{\n{edit}")), "{}", get1[0]);
+    assert_eq!(holding("pub fn widget_count(&self)").len(), 1, "the added method, once");
+    let label = holding("pub fn widget_label(");
+    assert_eq!(label, vec!["mod.rs".to_string()], "a module's function stays in its module");
+    assert!(!walk_names(&dir).iter().any(|n| n.ends_with(".connkit-orphan")));
+    let check = connkit(ws, &["check", "split"]);
+    assert_eq!(check.code, Some(0), "{}", check.stdout);
+    // The next sync has nothing left to move.
+    let again = connkit(ws, &["sync", "split"]);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert!(again.stderr.contains("nothing changed"), "{}", again.stderr);
+}
+
+fn services_files(dir: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn read_file(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join("src/services/widgets").join(name)).unwrap()
+}
+
+fn walk_names(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(current) = stack.pop() {
+        for entry in std::fs::read_dir(&current).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push(path.to_string_lossy().to_string());
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn synced_and_upgraded_connectors_keep_hand_edits_compile_and_pass_clippy() {
     let root = repo().join("target/connkit-maintain");
@@ -164,10 +285,13 @@ fn synced_and_upgraded_connectors_keep_hand_edits_compile_and_pass_clippy() {
 
     sync_scenario(&ws);
     upgrade_scenario(&ws);
+    split_scenario(&ws);
 
     let members = std::fs::read_to_string(ws.join("Cargo.toml")).unwrap();
     assert!(
-        members.contains("connectors/shop") && members.contains("connectors/notes"),
+        members.contains("connectors/shop")
+            && members.contains("connectors/notes")
+            && members.contains("connectors/split"),
         "{members}"
     );
     let target = repo().join("target/connkit-gen-connectors/target");

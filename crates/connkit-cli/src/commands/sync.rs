@@ -134,11 +134,20 @@ pub(crate) fn print_report(connector: &ConnectorDir, report: &SyncReport) {
     for path in &report.removed {
         eprintln!("  removed   {}", show(path));
     }
-    for (path, backup) in &report.orphaned {
+    for (path, into) in &report.followed {
+        let into: Vec<String> = into.iter().map(|p| show(p)).collect();
         eprintln!(
-            "  kept      {} (dropped by the generator but edited: backup {})",
+            "  moved     your edits of {} (no longer generated) into {}",
             show(path),
-            show(backup)
+            into.join(", ")
+        );
+    }
+    for (path, backup, unplaced) in &report.orphaned {
+        eprintln!(
+            "  kept      {}: your edits of {} (no longer generated) that found no place: {}",
+            show(backup),
+            show(path),
+            unplaced.join("; ")
         );
     }
     for path in &report.kept_deleted {
@@ -152,24 +161,44 @@ pub(crate) fn print_report(connector: &ConnectorDir, report: &SyncReport) {
     }
 }
 
-/// Lists conflicts and maps them to exit 1.
+/// Lists conflicts (files with markers, and backups of edits that found no place) and maps
+/// them to exit 1.
 pub(crate) fn finish(
     connector: &ConnectorDir,
     report: &SyncReport,
 ) -> Result<ExitStatus, CommandError> {
-    if report.conflicts.is_empty() {
+    if !report.has_conflicts() {
         return Ok(ExitStatus::Success);
     }
-    let list: Vec<String> = report.conflicts.iter().map(|p| connector.shown(p)).collect();
-    for file in &list {
+    let marked: Vec<String> = report.conflicts.iter().map(|p| connector.shown(p)).collect();
+    let orphans: Vec<String> =
+        report.orphaned.iter().map(|(_, backup, _)| connector.shown(backup)).collect();
+    for file in marked.iter().chain(&orphans) {
         println!("{file}");
     }
-    Err(CommandError::failure(miette::miette!(
-        help = "resolve the <<<<<<< / ======= / >>>>>>> blocks (yours first, the new generation last), then run `connkit check`",
-        "{} file(s) with conflicts: {}",
-        list.len(),
-        list.join(", ")
-    )))
+    let mut what = Vec::new();
+    if !marked.is_empty() {
+        what.push(format!("{} file(s) with conflicts: {}", marked.len(), marked.join(", ")));
+    }
+    if !orphans.is_empty() {
+        what.push(format!(
+            "{} file(s) of hand edits outside the build: {}",
+            orphans.len(),
+            orphans.join(", ")
+        ));
+    }
+    let help = match (marked.is_empty(), orphans.is_empty()) {
+        (false, true) => {
+            "resolve the <<<<<<< / ======= / >>>>>>> blocks (yours first, the new generation last), then run `connkit check`"
+        }
+        (true, false) => {
+            "move what you still need from each *.connkit-orphan file into the file that holds that code now, delete the backup, then run `connkit check`"
+        }
+        _ => {
+            "resolve the <<<<<<< / ======= / >>>>>>> blocks, move what you still need from each *.connkit-orphan file into the file that holds that code now and delete it, then run `connkit check`"
+        }
+    };
+    Err(CommandError::failure(miette::miette!(help = help, "{}", what.join("; "))))
 }
 
 /// Runs `connkit sync`.

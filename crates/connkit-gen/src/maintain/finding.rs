@@ -55,11 +55,13 @@ pub enum Rule {
     UnreadableSpec,
     /// A lite connector that the decision table now puts in full.
     LiteShouldBeFull,
+    /// A `*.connkit-orphan` backup left by `connkit sync`: hand edits outside the build.
+    OrphanedEdits,
 }
 
 impl Rule {
     /// Every rule, in the order of the documentation.
-    pub const ALL: [Rule; 14] = [
+    pub const ALL: [Rule; 15] = [
         Rule::HardcodedUrl,
         Rule::HardcodedCredential,
         Rule::AuthOutsideClient,
@@ -74,6 +76,7 @@ impl Rule {
         Rule::UnparsableSource,
         Rule::UnreadableSpec,
         Rule::LiteShouldBeFull,
+        Rule::OrphanedEdits,
     ];
 
     /// The stable id (`hardcoded-url`).
@@ -93,6 +96,7 @@ impl Rule {
             Rule::UnparsableSource => "unparsable-source",
             Rule::UnreadableSpec => "unreadable-spec",
             Rule::LiteShouldBeFull => "lite-should-be-full",
+            Rule::OrphanedEdits => "orphaned-edits",
         }
     }
 

@@ -11,6 +11,7 @@ pub mod check;
 mod connector;
 pub mod docs;
 mod finding;
+mod follow;
 pub mod merge;
 mod regen;
 mod source;

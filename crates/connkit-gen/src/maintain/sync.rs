@@ -10,7 +10,7 @@
 //! | no | yes | yes | merged against an empty base (identical files stay as they are) |
 //! | yes | no | yes | **the user deleted it: it stays deleted** (listed in the report) |
 //! | yes | = base | no | the generator dropped it and it was not edited: removed |
-//! | yes | edited | no | kept as a backup `{file}.connkit-orphan` (listed), never lost |
+//! | yes | edited | no | the edits follow their code into the files that hold it now ([`follow`](super::follow)); what finds no place is kept in `{file}.connkit-orphan` and is a conflict |
 //!
 //! SKILL.md is not merged: its generated part is rewritten from the merged code's public
 //! API ([`crate::maintain::docs`]) and the text around it is kept. Finally `.connkit/` becomes
@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use crate::maintain::api::read_public_api;
 use crate::maintain::connector::{read_optional, walk};
 use crate::maintain::docs::{read_sources, render_skill_part, rewrite_skill};
+use crate::maintain::follow::{Planned, follow_edits};
 use crate::maintain::merge::{Labels, merge3};
 use crate::maintain::{ConnectorDir, MaintainError};
 use crate::{GENERATED_COPY_DIR, GeneratedFile};
@@ -39,8 +40,12 @@ pub struct SyncReport {
     pub created: Vec<PathBuf>,
     /// Files removed (dropped by the generator, never edited).
     pub removed: Vec<PathBuf>,
-    /// Edited files the generator dropped: (file, backup).
-    pub orphaned: Vec<(PathBuf, PathBuf)>,
+    /// Edited files the generator no longer writes, whose edits followed their code: (file,
+    /// the files the edits went into).
+    pub followed: Vec<(PathBuf, Vec<PathBuf>)>,
+    /// Edited files the generator no longer writes whose edits (some or all) found no place:
+    /// (file, its backup `{file}.connkit-orphan`, what found no place). Each is a conflict.
+    pub orphaned: Vec<(PathBuf, PathBuf, Vec<String>)>,
     /// Files left with conflict markers.
     pub conflicts: Vec<PathBuf>,
     /// Generated files the user had deleted; they stay deleted.
@@ -55,8 +60,14 @@ impl SyncReport {
         !(self.updated.is_empty()
             && self.created.is_empty()
             && self.removed.is_empty()
+            && self.followed.is_empty()
             && self.orphaned.is_empty()
             && !self.skill_changed)
+    }
+
+    /// Whether the sync left work for the user: conflict markers, or edits kept in a backup.
+    pub fn has_conflicts(&self) -> bool {
+        !self.conflicts.is_empty() || !self.orphaned.is_empty()
     }
 }
 
@@ -89,6 +100,11 @@ pub(crate) fn apply_generation(
     all.extend(new.keys().cloned());
     let skill = PathBuf::from("SKILL.md");
     let mut report = SyncReport::default();
+    // Every file to write, with the user's version it replaces (`None`: a new file).
+    let mut planned: BTreeMap<PathBuf, Planned> = BTreeMap::new();
+    let mut previous: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
+    // Edited files the generation no longer writes: (path, last generated, the user's).
+    let mut dropped: Vec<(PathBuf, String, String)> = Vec::new();
     for path in &all {
         if *path == skill {
             continue;
@@ -96,16 +112,9 @@ pub(crate) fn apply_generation(
         let base = read_optional(&base_dir.join(path))?;
         let ours = read_optional(&dir.join(path))?;
         let theirs = new.get(path).copied();
-        let target = dir.join(path);
         if let Some(text) = replaced.get(path) {
-            if ours.as_deref() != Some(text.as_str()) {
-                write(&target, text)?;
-                if ours.is_some() {
-                    report.updated.push(path.clone())
-                } else {
-                    report.created.push(path.clone())
-                }
-            }
+            planned.insert(path.clone(), Planned { text: text.clone(), conflict: false });
+            previous.insert(path.clone(), ours);
             continue;
         }
         match (base, ours, theirs) {
@@ -116,31 +125,63 @@ pub(crate) fn apply_generation(
                 let labels =
                     Labels { ours: &ours_label, base: &base_label, theirs: "new generation" };
                 let merged = merge3(base.as_deref().unwrap_or(""), &ours, theirs, &labels);
-                if merged.conflicts > 0 {
-                    report.conflicts.push(path.clone());
-                }
-                if merged.text != ours {
-                    write(&target, &merged.text)?;
-                    report.updated.push(path.clone());
-                }
+                planned.insert(
+                    path.clone(),
+                    Planned { text: merged.text, conflict: merged.conflicts > 0 },
+                );
+                previous.insert(path.clone(), Some(ours));
             }
             (None, None, Some(theirs)) => {
-                write(&target, theirs)?;
-                report.created.push(path.clone());
+                planned.insert(path.clone(), Planned { text: theirs.to_string(), conflict: false });
+                previous.insert(path.clone(), None);
             }
             (Some(_), None, Some(_)) => report.kept_deleted.push(path.clone()),
             (Some(base), Some(ours), None) => {
                 if ours == base {
+                    let target = dir.join(path);
                     std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
                     report.removed.push(path.clone());
                 } else {
-                    let backup = orphan_path(path);
-                    let to = dir.join(&backup);
-                    std::fs::rename(&target, &to).map_err(|err| MaintainError::io(&target, err))?;
-                    report.orphaned.push((path.clone(), backup));
+                    dropped.push((path.clone(), base, ours));
                 }
             }
             (_, _, None) => {}
+        }
+    }
+    // Edits of files the generation no longer writes follow their code.
+    for (path, base, ours) in dropped {
+        let shown = connector.shown(&path);
+        let base_label = format!("last generated (.connkit/{})", path.display());
+        let ours_label = format!("yours ({shown})");
+        let labels = Labels { ours: &ours_label, base: &base_label, theirs: "new generation" };
+        let followed = follow_edits(&path, &base, &ours, &mut planned, &labels);
+        let target = dir.join(&path);
+        if followed.unplaced.is_empty() {
+            std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
+            report.followed.push((path, followed.into));
+        } else {
+            let backup = orphan_path(&path);
+            let to = dir.join(&backup);
+            std::fs::rename(&target, &to).map_err(|err| MaintainError::io(&target, err))?;
+            if !followed.into.is_empty() {
+                report.followed.push((path.clone(), followed.into));
+            }
+            report.orphaned.push((path, backup, followed.unplaced));
+        }
+    }
+    for (path, file) in &planned {
+        let before = previous.get(path).cloned().flatten();
+        if file.conflict {
+            report.conflicts.push(path.clone());
+        }
+        if before.as_deref() == Some(file.text.as_str()) {
+            continue;
+        }
+        write(&dir.join(path), &file.text)?;
+        if before.is_some() {
+            report.updated.push(path.clone());
+        } else {
+            report.created.push(path.clone());
         }
     }
     // SKILL.md: the user's text around a generated part rendered from the merged code.

@@ -195,6 +195,20 @@ mod tests {
         )
         .unwrap();
         let vars: Vec<String> = settings_variables(&file).into_iter().collect();
-        assert_eq!(vars, vec!["API_KEY", "MAX_RETRIES", "PAGE", "RATE_LIMITS", "TIMEOUT_SECS"]);
+        // The standard settings `CommonSettings::read` reads, the shared mode's included.
+        assert_eq!(
+            vars,
+            vec![
+                "API_KEY",
+                "MAX_RETRIES",
+                "PAGE",
+                "QUOTA_KEY",
+                "RATE_LIMITS",
+                "REDIS_REQUIRED",
+                "REDIS_URL",
+                "TIMEOUT_SECS",
+                "WORKERS"
+            ]
+        );
     }
 }

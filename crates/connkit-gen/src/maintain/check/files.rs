@@ -3,10 +3,38 @@
 
 use std::path::Path;
 
+use crate::maintain::sync::ORPHAN_SUFFIX;
 use crate::maintain::{ConnectorDir, Finding, Layer, MaintainError, Rule};
 
 /// A services file of this many lines or more breaks `service-too-long`.
 pub const SERVICE_LINE_LIMIT: usize = 300;
+
+/// `orphaned-edits`: every `*.connkit-orphan` backup in the connector (outside `.connkit/`
+/// and `target/`).
+pub(crate) fn check_orphans(
+    connector: &ConnectorDir,
+    out: &mut Vec<Finding>,
+) -> Result<(), MaintainError> {
+    let mut found = Vec::new();
+    let keep = |p: &Path| p.to_string_lossy().ends_with(ORPHAN_SUFFIX);
+    crate::maintain::connector::walk(&connector.dir, Path::new(""), &mut found, &keep)?;
+    for path in found {
+        if path.starts_with("target") {
+            continue;
+        }
+        let original = path.to_string_lossy().trim_end_matches(ORPHAN_SUFFIX).to_string();
+        out.push(Finding::new(
+            Rule::OrphanedEdits,
+            connector.shown(&path),
+            None,
+            format!(
+                "hand edits of `{original}` that `connkit sync` could not place are kept here, outside the build"
+            ),
+            "move what you still need into the file that holds that code now, then delete this backup",
+        ));
+    }
+    Ok(())
+}
 
 /// `missing-doc-file`, `missing-spec`, `missing-plan`.
 pub(crate) fn check_files(connector: &ConnectorDir, out: &mut Vec<Finding>) {

@@ -17,6 +17,7 @@
 //! | `unparsable-source` | error | a Rust file that does not parse |
 //! | `unreadable-spec` | error | a spec that does not load (the tier rule cannot run) |
 //! | `lite-should-be-full` | warning | a lite connector the decision table now puts in full |
+//! | `orphaned-edits` | error | a `*.connkit-orphan` backup `connkit sync` left: hand edits it could not place, outside the build |
 //!
 //! Test-only code (`#[cfg(test)]`, `#[test]`) and doc comments are not checked. The code rules
 //! look at what code does, never at names: paths are resolved through the file's `use` items,
@@ -70,6 +71,7 @@ pub fn check_connector(
 ) -> Result<Vec<Finding>, MaintainError> {
     let mut out = Vec::new();
     files::check_files(connector, &mut out);
+    files::check_orphans(connector, &mut out)?;
     let sources = read_sources(connector)?;
     let mut config = None;
     for (relative, text) in &sources {
