@@ -163,3 +163,24 @@ fn new_json_reports_degraded_operations_and_errors_have_codes() {
     assert_eq!(error["error"]["code"], "spec_not_found", "{error:#}");
     assert!(error["error"]["message"].as_str().unwrap().contains("no/such/spec.yaml"));
 }
+
+#[test]
+fn agents_plan_and_tier_reasons_agree_on_rate_limits_without_numbers() {
+    // The split fixture documents `ratelimit-limit` response headers but gives no numbers.
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/split_api/openapi.yaml");
+    let workspace = tempfile::tempdir().unwrap();
+    let output = connkit(&["new", "split", "--spec", spec.to_str().unwrap()], workspace.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let plan =
+        std::fs::read_to_string(workspace.path().join("plan/specs/integrations/split.md")).unwrap();
+    let manifest =
+        std::fs::read_to_string(workspace.path().join("connectors/split/connector.toml")).unwrap();
+    let agents =
+        std::fs::read_to_string(workspace.path().join("connectors/split/AGENTS.md")).unwrap();
+    assert!(manifest.contains("with a rate limit"), "the decision table fired:\n{manifest}");
+    assert!(plan.contains("with a rate limit"), "{plan}");
+    assert!(!plan.contains("No documented rate limit"), "{plan}");
+    assert!(plan.contains("Documented without numbers"), "{plan}");
+    assert!(plan.contains("`droplets_list` (response header `ratelimit-limit`)"), "{plan}");
+    assert!(!agents.contains("none documented"), "{agents}");
+}

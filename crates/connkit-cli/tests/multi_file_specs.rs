@@ -294,3 +294,38 @@ fn write_split_spec(dir: &Path, resources: usize) -> PathBuf {
     .unwrap();
     root
 }
+
+#[test]
+fn files_above_the_root_folder_are_copied_with_their_layout() {
+    let specs = tempfile::tempdir().unwrap();
+    let v1 = specs.path().join("api/v1");
+    std::fs::create_dir_all(&v1).unwrap();
+    std::fs::create_dir_all(specs.path().join("api/shared")).unwrap();
+    std::fs::write(
+        v1.join("openapi.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Up, version: '1'}\npaths:\n  /items:\n    get:\n      \
+         $ref: ../shared/list.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        specs.path().join("api/shared/list.yaml"),
+        "operationId: listItems\nparameters:\n  - {name: cursor, in: query, schema: {type: string}}\n\
+         responses:\n  '200':\n    description: Items.\n    content:\n      application/json:\n        \
+         schema: {type: object, properties: {items: {type: array, items: {type: string}}}}\n",
+    )
+    .unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    let (json, stderr) = new_json("up", &v1.join("openapi.yaml"), workspace.path());
+    assert!(!stderr.contains("degraded"), "{stderr}");
+    assert_eq!(parameter_names(operation(&json, "listItems")), ["cursor"]);
+    let connector = workspace.path().join("connectors/up");
+    let copied = files_under(&connector.join("openapi"));
+    assert_eq!(copied, BTreeSet::from(["v1/openapi.yaml".to_string(), "shared/list.yaml".into()]));
+    let manifest = std::fs::read_to_string(connector.join("connector.toml")).unwrap();
+    assert!(manifest.contains("openapi/v1/openapi.yaml"), "{manifest}");
+    // The copy is whole: sync reads it back without a degraded operation.
+    let output = connkit().args(["sync", "up", "--dir"]).arg(workspace.path()).output().unwrap();
+    let text = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{text}");
+    assert!(!text.contains("degraded") && !text.contains("error"), "{text}");
+}

@@ -165,8 +165,9 @@ pub fn create_connector(
             "openapi".to_string()
         };
         let mut root_file = None;
-        for file in spec.files {
-            let Some(relative) = safe_relative(&file.relative_path) else { continue };
+        let layout = connkit_spec::copy_layout(spec.files);
+        for (file, placed) in spec.files.iter().zip(layout) {
+            let Some(relative) = placed.as_deref().and_then(safe_relative) else { continue };
             let target = format!("{folder}/{}", relative.display());
             write(&connector_dir.join(&target), &file.content)?;
             written.push(relative_dir.join(&target));
@@ -311,12 +312,52 @@ fn plan_text(
             manifest.prefix
         ));
     }
+    let (unstreamed, unquantified) = analysis_beyond_the_connector(request.analysis, &irs);
     let facts = PlanFacts {
         reasons: manifest.tier_reasons.clone(),
         schemes: request.analysis.auth.iter().map(|a| a.kind_name().to_string()).collect(),
         questions,
+        unstreamed,
+        unquantified,
     };
     Ok(plan_md(&cx, &facts)?)
+}
+
+/// What the analysis found that the connector does not carry out, so that the plan agrees
+/// with the decision table's reasons: paginated operations without a stream (`id: why`), and
+/// rate limits documented without numbers (`id` with the header).
+fn analysis_beyond_the_connector(
+    analysis: &Analysis,
+    irs: &[crate::ir::SpecIr],
+) -> (Vec<String>, Vec<String>) {
+    let generated: std::collections::HashMap<&str, &crate::ir::OperationIr> = irs
+        .iter()
+        .flat_map(|spec| spec.operations())
+        .map(|op| (op.qualified_id.as_str(), op))
+        .collect();
+    let mut unstreamed = Vec::new();
+    let mut unquantified = Vec::new();
+    for op in &analysis.operations {
+        let ir = generated.get(op.id.as_str());
+        if op.pagination.is_some() && ir.is_some_and(|ir| ir.pagination.is_none()) {
+            let why = match ir.map(|ir| &ir.success) {
+                Some(crate::ir::SuccessIr::Json(_) | crate::ir::SuccessIr::MaybeJson(_)) => {
+                    "the detected style has no runtime descriptor here, or connector.toml turns it off"
+                }
+                _ => "the success answer is not JSON",
+            };
+            unstreamed.push(format!("{}`: {why}", op.id));
+        }
+        if let Some(limit) = &op.rate_limit
+            && ir.is_some_and(|ir| ir.rate_limit.is_none())
+        {
+            unquantified.push(match &limit.header {
+                Some(header) => format!("`{}` (response header `{header}`)", op.id),
+                None => format!("`{}`", op.id),
+            });
+        }
+    }
+    (unstreamed, unquantified)
 }
 
 /// The first diagnostics of the analysis (errors first), each located in the connector's

@@ -52,8 +52,8 @@ pub use analyze::{
 };
 pub use diagnostic::{Diagnostic, DiagnosticKind, Severity, pointer_push};
 pub use load::{
-    Document, DocumentSet, LoadError, LoadLimits, LoadedSpec, Loader, SpecFile, load_str,
-    normalize_documents,
+    Document, DocumentSet, LoadError, LoadLimits, LoadedSpec, Loader, SpecFile, copy_layout,
+    load_str, normalize_documents,
 };
 pub use model::{
     AdditionalProperties, Api, BodyKind, Discriminator, HttpMethod, MediaType, Operation,

@@ -219,6 +219,10 @@ pub struct PlanFacts {
     pub schemes: Vec<String>,
     /// Questions the analysis could not answer (diagnostics, missing auth, ...).
     pub questions: Vec<String>,
+    /// Operations the analysis found paginated that have no stream, each `id: why`.
+    pub unstreamed: Vec<String>,
+    /// Operations whose rate limit the spec documents without numbers, described.
+    pub unquantified: Vec<String>,
 }
 
 /// `plan/specs/integrations/{system}.md`: endpoints, entities, auth, pagination, limits, tier
@@ -303,6 +307,8 @@ pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateEr
             paginated => Serde(paginated),
             rate_limits => Serde(rate_limits),
             questions => Serde(&facts.questions),
+            unstreamed => Serde(&facts.unstreamed),
+            unquantified => Serde(&facts.unquantified),
         },
     )
 }

@@ -2,6 +2,7 @@
 //! then normalisation into an [`Api`].
 
 mod documents;
+mod layout;
 mod locate;
 mod parse;
 mod refs;
@@ -16,6 +17,7 @@ use url::Url;
 
 pub(crate) use documents::Target;
 pub use documents::{Document, DocumentSet};
+pub use layout::copy_layout;
 
 use crate::diagnostic::{Diagnostic, DiagnosticKind};
 use crate::model::Api;
