@@ -57,7 +57,10 @@ fn creates_the_connector_research_first() {
     assert!(manifest.contains("key_name = \"X-API-Key\""), "{manifest}");
     assert!(manifest.contains("prefix = \"WIDGETS_\""), "{manifest}");
     let cargo = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
-    assert!(cargo.contains("[workspace]"), "not in a workspace: builds on its own\n{cargo}");
+    // The folder became a connector workspace first: the connector is one of its members.
+    assert!(!cargo.contains("[workspace]"), "a member of the workspace\n{cargo}");
+    let root = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+    assert!(root.contains("\"connectors/*\""), "{root}");
     assert!(cargo.contains("connkit = { path = "), "the source tree's runtime\n{cargo}");
     // A fresh connector follows the guideline's rules (SKILL.md and .env.example in step).
     let check = run(&["check", "widgets"], dir.path());

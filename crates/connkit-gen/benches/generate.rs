@@ -78,6 +78,7 @@ fn main() {
             connkit_version: "0.1.0".into(),
             runtime: RuntimeSource::Version("0.1.0".into()),
             own_workspace: true,
+            agents_template: None,
         };
         let out = generate(&system, &manifest, &sources, &options).unwrap();
         let generated = Instant::now();

@@ -61,6 +61,27 @@ pub fn cargo_toml(cx: &Context<'_>, runtime: &RuntimeSource, own_workspace: bool
     ] {
         let _ = writeln!(out, "{line}");
     }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "[dev-dependencies]");
+    let _ = writeln!(
+        out,
+        "# The runtime's scripted transport (queued answers, recorded requests): tests of your\n\
+         # own code without a network (see AGENTS.md, \"Testing\")."
+    );
+    match runtime {
+        RuntimeSource::Path(path) => {
+            let _ =
+                writeln!(out, "connkit = {{ path = {}, features = [\"testing\"] }}", quoted(path));
+        }
+        RuntimeSource::Version(version) => {
+            let _ = writeln!(
+                out,
+                "connkit = {{ version = {}, features = [\"testing\"] }}",
+                quoted(version)
+            );
+        }
+    }
+    let _ = writeln!(out, "tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}");
     if own_workspace {
         let _ = writeln!(out);
         let _ =

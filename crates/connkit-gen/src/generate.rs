@@ -44,6 +44,9 @@ pub struct GenerateOptions {
     pub runtime: RuntimeSource,
     /// Whether the crate gets its own `[workspace]`.
     pub own_workspace: bool,
+    /// The workspace's `CONNECTOR_AGENTS.md` (AGENTS.md's template); `None` for the built-in
+    /// one ([`crate::docs::DEFAULT_CONNECTOR_AGENTS`]).
+    pub agents_template: Option<String>,
 }
 
 /// Counts per spec, for reports and the closing note of issue 4.
@@ -176,7 +179,8 @@ pub fn generate(
         }
     }
     files.push(GeneratedFile::new("src/lib.rs", lib_file(&cx)?));
-    files.push(GeneratedFile::new("AGENTS.md", agents_md(&cx)?));
+    let agents = agents_md(&cx, options.agents_template.as_deref(), &files)?;
+    files.push(GeneratedFile::new("AGENTS.md", agents));
     // The generated part of SKILL.md is what `connkit docs` renders from the public API, so
     // that `connkit check` finds a fresh connector in step.
     let sources: Vec<(PathBuf, String)> = files

@@ -8,6 +8,7 @@
 //! - [`emit`]: the Rust files (quote + prettyplease); [`docs`]: AGENTS.md, SKILL.md,
 //!   `.env.example` and the plan spec (minijinja).
 //! - [`hosts`]: which host each operation is sent to (the default one or a named one).
+//! - [`workspace`]: the workspace `connkit init` lays out (CONNECTOR_AGENTS.md, AGENTS.md).
 //! - [`generate()`]: everything, in the guideline's order; [`write_files`] writes it with the
 //!   copy kept in `.connkit/`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
@@ -25,6 +26,7 @@ pub mod naming;
 pub mod new;
 mod output;
 pub mod types;
+pub mod workspace;
 
 pub use cargo_toml::{RuntimeSource, cargo_toml};
 pub use generate::{GenerateOptions, GeneratedConnector, SpecSource, SpecStats, generate};
@@ -40,6 +42,16 @@ pub enum GenerateError {
         /// The file being emitted.
         file: String,
         /// The parser's message.
+        message: String,
+    },
+    /// The workspace's `CONNECTOR_AGENTS.md` (or another template) does not render.
+    #[error("{file}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default())]
+    Template {
+        /// The template's file name.
+        file: String,
+        /// The 1-based line of the error, when known.
+        line: Option<usize>,
+        /// What is wrong (an unknown placeholder, a syntax error).
         message: String,
     },
 }

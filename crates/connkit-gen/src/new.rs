@@ -147,9 +147,9 @@ pub fn create_connector(
     let auth = auth_config(request)?;
     let (own_workspace, add_member) = workspace_mode(&request.workspace, &relative_dir);
 
-    // Research first: the specs into openapi/, then the plan spec.
-    progress.step("copying specs into openapi/");
-    let mut written = Vec::new();
+    // Research first: the specs into openapi/, then the plan spec (written below, once
+    // everything is generated).
+    let mut spec_copies: Vec<(String, &str)> = Vec::new();
     let mut entries = Vec::new();
     let multi = request.specs.len() > 1;
     for (index, spec) in request.specs.iter().enumerate() {
@@ -169,9 +169,8 @@ pub fn create_connector(
         for (file, placed) in spec.files.iter().zip(layout) {
             let Some(relative) = placed.as_deref().and_then(safe_relative) else { continue };
             let target = format!("{folder}/{}", relative.display());
-            write(&connector_dir.join(&target), &file.content)?;
-            written.push(relative_dir.join(&target));
-            root_file.get_or_insert(target);
+            root_file.get_or_insert(target.clone());
+            spec_copies.push((target, &file.content));
         }
         entries.push(SpecEntry {
             file: root_file.unwrap_or_else(|| format!("{folder}/{stem}.json")),
@@ -225,6 +224,33 @@ pub fn create_connector(
         .filter_map(|host| Some((host.name.clone(), host.url.clone()?)))
         .collect();
 
+    // Everything is generated in memory before the first write, so that a problem (a typo in
+    // the workspace's CONNECTOR_AGENTS.md) leaves no half-made connector behind.
+    progress.step("generating the connector");
+    let runtime_source = match &request.runtime_path {
+        Some(path) => RuntimeSource::Path(path.display().to_string()),
+        None => RuntimeSource::Version(request.connkit_version.clone()),
+    };
+    let agents_template = crate::workspace::connector_agents_template(&request.workspace).map_err(
+        |err| match err {
+            crate::workspace::WorkspaceError::Io { path, source } => NewError::Io { path, source },
+        },
+    )?;
+    let options = GenerateOptions {
+        connkit_version: request.connkit_version.clone(),
+        runtime: runtime_source,
+        own_workspace,
+        agents_template,
+    };
+    let generated = generate(system, &manifest, &sources, &options)?;
+
+    progress.step("copying specs into openapi/");
+    let mut written = Vec::new();
+    for (target, content) in spec_copies {
+        write(&connector_dir.join(&target), content)?;
+        written.push(relative_dir.join(&target));
+    }
+
     progress.step("writing the plan spec");
     let plan_path = PathBuf::from("plan/specs/integrations").join(format!("{system}.md"));
     let plan = plan_text(system, &manifest, &sources, request)?;
@@ -235,17 +261,6 @@ pub fn create_connector(
     write(&connector_dir.join(MANIFEST_FILE), &manifest.to_toml()?)?;
     written.push(relative_dir.join(MANIFEST_FILE));
 
-    progress.step("generating the connector");
-    let runtime_source = match &request.runtime_path {
-        Some(path) => RuntimeSource::Path(path.display().to_string()),
-        None => RuntimeSource::Version(request.connkit_version.clone()),
-    };
-    let options = GenerateOptions {
-        connkit_version: request.connkit_version.clone(),
-        runtime: runtime_source,
-        own_workspace,
-    };
-    let generated = generate(system, &manifest, &sources, &options)?;
     progress.step("writing files");
     crate::write_files(&connector_dir, &generated.files)
         .map_err(|err| NewError::Io { path: err.path.clone(), source: err.source })?;

@@ -5,6 +5,7 @@ pub mod call;
 pub mod check;
 mod degraded;
 pub mod docs;
+pub mod init;
 pub mod new;
 mod new_report;
 mod spec_paths;
@@ -28,6 +29,10 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Rewrite SKILL.md's generated part from the connector's public methods.
     Docs(docs::DocsArgs),
+    /// Set up a connector workspace: a Cargo workspace over `connectors/*`, `.gitignore`,
+    /// `CONNECTOR_AGENTS.md` (the template of every connector's AGENTS.md), the workspace
+    /// AGENTS.md and SKILL.md, `plan/specs/integrations/`. Never overwrites your changes.
+    Init(init::InitArgs),
     /// Create a connector: specs into `openapi/`, the plan spec, `connector.toml`, then the
     /// crate in the guideline's layout (lite or full).
     New(new::NewArgs),
@@ -45,6 +50,7 @@ impl Command {
         match self {
             Command::Analyze(args) => args.format == analyze::Format::Json,
             Command::Check(args) => args.format == check::CheckFormat::Json,
+            Command::Init(args) => args.format == analyze::Format::Json,
             Command::New(args) => args.format == new::NewFormat::Json,
             Command::Call(_) | Command::Docs(_) | Command::Sync(_) | Command::Upgrade(_) => false,
         }
@@ -58,6 +64,7 @@ pub fn run(command: Command) -> Result<ExitStatus, CommandError> {
         Command::Call(args) => call::run(args),
         Command::Check(args) => check::run(args),
         Command::Docs(args) => docs::run(args),
+        Command::Init(args) => init::run(args),
         Command::New(args) => new::run(args),
         Command::Sync(args) => sync::run(args),
         Command::Upgrade(args) => upgrade::run(args),

@@ -103,6 +103,13 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     }
     let locations = super::spec_paths::expand(&args.specs, &args.dir)
         .map_err(|err| err.with_code("spec_not_found"))?;
+    if !connkit_gen::workspace::is_workspace(&args.dir) {
+        eprintln!(
+            "{} is not a connector workspace yet: setting it up first (what `connkit init` does)",
+            args.dir.display()
+        );
+        super::init::report(&super::init::initialise(&args.dir)?);
+    }
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -187,6 +194,9 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
             CommandError::usage(miette::miette!("{err}")).with_code("connector_exists")
         }
         NewError::Usage(_) => CommandError::usage(miette::miette!("{err}")),
+        NewError::Generate(connkit_gen::GenerateError::Template { .. }) => {
+            CommandError::usage(miette::miette!("{err}")).with_code("template")
+        }
         NewError::Io { .. } => CommandError::failure(miette::miette!("{err}")).with_code("io"),
         other => CommandError::failure(miette::miette!("{other}")).with_code("internal"),
     })?;

@@ -5,6 +5,8 @@ use minijinja::value::Serde;
 use minijinja::{Environment, context};
 use serde::Serialize;
 
+mod agents;
+
 use crate::GenerateError;
 use crate::emit::{Context, settings_variables};
 
@@ -21,7 +23,6 @@ fn environment() -> Result<Environment<'static>, GenerateError> {
         .map_err(template_error)?;
     env.set_syntax(syntax);
     let templates = [
-        ("agents", include_str!("templates/agents.md.j2")),
         ("skill", include_str!("templates/skill.md.j2")),
         ("env", include_str!("templates/env.example.j2")),
         ("plan", include_str!("templates/plan.md.j2")),
@@ -74,32 +75,44 @@ fn titles(cx: &Context<'_>) -> String {
     }
 }
 
-/// AGENTS.md: layout, where auth, limits and pagination live, how to extend and regenerate.
+/// The built-in `CONNECTOR_AGENTS.md`: the template a connector's AGENTS.md is rendered from
+/// when the workspace has none (`connkit init` writes this text into the workspace).
+pub const DEFAULT_CONNECTOR_AGENTS: &str = include_str!("templates/CONNECTOR_AGENTS.md");
+
+/// AGENTS.md, rendered from `template` (the workspace's `CONNECTOR_AGENTS.md`, else
+/// [`DEFAULT_CONNECTOR_AGENTS`]): rules, tier and why, layout, settings, auth, hosts,
+/// entities and their operations, pagination, rate limits, how to extend and to test.
+///
+/// `files` are the connector's generated files (to name where each entity's methods are).
 ///
 /// # Errors
 ///
-/// [`GenerateError::Internal`] if a template fails (a generator bug).
-pub fn agents_md(cx: &Context<'_>) -> Result<String, GenerateError> {
-    let ops = || cx.specs.iter().flat_map(|s| s.operations());
-    render(
-        "agents",
-        context! {
-            system => cx.system.as_str(),
-            crate_name => cx.system.crate_name(),
-            tier => cx.tier().as_str(),
-            titles => titles(cx),
-            connkit_version => cx.connkit_version,
-            prefix => &cx.manifest.prefix,
-            settings => cx.settings_ident().to_string(),
-            client => cx.client_ident().to_string(),
-            gateway => cx.gateway_ident().to_string(),
-            auth_kind => cx.manifest.auth.kind.as_str(),
-            rate_limited => ops().any(|op| op.rate_limit.is_some()),
-            paginated => ops().any(|op| op.pagination.is_some()),
-            hosts => Serde(host_docs(cx)),
-            default_host => Serde(&cx.manifest.hosts.default),
-        },
-    )
+/// [`GenerateError::Template`] naming the template's line when the template does not parse
+/// or uses a placeholder that does not exist.
+pub fn agents_md(
+    cx: &Context<'_>,
+    template: Option<&str>,
+    files: &[crate::GeneratedFile],
+) -> Result<String, GenerateError> {
+    let source = template.unwrap_or(DEFAULT_CONNECTOR_AGENTS);
+    let context = agents::context(cx, files);
+    let mut env = Environment::new();
+    let syntax = minijinja::syntax::SyntaxConfig::builder()
+        .trim_blocks(true)
+        .build()
+        .map_err(template_error)?;
+    env.set_syntax(syntax);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let file = agents::TEMPLATE_FILE;
+    env.add_template(file, source).map_err(|err| agents::template_error(file, &err))?;
+    let mut text = env
+        .get_template(file)
+        .and_then(|t| t.render(Serde(&context)))
+        .map_err(|err| agents::template_error(file, &err))?;
+    if !text.ends_with('\n') {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// SKILL.md around its generated part: the text outside the markers (the user's to edit),
@@ -168,7 +181,24 @@ pub fn env_example(cx: &Context<'_>) -> Result<String, GenerateError> {
             required: v.required,
         })
         .collect();
-    for (name, description, value) in [
+    for (name, description, value) in runtime_variables() {
+        vars.push(Var {
+            name: name.to_string(),
+            description: description.to_string(),
+            value: value.to_string(),
+            required: false,
+        });
+    }
+    render(
+        "env",
+        context! { system => cx.system.as_str(), prefix => &cx.manifest.prefix, vars => Serde(vars) },
+    )
+}
+
+/// The settings every connector reads besides its auth and hosts: (name without the prefix,
+/// description, default).
+pub(crate) fn runtime_variables() -> [(&'static str, &'static str, &'static str); 7] {
+    [
         ("TIMEOUT_SECS", "Time allowed for one attempt, in seconds.", "30"),
         ("MAX_RETRIES", "Retries of a failed call (0 disables retries).", "3"),
         (
@@ -196,18 +226,7 @@ pub fn env_example(cx: &Context<'_>) -> Result<String, GenerateError> {
             "`true`: a Redis failure fails the call instead of falling back to local limits.",
             "false",
         ),
-    ] {
-        vars.push(Var {
-            name: name.to_string(),
-            description: description.to_string(),
-            value: value.to_string(),
-            required: false,
-        });
-    }
-    render(
-        "env",
-        context! { system => cx.system.as_str(), prefix => &cx.manifest.prefix, vars => Serde(vars) },
-    )
+    ]
 }
 
 /// What the plan spec needs besides the connector context.

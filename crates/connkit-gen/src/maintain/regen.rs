@@ -61,6 +61,12 @@ pub fn regenerate(
         connkit_version: connkit_version.to_string(),
         runtime,
         own_workspace: own_workspace(&connector.dir)?,
+        agents_template: crate::workspace::connector_agents_template(&connector.workspace)
+            .map_err(|err| match err {
+                crate::workspace::WorkspaceError::Io { path, source } => {
+                    MaintainError::Io { path, source }
+                }
+            })?,
     };
     let generated = crate::generate(&connector.system, manifest, &sources, &options)?;
     Ok(Regenerated { generated, analysis })
