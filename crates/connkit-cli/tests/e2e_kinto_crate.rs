@@ -36,10 +36,8 @@ items_path = "data"
 "#;
 
 /// The program's dependencies beyond the connector's: its async runtime.
-const DEV_DEPENDENCIES: &str = r#"
-[dev-dependencies]
-tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
-"#;
+/// The program's runtime (the generated dev-dependency has the current-thread one only).
+const TOKIO: &str = r#"tokio = { version = "1", features = ["rt-multi-thread", "macros"] }"#;
 
 /// What the program prints when every step passed.
 const DONE: &str = "ok 250 records in 5 pages";
@@ -88,9 +86,8 @@ fn generate(workspace: &Path, spec_url: &str) -> PathBuf {
 
     std::fs::create_dir_all(connector.join("examples")).unwrap();
     std::fs::write(connector.join("examples/e2e.rs"), PROGRAM).unwrap();
-    let mut cargo_toml = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
-    cargo_toml.push_str(DEV_DEPENDENCIES);
-    std::fs::write(connector.join("Cargo.toml"), cargo_toml).unwrap();
+    connkit_testkit::cargo_manifest::set_dev_dependency(&connector.join("Cargo.toml"), TOKIO)
+        .unwrap();
     connector
 }
 

@@ -604,11 +604,11 @@ fn sp_api_sandbox_cases_replay_through_the_generated_connector() {
     let connector = outcome.connector_dir.clone();
     std::fs::create_dir_all(connector.join("examples")).unwrap();
     std::fs::write(connector.join("examples/replay.rs"), program(&outcome.specs)).unwrap();
-    let mut manifest = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
-    manifest.push_str(
-        "\n[dev-dependencies]\ntokio = { version = \"1\", features = [\"rt\", \"macros\"] }\n",
-    );
-    std::fs::write(connector.join("Cargo.toml"), manifest).unwrap();
+    connkit_testkit::cargo_manifest::set_dev_dependency(
+        &connector.join("Cargo.toml"),
+        r#"tokio = { version = "1", features = ["rt", "macros"] }"#,
+    )
+    .unwrap();
     let cases_file = root.join("cases.json");
     // Each case's operation by method and path (operation ids may be renamed when repeated).
     let inputs: Vec<Value> = cases

