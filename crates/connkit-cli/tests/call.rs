@@ -38,6 +38,11 @@ fn demo_spec() -> Value {
                 "parameters": [{"name": "fileId", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "responses": {"200": {"description": "the bytes", "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}}
             }},
+            "/items/new": {"post": {
+                "operationId": "createItem",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}},
+                "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}
+            }},
             "/items/{itemId}": {
                 "get": {
                     "operationId": "getItem",
@@ -380,4 +385,83 @@ async fn binary_bodies_go_raw_to_a_pipe_or_to_output() {
     assert_eq!(saved.status.code(), Some(0), "{}", stderr(&saved));
     assert!(saved.stdout.is_empty());
     assert_eq!(std::fs::read(&file).unwrap(), bytes);
+}
+
+// Rough edges a new user hit (issue 13, item 7).
+
+#[tokio::test(flavor = "multi_thread")]
+async fn r13_a_required_body_is_asked_for_before_anything_is_sent() {
+    let server = MockServer::start().await;
+    let dir = workspace(&server, false);
+    let output = connkit(dir.path(), &["createItem"]).await;
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(message.contains("requires a request body") && message.contains("--body"), "{message}");
+    assert!(server.received_requests().await.unwrap_or_default().is_empty(), "nothing sent");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn r13_all_on_an_operation_that_does_not_page_says_so() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "a"})))
+        .mount(&server)
+        .await;
+    let dir = workspace(&server, false);
+    let output = connkit(dir.path(), &["getItem", "itemId=a", "--all"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("`getItem` does not page"), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), r#"{"id":"a"}"#);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn r13_verbose_logs_one_line_per_attempt_without_repeated_fields() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/a"))
+        .respond_with(ResponseTemplate::new(500))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/items/a"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "a"})))
+        .mount(&server)
+        .await;
+    let dir = workspace(&server, false);
+    // The environment wins over `.env` (which turns retries off).
+    let mut command = assert_cmd::Command::cargo_bin("connkit").unwrap();
+    command
+        .args(["call", "demo", "getItem", "itemId=a", "-v", "--dir"])
+        .arg(dir.path())
+        .env("DEMO_MAX_RETRIES", "3");
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap()).await.unwrap();
+    let log = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{log}");
+    let attempts: Vec<&str> =
+        log.lines().filter(|l| l.contains("connkit.attempt{") && l.ends_with(": close")).collect();
+    assert_eq!(attempts.len(), 3, "one line per attempt:\n{log}");
+    for (n, line) in attempts.iter().enumerate() {
+        assert!(line.contains(&format!("attempt={}", n + 1)), "{line}");
+    }
+    for line in log.lines() {
+        assert!(line.matches("status=").count() <= 1, "repeated status: {line}");
+        assert!(line.matches("attempts=").count() <= 1, "repeated attempts: {line}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn r13_the_connectors_own_env_file_is_read_before_the_workspaces() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/a"))
+        .and(header("authorization", "Basic Ym9iOnMzY3JldC1wdw=="))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": "a"})))
+        .mount(&server)
+        .await;
+    let dir = workspace(&server, false);
+    std::fs::write(dir.path().join("connectors/demo/.env"), "DEMO_USERNAME=bob\n").unwrap();
+    let output = connkit(dir.path(), &["getItem", "itemId=a"]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
 }

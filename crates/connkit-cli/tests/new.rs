@@ -82,7 +82,7 @@ fn refuses_to_overwrite_an_existing_connector() {
 #[test]
 fn invalid_system_names_are_usage_errors() {
     let dir = tempfile::tempdir().unwrap();
-    for name in ["Widgets", "../escape", "1st", "my_api"] {
+    for name in ["Widgets", "../escape", "1st", "my_api", "my-api-", "a--b"] {
         let output = run(&["new", name, "--spec", &example()], dir.path());
         assert_eq!(output.status.code(), Some(2), "{name}");
         assert!(String::from_utf8_lossy(&output.stderr).contains("invalid system name"));

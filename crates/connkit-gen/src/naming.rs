@@ -12,15 +12,16 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 /// Why a system name was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "invalid system name `{name}`: use lowercase letters, digits and `-`, starting with a letter (e.g. `amazon`, `my-api`)"
+    "invalid system name `{name}`: use lowercase letters, digits and single `-`s, starting with a letter and ending with a letter or digit (e.g. `amazon`, `my-api`)"
 )]
 pub struct InvalidSystemName {
     /// The rejected name.
     pub name: String,
 }
 
-/// A valid system name (`amazon`, `my-api`): lowercase ASCII letters, digits and `-`,
-/// starting with a letter. Valid names never leave the workspace when used as a path.
+/// A valid system name (`amazon`, `my-api`): lowercase ASCII letters, digits and single
+/// `-`s, starting with a letter and ending with a letter or digit (so that the env prefix
+/// `MY_API_` and the crate `my-api-connector` read well). Valid names never leave the workspace when used as a path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SystemName(String);
 
@@ -30,12 +31,13 @@ impl SystemName {
     /// # Errors
     ///
     /// [`InvalidSystemName`] when the name is empty, does not start with a lowercase letter,
-    /// or contains anything but lowercase letters, digits and `-`.
+    /// ends with `-`, has `--`, or contains anything but lowercase letters, digits and `-`.
     pub fn parse(name: &str) -> Result<SystemName, InvalidSystemName> {
         let mut chars = name.chars();
         let starts_ok = chars.next().is_some_and(|c| c.is_ascii_lowercase());
         let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-        if starts_ok && rest_ok {
+        let dashes_ok = !name.ends_with('-') && !name.contains("--");
+        if starts_ok && rest_ok && dashes_ok {
             Ok(SystemName(name.to_string()))
         } else {
             Err(InvalidSystemName { name: name.to_string() })
@@ -282,10 +284,12 @@ mod tests {
 
     #[test]
     fn system_names_follow_the_rule() {
-        for good in ["amazon", "my-api", "a1", "x-"] {
+        for good in ["amazon", "my-api", "a1", "x-2"] {
             assert!(SystemName::parse(good).is_ok(), "{good}");
         }
-        for bad in ["", "1abc", "Amazon", "my_api", "../x", "a/b", "-a", "á"] {
+        for bad in
+            ["", "1abc", "Amazon", "my_api", "../x", "a/b", "-a", "á", "x-", "my-api-", "a--b"]
+        {
             assert!(SystemName::parse(bad).is_err(), "{bad}");
         }
         let name = SystemName::parse("my-api").unwrap();

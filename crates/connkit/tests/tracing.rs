@@ -101,6 +101,11 @@ async fn spans_per_call_and_attempt_without_secrets_or_bodies() {
     assert!(attempts.iter().all(|l| l.contains("wait_ms=")), "{log}");
     assert!(log.contains("status=503") && log.contains("status=200"), "{log}");
     assert!(log.contains("attempts=2"), "{log}");
+    // One line per attempt with its own fields: nothing repeated (issue 13).
+    for line in &lines {
+        assert!(line.matches("status=").count() <= 1, "repeated status: {line}");
+        assert!(line.matches("attempts=").count() <= 1, "repeated attempts: {line}");
+    }
     for canary in ["token-canary", "body-canary", "response-canary", "query-canary", "id-canary"] {
         assert!(!log.contains(canary), "{canary} in traces:\n{log}");
     }

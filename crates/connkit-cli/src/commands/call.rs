@@ -134,7 +134,11 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let host =
         hosts.host_of(op.spec_index, op.operation_index, overrides.and_then(|o| o.host.as_deref()));
 
-    let source = EnvSource::load_from(connector.manifest.prefix.clone(), &args.dir);
+    // `connectors/{system}/.env` first, then the workspace's.
+    let source = EnvSource::load_files(
+        connector.manifest.prefix.clone(),
+        &[connector.dir.join(".env"), args.dir.join(".env")],
+    );
     let settings = client::CallSettings::read(&connector.manifest, hosts.named(), &source)
         .map_err(settings_error)?;
 
@@ -354,7 +358,7 @@ fn settings_error(error: connkit::Error) -> CommandError {
         return CommandError::usage(miette::miette!("{error}"));
     }
     CommandError::usage(miette::miette!(
-        help = "set them in the environment or in the workspace's .env",
+        help = "set them in the environment, in connectors/SYSTEM/.env (read first) or in the workspace's .env (see .env.example)",
         "missing or invalid settings:\n{}",
         issues.join("\n")
     ))
@@ -373,7 +377,22 @@ fn read_body(
     arg: Option<&str>,
     model: &connkit_spec::Operation,
 ) -> Result<Option<Body>, CommandError> {
-    let Some(arg) = arg else { return Ok(None) };
+    let Some(arg) = arg else {
+        return match model.request_body.as_ref().filter(|body| body.required) {
+            Some(body) => {
+                let content_type = body
+                    .content
+                    .first()
+                    .map_or("application/json", |media| media.content_type.as_str());
+                Err(CommandError::usage(miette::miette!(
+                    help = "pass it with --body '<JSON>' or --body @FILE",
+                    "the spec requires a request body ({content_type}) for this operation; nothing was sent"
+                ))
+                .with_code("body_required"))
+            }
+            None => Ok(None),
+        };
+    };
     let bytes = match arg.strip_prefix('@') {
         Some(path) => std::fs::read(path).map_err(|e| {
             CommandError::usage(miette::miette!("cannot read --body file {path}: {e}"))

@@ -17,7 +17,8 @@ use crate::exit::{CommandError, ExitStatus};
 /// Arguments of `connkit new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
-    /// The system name: lowercase letters, digits and `-`, starting with a letter (`amazon`).
+    /// The system name: lowercase letters, digits and single `-`s, starting with a letter and
+    /// ending with a letter or digit (`amazon`, `my-api`).
     #[arg(value_name = "SYSTEM")]
     pub system: String,
     /// A spec file, a directory of specs (every .json/.yaml/.yml) or an http(s) URL. Repeat
@@ -206,7 +207,9 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         outcome.manifest.specs.iter().map(|entry| format!("{connector}/{}", entry.file)).collect();
     let degraded = DegradedReport::collect(&specs, &analysis, &roots, Some(&outcome.specs));
     let next_steps = vec![
-        format!("copy {connector}/.env.example to .env and fill it in"),
+        format!(
+            "copy {connector}/.env.example to {connector}/.env and fill it in (read before the workspace's .env; the environment wins)"
+        ),
         format!("run `cargo build` in {connector}"),
     ];
     match args.format {

@@ -227,8 +227,11 @@ pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     }
     let struct_doc = doc_attrs(&format!(
         "Settings of the {} connector, read from `{prefix}*` environment variables (and the \
-         workspace's `.env`, which never overrides the real environment).",
-        cx.system
+         `.env` files of the current directory and its parents up to the project root, nearest \
+         first: `connectors/{system}/.env`, then the workspace's; they never override the real \
+         environment).",
+        cx.system,
+        system = cx.system
     ));
     let mut checks = TokenStream::new();
     if !hosts.regions.is_empty() {
@@ -282,7 +285,7 @@ pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
             pub const PREFIX: &'static str = #prefix;
             #region_table
 
-            /// Reads the settings from the process environment and the workspace's `.env`.
+            /// Reads the settings from the process environment and the `.env` files from the current directory up to the project root (nearest first).
             ///
             /// # Errors
             ///

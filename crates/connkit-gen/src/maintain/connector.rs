@@ -12,7 +12,7 @@ use crate::naming::SystemName;
 pub enum MaintainError {
     /// The system name is not a valid name.
     #[error(
-        "`{0}` is not a valid system name (lowercase letters, digits and `-`, starting with a letter)"
+        "`{0}` is not a valid system name (lowercase letters, digits and single `-`s, starting with a letter and ending with a letter or digit)"
     )]
     InvalidSystem(String),
     /// There is no connector of that name in the workspace.

@@ -138,10 +138,11 @@ async fn attempts(
     let mut replayed_after_401 = false;
     let mut redirects = 0;
     let mut attempt: u32 = 0;
+    let mut summary = CallSummary { span: call_span, attempts: 0, status: None };
     let op = call.operation.id();
     loop {
         attempt += 1;
-        call_span.record("attempts", attempt);
+        summary.attempts = attempt;
         let waited = match inner.limits.acquire(op, call.host, deadline) {
             None => Duration::ZERO,
             Some(wait) => wait.await.map_err(|err| match err {
@@ -202,7 +203,7 @@ async fn attempts(
         let (action, outcome) = match outcome {
             Outcome::Answered { status, headers, body: response_body } => {
                 attempt_span.record("status", status.as_u16());
-                call_span.record("status", status.as_u16());
+                summary.status = Some(status.as_u16());
                 if let Some(tell_others) = inner.limits.observe(op, call.host, status, &headers) {
                     tell_others.await;
                 }
@@ -264,6 +265,24 @@ async fn attempts(
                 tokio::time::sleep(wait).await;
             }
             Err(stop) => return Err(final_error(client, call, &method, &url, outcome, stop).await),
+        }
+    }
+}
+
+/// Records the call's attempts and last status on its span once, when the attempt loop ends
+/// (also when the call's deadline cancels it): a field recorded on every attempt would be
+/// printed once per record by span formatters (`attempts=1 status=500 attempts=2 ...`).
+struct CallSummary {
+    span: tracing::Span,
+    attempts: u32,
+    status: Option<u16>,
+}
+
+impl Drop for CallSummary {
+    fn drop(&mut self) {
+        self.span.record("attempts", self.attempts);
+        if let Some(status) = self.status {
+            self.span.record("status", status);
         }
     }
 }

@@ -14,6 +14,28 @@ pub fn find_dotenv(start: &Path) -> Option<PathBuf> {
     start.ancestors().map(|dir| dir.join(DOTENV)).find(|candidate| candidate.is_file())
 }
 
+/// Files that mark the root of a project: the search for `.env` files stops there.
+const ROOT_MARKERS: [&str; 2] = [".git", "CONNECTOR_AGENTS.md"];
+
+/// The `.env` files a connector reads, nearest first: every `.env` in `start` and its
+/// ancestors up to the project root (the first ancestor holding `.git` or a connector
+/// workspace's `CONNECTOR_AGENTS.md`), so that `connectors/{system}/.env` and the workspace's
+/// `.env` both count, the connector's first. Outside a project, only the nearest `.env`.
+pub fn find_dotenvs(start: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    for dir in start.ancestors() {
+        let candidate = dir.join(DOTENV);
+        if candidate.is_file() {
+            found.push(candidate);
+        }
+        if ROOT_MARKERS.iter().any(|marker| dir.join(marker).exists()) {
+            return found;
+        }
+    }
+    found.truncate(1);
+    found
+}
+
 /// The variables of a `.env` file, in file order, or why it could not be read.
 ///
 /// The reason never quotes the file's content (a broken line may hold a secret); it gives the
@@ -90,6 +112,22 @@ mod tests {
         assert_eq!(find_dotenv(&deep), Some(root.join(".env")));
         std::fs::write(root.join("a/.env"), "X=2\n").unwrap();
         assert_eq!(find_dotenv(&deep), Some(root.join("a/.env")));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn reads_every_file_up_to_the_project_root_nearest_first() {
+        let root = std::env::temp_dir().join(format!("connkit-dotenvs-{}", std::process::id()));
+        let workspace = root.join("ws");
+        let connector = workspace.join("connectors/shop");
+        std::fs::create_dir_all(&connector).unwrap();
+        std::fs::write(root.join(".env"), "X=0\n").unwrap();
+        std::fs::write(workspace.join(".env"), "X=1\n").unwrap();
+        std::fs::write(connector.join(".env"), "X=2\n").unwrap();
+        // Outside a project: the nearest only.
+        assert_eq!(find_dotenvs(&connector), [connector.join(".env")]);
+        std::fs::write(workspace.join("CONNECTOR_AGENTS.md"), "").unwrap();
+        assert_eq!(find_dotenvs(&connector), [connector.join(".env"), workspace.join(".env")]);
         std::fs::remove_dir_all(&root).unwrap();
     }
 }

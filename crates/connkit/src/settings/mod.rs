@@ -62,7 +62,7 @@ mod source;
 mod standard;
 mod value;
 
-pub use dotenv::find_dotenv;
+pub use dotenv::{find_dotenv, find_dotenvs};
 pub use reader::SettingsReader;
 pub use shared::SharedSettings;
 pub use source::{EnvSource, Origin};

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use super::dotenv::{find_dotenv, read_dotenv};
+use super::dotenv::{find_dotenvs, read_dotenv};
 use super::reader::SettingsReader;
 use crate::error::{SettingIssue, SettingProblem};
 
@@ -51,18 +51,28 @@ pub struct EnvSource {
 }
 
 impl EnvSource {
-    /// The process environment plus the nearest `.env` found by searching upward from the
-    /// current directory (none is fine).
+    /// The process environment plus the `.env` files of the current directory and its
+    /// ancestors up to the project root, nearest first ([`find_dotenvs`](super::find_dotenvs);
+    /// none is fine): run from `connectors/{system}/`, its `.env` counts before the
+    /// workspace's.
     pub fn load(prefix: impl Into<String>) -> Self {
-        let dotenv = std::env::current_dir().ok().and_then(|dir| find_dotenv(&dir));
-        Self::build(prefix.into(), dotenv.as_deref(), false)
+        let dotenvs = std::env::current_dir().map(|dir| find_dotenvs(&dir)).unwrap_or_default();
+        Self::build_all(prefix.into(), &dotenvs)
     }
 
-    /// The process environment plus the nearest `.env` found by searching upward from `dir`
-    /// (for `connkit call --dir WORKSPACE`; none is fine).
+    /// The process environment plus the `.env` files of `dir` and its ancestors up to the
+    /// project root, nearest first (`connkit call` passes the connector's folder, so that
+    /// `connectors/{system}/.env` counts before the workspace's; none is fine).
     pub fn load_from(prefix: impl Into<String>, dir: impl AsRef<Path>) -> Self {
-        let dotenv = find_dotenv(dir.as_ref());
-        Self::build(prefix.into(), dotenv.as_deref(), false)
+        Self::build_all(prefix.into(), &find_dotenvs(dir.as_ref()))
+    }
+
+    /// The process environment plus the `.env` files among `paths` that exist, in order (a
+    /// variable keeps the first value found): `connkit call` reads the connector's
+    /// `.env`, then the workspace's.
+    pub fn load_files(prefix: impl Into<String>, paths: &[PathBuf]) -> Self {
+        let existing: Vec<PathBuf> = paths.iter().filter(|p| p.is_file()).cloned().collect();
+        Self::build_all(prefix.into(), &existing)
     }
 
     /// The process environment plus the `.env` file at `path`, which must exist (a missing
@@ -123,6 +133,19 @@ impl EnvSource {
             source.insert(name.to_string(), value.into_string().ok(), Origin::Environment, true);
         }
         if let Some(path) = dotenv.filter(|path| dotenv_required || path.is_file()) {
+            match read_dotenv(path) {
+                Ok(vars) => source.add_dotenv_vars(path, vars),
+                Err(why) => source.add_dotenv_issue(path, why),
+            }
+        }
+        source
+    }
+
+    /// The environment, then each file of `dotenvs` in order (a variable keeps the first
+    /// value found).
+    fn build_all(prefix: String, dotenvs: &[PathBuf]) -> Self {
+        let mut source = Self::build(prefix, None, false);
+        for path in dotenvs {
             match read_dotenv(path) {
                 Ok(vars) => source.add_dotenv_vars(path, vars),
                 Err(why) => source.add_dotenv_issue(path, why),

@@ -35,7 +35,7 @@ impl Connector {
     pub async fn load(workspace: &Path, system: &str) -> Result<Self, CommandError> {
         if SystemName::parse(system).is_err() {
             return Err(CommandError::usage(miette::miette!(
-                "`{system}` is not a system name: use lowercase letters, digits and `-`, starting with a letter"
+                "`{system}` is not a system name: use lowercase letters, digits and single `-`s, starting with a letter and ending with a letter or digit"
             )));
         }
         let dir = workspace.join("connectors").join(system);

@@ -61,6 +61,13 @@ pub async fn all(
                     (pagination, Some(first))
                 }
                 None => {
+                    eprintln!(
+                        "`{}` does not page: no pagination is detected or declared for it and its \
+                         answer points to no next page, so --all printed this one answer's items; \
+                         if it does page, declare it under [operations.\"ID\".pagination] in \
+                         connector.toml",
+                        request.operation.id()
+                    );
                     // One page: its items (the body's array), or the body as one item.
                     let body: Value = serde_json::from_slice(&first.body).unwrap_or(Value::Null);
                     let items = match items_field(&body) {
