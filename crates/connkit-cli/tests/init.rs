@@ -91,7 +91,7 @@ fn new_sets_up_a_workspace_first_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(dir.path(), &["new", "widgets", "--spec", &example()]);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(out.stderr.contains("not a connector workspace yet"), "{}", out.stderr);
+    assert!(out.stderr.contains("was not a connector workspace yet"), "{}", out.stderr);
     assert!(dir.path().join("CONNECTOR_AGENTS.md").is_file());
     // The connector is a member of the workspace's `connectors/*`, not a workspace of its own.
     let cargo = read(&dir.path().join("connectors/widgets/Cargo.toml"));

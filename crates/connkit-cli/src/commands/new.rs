@@ -104,13 +104,6 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     }
     let locations = super::spec_paths::expand(&args.specs, &args.dir)
         .map_err(|err| err.with_code("spec_not_found"))?;
-    if !connkit_gen::workspace::is_workspace(&args.dir) {
-        eprintln!(
-            "{} is not a connector workspace yet: setting it up first (what `connkit init` does)",
-            args.dir.display()
-        );
-        super::init::report(&super::init::initialise(&args.dir)?);
-    }
     let bar = if std::io::stderr().is_terminal() {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
@@ -190,6 +183,18 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         runtime_path,
         connkit_version: env!("CARGO_PKG_VERSION").to_string(),
     };
+    // Only once the specs loaded (and passed --strict): a failed `new` leaves the folder as
+    // it was.
+    if !connkit_gen::workspace::is_workspace(&args.dir) {
+        let initialised = super::init::initialise(&args.dir)?;
+        bar.suspend(|| {
+            eprintln!(
+                "{} was not a connector workspace yet: set it up first (what `connkit init` does)",
+                args.dir.display()
+            );
+            super::init::report(&initialised);
+        });
+    }
     let outcome = create_connector(&request, &Bar(bar.clone())).map_err(|err| match err {
         NewError::Exists(_) => {
             CommandError::usage(miette::miette!("{err}")).with_code("connector_exists")
