@@ -203,3 +203,33 @@ fn relative_spec_paths_are_read_from_the_current_directory_then_from_the_workspa
     assert!(stderr.contains("nowhere.yaml") && stderr.contains("current directory"), "{stderr}");
     assert!(!workspace.path().join("connectors/ghost").exists(), "nothing written");
 }
+
+#[test]
+fn a_wildcard_answer_with_an_object_schema_is_typed_json() {
+    // Generated specs (Spring's) write `*/*` for JSON answers.
+    let specs = tempfile::tempdir().unwrap();
+    let spec = specs.path().join("people.yaml");
+    std::fs::write(
+        &spec,
+        "openapi: 3.0.1\ninfo: {title: People, version: '1'}\n\
+         servers: [{url: 'https://people.example.com'}]\npaths:\n  /person:\n    get:\n      \
+         operationId: getPerson\n      responses:\n        '200':\n          description: OK\n          \
+         content:\n            '*/*':\n              schema: {$ref: '#/components/schemas/Person'}\n  \
+         /photo:\n    get:\n      operationId: getPhoto\n      responses:\n        '200':\n          \
+         description: OK\n          content:\n            '*/*':\n              \
+         schema: {type: string, format: binary}\ncomponents:\n  schemas:\n    Person:\n      \
+         type: object\n      properties:\n        name: {type: string}\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let output =
+        run(&["new", "people", "--format", "json", "--spec", spec.to_str().unwrap()], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let ops = report["operations"].as_array().unwrap();
+    let person = ops.iter().find(|op| op["id"] == "getPerson").unwrap();
+    assert_eq!(person["success"], "json", "{person:#}");
+    assert_eq!(person["success_typing"], "typed");
+    let photo = ops.iter().find(|op| op["id"] == "getPhoto").unwrap();
+    assert_eq!(photo["success"], "bytes", "{photo:#}");
+}

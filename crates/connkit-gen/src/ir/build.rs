@@ -165,7 +165,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         // A `_stream` twin exists for paginated and download operations; keep its name free.
         ir.stream_method = methods.claim(&format!("{}_stream", ir.rust_name));
         add_parameters(&mut ir, operation, input.manifest, types);
-        ir.body = body_of(&ir.type_stem, operation, types);
+        ir.body = body_of(&ir.type_stem, api, operation, types);
         let success = operation.success_responses().find(|r| !r.content.is_empty());
         let (success_ir, typing) = success_of(&ir.type_stem, api, success, types);
         ir.success_typing = typing;
@@ -286,7 +286,11 @@ pub(crate) fn path_params_in_template(path: &str) -> Vec<String> {
     out
 }
 
-fn pick_media(content: &[MediaType]) -> Option<&MediaType> {
+/// The media type a body is read or sent as, and its kind: JSON first, then forms,
+/// multipart, streams, bytes, text. A wildcard (`*/*`) whose schema is an object, array or
+/// composition counts as JSON: generated specs (Spring's among them) write it for JSON
+/// answers, and a structured schema is no byte string.
+fn pick_media<'m>(api: &Api, content: &'m [MediaType]) -> Option<(&'m MediaType, BodyKind)> {
     const ORDER: [BodyKind; 8] = [
         BodyKind::Json,
         BodyKind::Form,
@@ -297,14 +301,30 @@ fn pick_media(content: &[MediaType]) -> Option<&MediaType> {
         BodyKind::Text,
         BodyKind::Other,
     ];
-    ORDER.iter().find_map(|kind| content.iter().find(|m| m.kind == *kind))
+    let kind_of = |media: &MediaType| {
+        let wildcard = media.content_type.split(';').next().is_some_and(|e| e.trim() == "*/*");
+        let structured = media.schema.as_ref().and_then(|s| api.resolve(s)).is_some_and(|s| {
+            matches!(
+                s.kind,
+                SchemaKind::Object { .. }
+                    | SchemaKind::Array { .. }
+                    | SchemaKind::AllOf { .. }
+                    | SchemaKind::OneOf { .. }
+                    | SchemaKind::AnyOf { .. }
+            )
+        });
+        if wildcard && structured { BodyKind::Json } else { media.kind }
+    };
+    ORDER
+        .iter()
+        .find_map(|kind| content.iter().find(|m| kind_of(m) == *kind).map(|media| (media, *kind)))
 }
 
-fn body_of(stem: &str, operation: &Operation, types: &mut TypeSpace) -> Option<BodyIr> {
+fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) -> Option<BodyIr> {
     let body = operation.request_body.as_ref()?;
-    let media = pick_media(&body.content)?;
+    let (media, kind) = pick_media(api, &body.content)?;
     let hint = format!("{stem}Body");
-    Some(match media.kind {
+    Some(match kind {
         BodyKind::Json | BodyKind::JsonLines => BodyIr::Json {
             ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
             required: body.required,
@@ -355,10 +375,10 @@ fn success_of(
     response: Option<&Response>,
     types: &mut TypeSpace,
 ) -> (SuccessIr, Option<BodyTyping>) {
-    let Some(media) = response.and_then(|r| pick_media(&r.content)) else {
+    let Some((media, kind)) = response.and_then(|r| pick_media(api, &r.content)) else {
         return (SuccessIr::Empty, None);
     };
-    match media.kind {
+    match kind {
         BodyKind::Json => match &media.schema {
             Some(schema) if !binary_schema(api, schema) => {
                 let ty = types.type_for(schema, &format!("{stem}Response"));
