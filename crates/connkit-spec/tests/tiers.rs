@@ -96,7 +96,7 @@ fn several_specs_get_qualified_ids_and_bare_ids_resolve_where_unique() {
 }
 
 #[test]
-fn stripe_style_cursor_lists_are_paginated() {
+fn stripe_style_keyset_lists_are_paginated() {
     let spec = connkit_spec::load_str(
         "charges.yaml",
         r#"
@@ -124,9 +124,13 @@ paths:
     .unwrap();
     let analysis = analyze(&[spec]);
     let pagination = analysis.operations[0].pagination.as_ref().unwrap();
-    assert_eq!(pagination.style, PaginationStyle::Cursor);
+    // Keyset: the last item's `id` goes back as `starting_after` while `has_more` is true.
+    assert_eq!(pagination.style, PaginationStyle::Keyset);
     assert_eq!(pagination.request_param.as_deref(), Some("starting_after"));
+    assert_eq!(pagination.item_field.as_deref(), Some("id"));
+    assert_eq!(pagination.has_more.as_deref(), Some("has_more"));
     assert_eq!(pagination.response_path, None);
     assert_eq!(pagination.items_path.as_deref(), Some("data"));
+    assert_eq!(pagination.guessed, None);
     assert_eq!(analysis.operations[0].entity, "charges");
 }

@@ -188,13 +188,15 @@ fn describe_pagination(p: &Pagination) -> String {
     let style = match p.style {
         PaginationStyle::NextToken => "next_token",
         PaginationStyle::Cursor => "cursor",
+        PaginationStyle::Keyset => "keyset",
         PaginationStyle::Offset => "offset",
         PaginationStyle::Page => "page",
         PaginationStyle::LinkHeader => "link_header",
         PaginationStyle::NextUrl => "next_url",
     };
     let mut text = style.to_string();
-    let from = p.response_path.as_deref().or(p.header.as_deref());
+    let item = p.item_field.as_ref().map(|field| format!("last item's {field}"));
+    let from = p.response_path.as_deref().or(p.header.as_deref()).or(item.as_deref());
     match (from, p.request_param.as_deref()) {
         (Some(from), Some(to)) => text.push_str(&format!(" {from} -> {to}")),
         (Some(from), None) => text.push_str(&format!(" {from}")),
@@ -203,6 +205,9 @@ fn describe_pagination(p: &Pagination) -> String {
     }
     if let Some(items) = &p.items_path {
         text.push_str(&format!(" items={}", if items.is_empty() { "." } else { items }));
+    }
+    if p.guessed.is_some() {
+        text.push_str(" (guessed)");
     }
     text
 }

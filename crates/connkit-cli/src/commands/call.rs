@@ -148,7 +148,7 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let pagination = match overrides {
         Some(o) if o.paginated == Some(false) => None,
         Some(o) if o.pagination.is_some() => o.pagination.clone(),
-        _ => op.pagination.as_ref().and_then(connkit_gen::ir::pagination),
+        _ => op.pagination.as_ref().and_then(|p| connkit_gen::ir::pagination(p).ok()),
     };
     let http = client::build_client(&connector.manifest, &settings, &op.id, rate_limit)
         .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;

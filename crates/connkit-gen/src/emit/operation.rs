@@ -476,6 +476,7 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
         }
         _ => None,
     };
+    let number = |n: u64| proc_macro2::Literal::u64_unsuffixed(n);
     let mut tokens = match &pagination.style {
         PageStyle::NextToken { request_param, source: s, param_in } => {
             let s = source(s);
@@ -489,7 +490,10 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
         }
         PageStyle::Offset { offset_param, limit_param, limit, param_in } => {
             let size = match (limit_param, limit) {
-                (Some(param), Some(limit)) => Some(quote!(.with_page_size(#param, #limit))),
+                (Some(param), Some(limit)) => {
+                    let limit = number(*limit);
+                    Some(quote!(.with_page_size(#param, #limit)))
+                }
                 _ => None,
             };
             let place = location(param_in);
@@ -497,10 +501,14 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
         }
         PageStyle::Page { page_param, first_page, size_param, size, param_in } => {
             let size = match (size_param, size) {
-                (Some(param), Some(size)) => Some(quote!(.with_page_size(#param, #size))),
+                (Some(param), Some(size)) => {
+                    let size = number(*size);
+                    Some(quote!(.with_page_size(#param, #size)))
+                }
                 _ => None,
             };
             let place = location(param_in);
+            let first_page = number(*first_page);
             quote!(::connkit::paginate::Pagination::page(#page_param, #first_page) #size #place)
         }
         PageStyle::Keyset { request_param, item_field, param_in } => {
@@ -515,7 +523,7 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
         _ => return None,
     };
     if let Some(size) = &pagination.page_size {
-        let (param, size) = (&size.param, size.size);
+        let (param, size) = (&size.param, number(size.size));
         tokens.extend(quote!(.with_page_size(#param, #size)));
     }
     if let Some(path) = &pagination.items_path {
@@ -533,10 +541,10 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
     if pagination.allow_cross_origin {
         tokens.extend(quote!(.with_cross_origin(true)));
     }
-    if let Some(pages) = pagination.max_pages {
+    if let Some(pages) = pagination.max_pages.map(number) {
         tokens.extend(quote!(.with_max_pages(#pages)));
     }
-    if let Some(items) = pagination.max_items {
+    if let Some(items) = pagination.max_items.map(number) {
         tokens.extend(quote!(.with_max_items(#items)));
     }
     Some(tokens)

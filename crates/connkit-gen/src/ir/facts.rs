@@ -20,6 +20,10 @@ pub struct OperationFacts {
     pub entity: String,
     /// Detected pagination.
     pub pagination: Option<Pagination>,
+    /// Why the detected pagination is a guess (only a parameter name shows it), if it is.
+    pub pagination_guess: Option<String>,
+    /// Why a detected pagination could not become a runtime descriptor, if it could not.
+    pub pagination_dropped: Option<String>,
     /// Documented rate limit.
     pub rate_limit: Option<RateLimit>,
 }
@@ -34,6 +38,8 @@ pub fn operation_facts(api: &Api) -> Vec<OperationFacts> {
             id,
             entity: entity_of(operation),
             pagination: None,
+            pagination_guess: None,
+            pagination_dropped: None,
             rate_limit: None,
         })
         .collect()

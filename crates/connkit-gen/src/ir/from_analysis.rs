@@ -1,7 +1,7 @@
 //! The spec analysis (`connkit_spec::analyze`) turned into what the generator consumes:
 //! operation facts, the runtime's pagination descriptors, rate limits, and the auth table.
 
-use connkit::paginate::{PageStyle, ParamLocation, TokenSource};
+use connkit::paginate::{PageSize, PageStyle, ParamLocation, TokenSource};
 use connkit_spec::analyze::{self, Analysis, PaginationStyle, RequestLocation};
 use connkit_spec::model::{Api, ParameterLocation};
 
@@ -16,47 +16,72 @@ pub fn facts_for_spec(analysis: &Analysis, spec_index: usize, api: &Api) -> Vec<
         let Some(slot) = facts.get_mut(op.operation_index) else { continue };
         slot.id = op.operation_id.clone();
         slot.entity = op.entity.clone();
-        slot.pagination = op.pagination.as_ref().and_then(pagination);
+        match op.pagination.as_ref().map(pagination) {
+            Some(Ok(descriptor)) => {
+                slot.pagination = Some(descriptor);
+                slot.pagination_guess = op.pagination.as_ref().and_then(|p| p.guessed.clone());
+            }
+            Some(Err(why)) => slot.pagination_dropped = Some(why),
+            None => {}
+        }
         slot.rate_limit = op.rate_limit.as_ref().and_then(rate_limit);
     }
     facts
 }
 
-/// The runtime descriptor for a detected pagination, or `None` when the style cannot be
-/// expressed (a token sent in a request header).
-pub fn pagination(found: &analyze::Pagination) -> Option<Pagination> {
+/// The runtime descriptor for a detected pagination, or why it cannot be expressed (a token
+/// sent in a request header, a style without the field it needs).
+///
+/// # Errors
+///
+/// A sentence saying what the runtime cannot do with this pagination (for the diagnostics of
+/// `connkit new` and `sync`: a pagination is never dropped in silence).
+pub fn pagination(found: &analyze::Pagination) -> Result<Pagination, String> {
     let param_in = match found.request_location {
         Some(RequestLocation::Body) => ParamLocation::Body,
-        Some(RequestLocation::Header) => return None,
+        Some(RequestLocation::Header) => {
+            return Err(format!(
+                "the page token goes in the request header `{}`, which the runtime's \
+                 pagination cannot set",
+                found.request_param.as_deref().unwrap_or("?")
+            ));
+        }
         Some(RequestLocation::Query) | None => ParamLocation::Query,
     };
     let source = || match (&found.response_path, &found.header) {
-        (Some(path), _) if !path.is_empty() => Some(TokenSource::Body(path.clone())),
-        (_, Some(header)) => Some(TokenSource::Header(header.clone())),
-        _ => None,
+        (Some(path), _) if !path.is_empty() => Ok(TokenSource::Body(path.clone())),
+        (_, Some(header)) => Ok(TokenSource::Header(header.clone())),
+        _ => Err("the answer carries no next value (no body field, no header)".to_string()),
+    };
+    let param = || {
+        found
+            .request_param
+            .clone()
+            .ok_or_else(|| "no request parameter carries the position".to_string())
     };
     let style = match found.style {
-        PaginationStyle::NextToken => PageStyle::NextToken {
-            request_param: found.request_param.clone()?,
-            source: source()?,
-            param_in,
-        },
-        PaginationStyle::Cursor => PageStyle::Cursor {
-            request_param: found.request_param.clone()?,
-            source: source()?,
+        PaginationStyle::NextToken => {
+            PageStyle::NextToken { request_param: param()?, source: source()?, param_in }
+        }
+        PaginationStyle::Cursor => {
+            PageStyle::Cursor { request_param: param()?, source: source()?, param_in }
+        }
+        PaginationStyle::Keyset => PageStyle::Keyset {
+            request_param: param()?,
+            item_field: found.item_field.clone().unwrap_or_else(|| "id".to_string()),
             param_in,
         },
         PaginationStyle::Offset => PageStyle::Offset {
-            offset_param: found.request_param.clone()?,
+            offset_param: param()?,
             limit_param: found.limit_param.clone(),
-            limit: None,
+            limit: found.limit_param.as_ref().and(found.page_size),
             param_in,
         },
         PaginationStyle::Page => PageStyle::Page {
-            page_param: found.request_param.clone()?,
-            first_page: 1,
+            page_param: param()?,
+            first_page: found.first_page.unwrap_or(1),
             size_param: found.limit_param.clone(),
-            size: None,
+            size: found.limit_param.as_ref().and(found.page_size),
             param_in,
         },
         PaginationStyle::LinkHeader => PageStyle::LinkHeader,
@@ -66,7 +91,18 @@ pub fn pagination(found: &analyze::Pagination) -> Option<Pagination> {
     if let Some(path) = found.items_path.as_ref().filter(|p| !p.is_empty()) {
         descriptor = descriptor.with_items_path(path.clone());
     }
-    Some(descriptor)
+    if let (Some(param), Some(size)) = (&found.limit_param, found.page_size)
+        && !matches!(found.style, PaginationStyle::Offset | PaginationStyle::Page)
+    {
+        descriptor.page_size = Some(PageSize { param: param.clone(), size });
+    }
+    descriptor.has_more = found.has_more.clone();
+    descriptor.total_items = found.total_items.clone();
+    descriptor.total_pages = found.total_pages.clone();
+    descriptor
+        .validate()
+        .map_err(|err| format!("the detected pagination is inconsistent: {err}"))?;
+    Ok(descriptor)
 }
 
 /// A documented rate limit with a rate (the burst defaults to 1).

@@ -6,13 +6,58 @@ use crate::model::{Api, Schema, SchemaKind, SchemaRef};
 /// How deep `$ref`/`allOf` chains are followed (guards against recursive schemas).
 const MAX_HOPS: usize = 16;
 
-/// The schema behind `schema`, following names and single-part `allOf` wrappers.
+/// The schema behind `schema`, following names and `allOf` wrappers with one real part (the
+/// others only annotate it: `allOf: [{$ref: Token}, {description: ...}]`).
 pub(crate) fn resolve<'a>(api: &'a Api, schema: &'a SchemaRef) -> Option<&'a Schema> {
     let mut current = api.resolve(schema)?;
     for _ in 0..MAX_HOPS {
         match &current.kind {
-            SchemaKind::AllOf { parts } if parts.len() == 1 => current = api.resolve(&parts[0])?,
+            SchemaKind::AllOf { parts } => match single_real_part(api, parts) {
+                Some(part) => current = api.resolve(part)?,
+                None => return Some(current),
+            },
             _ => return Some(current),
+        }
+    }
+    None
+}
+
+/// The one part of an `allOf` that is not a mere annotation, if there is exactly one.
+fn single_real_part<'a>(api: &'a Api, parts: &'a [SchemaRef]) -> Option<&'a SchemaRef> {
+    let mut real = parts.iter().filter(|part| !api.resolve(part).is_some_and(is_annotation));
+    let first = real.next()?;
+    real.next().is_none().then_some(first)
+}
+
+/// A schema that only annotates (`{description: ...}`, `{nullable: true}`): anything goes, no
+/// constraint, no format.
+fn is_annotation(schema: &Schema) -> bool {
+    matches!(schema.kind, SchemaKind::Any)
+        && schema.constraints.is_empty()
+        && schema.format.is_none()
+        && schema.extensions.is_empty()
+}
+
+/// The description of a field: its own, an annotating `allOf` part's, or its target's.
+pub(crate) fn description<'a>(api: &'a Api, schema: &'a SchemaRef) -> Option<&'a str> {
+    let mut current = api.resolve(schema)?;
+    for _ in 0..MAX_HOPS {
+        if let Some(text) = current.description.as_deref().filter(|t| !t.trim().is_empty()) {
+            return Some(text);
+        }
+        match &current.kind {
+            SchemaKind::AllOf { parts } => {
+                if let Some(text) = parts
+                    .iter()
+                    .filter_map(|part| api.resolve(part))
+                    .filter(|part| is_annotation(part))
+                    .find_map(|part| part.description.as_deref())
+                {
+                    return Some(text);
+                }
+                current = api.resolve(single_real_part(api, parts)?)?;
+            }
+            _ => return None,
         }
     }
     None
@@ -55,40 +100,6 @@ fn collect_properties<'a>(
 /// Whether the schema is an array.
 pub(crate) fn is_array(api: &Api, schema: &SchemaRef) -> bool {
     matches!(resolve(api, schema).map(|s| &s.kind), Some(SchemaKind::Array { .. }))
-}
-
-/// Whether the schema is an object with properties (something to look into).
-fn has_properties(api: &Api, schema: &SchemaRef) -> bool {
-    !properties(api, schema).is_empty()
-}
-
-/// Every field reachable from `root` through nested objects, breadth first, up to `max_depth`
-/// levels, as (dotted path, field name, schema). Arrays are not entered.
-pub(crate) fn fields<'a>(
-    api: &'a Api,
-    root: &'a SchemaRef,
-    max_depth: usize,
-) -> Vec<(String, &'a str, &'a SchemaRef)> {
-    let mut out = Vec::new();
-    let mut level: Vec<(String, &'a SchemaRef)> = vec![(String::new(), root)];
-    for _ in 0..max_depth {
-        let mut next = Vec::new();
-        for (prefix, schema) in level {
-            for (name, property) in properties(api, schema) {
-                let path =
-                    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
-                if has_properties(api, property) {
-                    next.push((path.clone(), property));
-                }
-                out.push((path, name, property));
-            }
-        }
-        if next.is_empty() {
-            break;
-        }
-        level = next;
-    }
-    out
 }
 
 /// Lowercases and drops `_`, `-`, `.` and `$` so `next_token`, `NextToken` and `nextToken`
