@@ -37,7 +37,7 @@ fn json_report_has_the_documented_shape() {
     assert_eq!(report["entities"][0]["name"], "products");
     assert_eq!(report["auth"][0]["kind"], "http_basic");
     assert_eq!(report["tier"], "full");
-    assert_eq!(report["reasons"][0], "1 operation with pagination (e.g. listProducts)");
+    assert_eq!(report["reasons"][0], "1 operation pages (e.g. listProducts)");
     assert!(report["diagnostics"].as_array().unwrap().is_empty());
 }
 
@@ -64,7 +64,7 @@ fn text_report_shows_the_tier_reasons_and_tables() {
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();
     assert!(text.starts_with("Tier: LITE\n"), "{text}");
-    assert!(text.contains("3 operations <= 5"), "{text}");
+    assert!(text.contains("3 operations: 5 or fewer"), "{text}");
     assert!(text.contains("getAlerts"), "{text}");
     assert!(text.contains("api_key"), "{text}");
 }

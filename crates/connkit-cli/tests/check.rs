@@ -90,9 +90,6 @@ fn usage_and_input_errors_exit_2() {
     let (code, _, stderr) = check(empty.path(), &[]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("no connectors"), "{stderr}");
-    std::fs::write(ws.path().join("connectors/demo/connector.toml"), "tier = 3\n").unwrap();
-    let (code, _, stderr) = check(ws.path(), &["demo"]);
-    assert_eq!(code, Some(2), "{stderr}");
     let (code, _, _) = check(ws.path(), &["--format", "xml"]);
     assert_eq!(code, Some(2));
 }
@@ -124,7 +121,7 @@ fn a_lite_connector_whose_spec_is_now_full_gets_a_warning_and_exits_0() {
     assert_eq!(finding["severity"], "warning");
     assert_eq!(finding["file"], "connectors/demo/connector.toml");
     assert_eq!(finding["line"], 2);
-    assert!(finding["message"].as_str().unwrap().contains("pagination"), "{stdout}");
+    assert!(finding["message"].as_str().unwrap().contains("operation pages"), "{stdout}");
     // A spec that does not load is reported, not a crash.
     std::fs::write(dir.join("openapi/demo.yaml"), "openapi: [unclosed").unwrap();
     let (code, stdout, _) = check(ws.path(), &["demo"]);
@@ -177,4 +174,62 @@ fn a_fresh_connector_named_like_guideline_concepts_is_clean() {
     assert!(gateway.contains("pub fn auth(&self)"), "{gateway}");
     let (code, stdout, stderr) = check(ws.path(), &["concepts"]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
+}
+
+/// Issue 13: one connector.toml that does not read is a finding; the other connectors of the
+/// workspace are still checked.
+#[test]
+fn r13_an_invalid_manifest_is_a_finding_and_the_others_are_still_checked() {
+    let ws = workspace();
+    copy_dir(&ws.path().join("connectors/demo"), &ws.path().join("connectors/other"));
+    let other = ws.path().join("connectors/other/connector.toml");
+    let text = std::fs::read_to_string(&other).unwrap();
+    std::fs::write(&other, text.replace("system = \"demo\"", "system = \"other\"\nbogus = 1"))
+        .unwrap();
+    let demo = ws.path().join("connectors/demo/src/services/widgets.rs");
+    let code_text = std::fs::read_to_string(&demo).unwrap();
+    std::fs::write(
+        &demo,
+        format!("{code_text}pub fn origin() -> &'static str {{\n    \"https://x.example\"\n}}\n"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = check(ws.path(), &["--format", "json"]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"invalid-manifest"), "{stdout}");
+    assert!(rules.contains(&"hardcoded-url"), "the valid connector was checked too: {stdout}");
+    let invalid = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "invalid-manifest")
+        .unwrap();
+    assert_eq!(invalid["file"], "connectors/other/connector.toml");
+    assert!(invalid["line"].as_u64().is_some(), "{invalid}");
+    // Named alone, the same connector is the same finding (exit 1, not an input error).
+    let (code, stdout, _) = check(ws.path(), &["other"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("error[invalid-manifest]"), "{stdout}");
+}
+
+#[test]
+fn list_rules_names_every_rule_with_its_fix() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, _) = check(dir.path(), &["--list-rules"]);
+    assert_eq!(code, Some(0));
+    for rule in ["hardcoded-url", "auth-outside-client", "conflict-markers", "invalid-manifest"] {
+        assert!(stdout.contains(rule), "{rule} missing:\n{stdout}");
+    }
+    assert!(stdout.contains("fix:"), "{stdout}");
+    let (code, stdout, _) = check(dir.path(), &["--list-rules", "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let listed: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let rules = listed["rules"].as_array().unwrap();
+    assert!(rules.iter().all(|r| r["checks"].is_string() && r["fix"].is_string()));
 }

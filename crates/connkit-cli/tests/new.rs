@@ -233,3 +233,26 @@ fn a_wildcard_answer_with_an_object_schema_is_typed_json() {
     let photo = ops.iter().find(|op| op["id"] == "getPhoto").unwrap();
     assert_eq!(photo["success"], "bytes", "{photo:#}");
 }
+
+/// Issue 13: `connkit new` into a folder that holds files but no connector says what to do
+/// (not `connkit sync`, which cannot work there); an empty folder is fine.
+#[test]
+fn r13_a_folder_without_a_connector_is_not_sent_to_sync() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("connectors/widgets");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("notes.txt"), "mine\n").unwrap();
+    let output = run(&["new", "widgets", "--spec", &example()], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr)
+        .replace(['│', '×'], " ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no connector.toml"), "{stderr}");
+    assert!(!stderr.contains("run `connkit sync"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(folder.join("notes.txt")).unwrap(), "mine\n");
+    std::fs::remove_file(folder.join("notes.txt")).unwrap();
+    let output = run(&["new", "widgets", "--spec", &example()], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+}

@@ -229,3 +229,27 @@ async fn refetch_downloads_the_recorded_source_url_again() {
     assert!(read(ws.path(), "SKILL.md").contains("fn delete_widget("));
     assert_eq!(read(ws.path(), "connector.toml"), manifest);
 }
+
+/// Issue 13: a second sync while the markers of the first remain reports them (exit 1), and
+/// `connkit check` names them as conflict markers, not as a file that does not parse.
+#[test]
+fn r13_unresolved_markers_of_an_earlier_sync_are_reported_again() {
+    let ws = new_shop("v1");
+    let lib = read(ws.path(), "src/lib.rs");
+    write(
+        ws.path(),
+        "src/lib.rs",
+        &lib.replace("(version 1.0.0)", "(version 1.0.0, pinned by us)"),
+    );
+    let first = run(ws.path(), &["sync", "shop", "--spec", &spec("v2")]);
+    assert_eq!(first.code, Some(1), "{}", first.stderr);
+    let second = run(ws.path(), &["sync", "shop"]);
+    assert_eq!(second.code, Some(1), "{}{}", second.stdout, second.stderr);
+    assert!(!second.stderr.contains("nothing changed"), "{}", second.stderr);
+    assert_eq!(second.stdout.trim(), "connectors/shop/src/lib.rs");
+    let check = run(ws.path(), &["check", "shop"]);
+    assert_eq!(check.code, Some(1), "{}", check.stdout);
+    assert!(check.stdout.contains("error[conflict-markers]"), "{}", check.stdout);
+    assert!(check.stdout.contains("connectors/shop/src/lib.rs:"), "{}", check.stdout);
+    assert!(!check.stdout.contains("unparsable-source"), "{}", check.stdout);
+}

@@ -141,7 +141,7 @@ pub fn create_connector(
     let system = &request.system;
     let relative_dir = PathBuf::from("connectors").join(system.as_str());
     let connector_dir = request.workspace.join(&relative_dir);
-    if connector_dir.exists() {
+    if holds_files(&connector_dir) {
         return Err(NewError::Exists(connector_dir.display().to_string()));
     }
     let auth = auth_config(request)?;
@@ -275,6 +275,15 @@ pub fn create_connector(
         stats: generated.stats,
         specs: generated.specs,
     })
+}
+
+/// Whether `dir` exists and is not an empty folder (a file, or a folder with anything in it):
+/// `connkit new` writes a connector only where nothing would be overwritten.
+pub fn holds_files(dir: &Path) -> bool {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => entries.next().is_some(),
+        Err(err) => err.kind() != std::io::ErrorKind::NotFound,
+    }
 }
 
 fn plan_text(

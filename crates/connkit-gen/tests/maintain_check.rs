@@ -238,3 +238,20 @@ fn module_declarations_and_re_exports_are_not_lines_of_a_service() {
     let findings = check(ws.path());
     assert!(!findings.iter().any(|f| f.rule == Rule::ServiceTooLong), "{findings:#?}");
 }
+
+#[test]
+fn the_rules_page_in_docs_lists_every_rule_as_the_code_does() {
+    let page = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/check-rules.md");
+    let expected = connkit_gen::maintain::Rule::reference_markdown();
+    if std::env::var_os("CONNKIT_UPDATE_DOCS").is_some() {
+        std::fs::write(&page, &expected).unwrap();
+    }
+    let actual = std::fs::read_to_string(&page).unwrap_or_default();
+    assert_eq!(
+        actual, expected,
+        "docs/check-rules.md is out of date: run with CONNKIT_UPDATE_DOCS=1 to rewrite it"
+    );
+    for rule in connkit_gen::maintain::Rule::ALL {
+        assert!(actual.contains(&format!("| `{}` |", rule.id())), "{}", rule.id());
+    }
+}

@@ -30,10 +30,10 @@ fn three_api_key_endpoints_in_three_groups_is_lite() {
     assert_eq!(
         analysis.reasons,
         vec![
-            "3 operations <= 5".to_string(),
-            "simple auth only: api_key".to_string(),
-            "0 operations with pagination or a rate limit".to_string(),
-            "0 of 3 entities have >= 2 operations".to_string(),
+            "3 operations: 5 or fewer".to_string(),
+            "simple auth only (API key)".to_string(),
+            "no operation pages or has a documented rate limit".to_string(),
+            "no entity has 2 or more operations (3 entities in all)".to_string(),
         ]
     );
 }
@@ -42,12 +42,12 @@ fn three_api_key_endpoints_in_three_groups_is_lite() {
 fn eight_endpoints_is_full_because_of_the_operation_count() {
     let analysis = analysis_of("tiers/eight_endpoints.yaml");
     assert_eq!(analysis.tier, Tier::Full);
-    assert_eq!(analysis.reasons[0], "8 operations > 5");
+    assert_eq!(analysis.reasons[0], "8 operations: more than 5");
     let fired: Vec<Rule> = analysis.decision.iter().filter(|r| r.fired).map(|r| r.rule).collect();
     assert_eq!(fired, vec![Rule::Operations, Rule::Entities]);
     assert!(
         analysis.reasons[1]
-            .starts_with("2 entities with >= 2 operations each: items (4), users (3)")
+            .starts_with("2 entities have 2 or more operations each: items (4), users (3)")
     );
 }
 
@@ -55,7 +55,7 @@ fn eight_endpoints_is_full_because_of_the_operation_count() {
 fn oauth2_is_full() {
     let analysis = analysis_of("tiers/oauth2.json");
     assert_eq!(analysis.tier, Tier::Full);
-    assert_eq!(analysis.reasons, vec!["token-based auth: oauth2_client_credentials".to_string()]);
+    assert_eq!(analysis.reasons, vec!["token-based auth (OAuth2 client credentials)".to_string()]);
     assert_eq!(
         analysis.auth,
         vec![AuthKind::Oauth2ClientCredentials {
@@ -70,10 +70,7 @@ fn oauth2_is_full() {
 fn a_paginated_list_is_full() {
     let analysis = analysis_of("tiers/paginated.yaml");
     assert_eq!(analysis.tier, Tier::Full);
-    assert_eq!(
-        analysis.reasons,
-        vec!["1 operation with pagination (e.g. listProducts)".to_string()]
-    );
+    assert_eq!(analysis.reasons, vec!["1 operation pages (e.g. listProducts)".to_string()]);
     let pagination = analysis.operations[0].pagination.as_ref().unwrap();
     assert_eq!(pagination.style, PaginationStyle::NextToken);
     assert_eq!(pagination.request_param.as_deref(), Some("pageToken"));

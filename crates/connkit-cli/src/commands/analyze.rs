@@ -123,9 +123,16 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
         .collect();
     table(out, &["SPEC", "VERSION", "OPS", "TITLE"], &rows)?;
 
-    writeln!(out, "\nDecision table")?;
+    writeln!(out, "\nDecision table (full when any signal holds, else lite)")?;
+    let width = analysis.decision.iter().map(|row| row.rule.signal().len()).max().unwrap_or(0);
     for row in &analysis.decision {
-        writeln!(out, "  [{}] {}", if row.fired { "x" } else { " " }, row.message)?;
+        writeln!(
+            out,
+            "  {:<9}  {:<width$}  {}",
+            if row.fired { "holds" } else { "does not" },
+            row.rule.signal(),
+            row.message
+        )?;
     }
 
     writeln!(out, "\nAuth")?;

@@ -6,8 +6,10 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use connkit_gen::maintain::check::{SpecAnalysis, check_connector};
-use connkit_gen::maintain::{ConnectorDir, Finding, MaintainError, Severity, discover_connectors};
+use connkit_gen::maintain::check::{SpecAnalysis, check_connector, invalid_manifest_finding};
+use connkit_gen::maintain::{
+    ConnectorDir, Finding, MaintainError, Rule, Severity, discover_connectors,
+};
 use connkit_gen::manifest::Tier;
 use connkit_spec::{LoadedSpec, Loader};
 
@@ -25,6 +27,9 @@ pub struct CheckArgs {
     /// The workspace root.
     #[arg(long, value_name = "WORKSPACE", default_value = ".")]
     pub dir: PathBuf,
+    /// List every rule (id, severity, what it checks, how to fix it) instead of checking.
+    #[arg(long, conflicts_with = "system")]
+    pub list_rules: bool,
 }
 
 /// Output formats of `connkit check`.
@@ -93,8 +98,50 @@ fn analysis_for(connector: &ConnectorDir) -> SpecAnalysis {
     }
 }
 
+/// `--list-rules`: every rule with its severity, what it checks and how to fix it.
+fn list_rules(format: CheckFormat) -> Result<ExitStatus, CommandError> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let written = match format {
+        CheckFormat::Json => {
+            let rules: Vec<serde_json::Value> = Rule::ALL
+                .iter()
+                .map(|rule| {
+                    serde_json::json!({
+                        "rule": rule.id(),
+                        "severity": rule.severity().as_str(),
+                        "checks": rule.checks(),
+                        "fix": rule.fix(),
+                    })
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "rules": rules }))
+                .map_err(std::io::Error::from)
+                .and_then(|()| writeln!(out))
+        }
+        CheckFormat::Text => Rule::ALL.iter().try_for_each(|rule| {
+            writeln!(
+                out,
+                "{} ({})\n  checks: {}\n  fix:    {}",
+                rule.id(),
+                rule.severity().as_str(),
+                rule.checks(),
+                rule.fix()
+            )
+        }),
+    };
+    match written.and_then(|()| out.flush()) {
+        Ok(()) => Ok(ExitStatus::Success),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(ExitStatus::Success),
+        Err(err) => Err(CommandError::failure(miette::miette!("cannot write the rules: {err}"))),
+    }
+}
+
 /// Runs `connkit check`.
 pub fn run(args: CheckArgs) -> Result<ExitStatus, CommandError> {
+    if args.list_rules {
+        return list_rules(args.format);
+    }
     let systems = match &args.system {
         Some(system) => vec![system.clone()],
         None => {
@@ -110,10 +157,17 @@ pub fn run(args: CheckArgs) -> Result<ExitStatus, CommandError> {
         }
     };
     let mut connectors = Vec::new();
-    for system in &systems {
-        connectors.push(open(&args.dir, system)?);
-    }
     let mut findings: Vec<Finding> = Vec::new();
+    for system in &systems {
+        // One connector.toml that does not read is a finding: the others are still checked.
+        match ConnectorDir::open(&args.dir, system) {
+            Ok(connector) => connectors.push(connector),
+            Err(MaintainError::Manifest(error)) => {
+                findings.push(invalid_manifest_finding(&args.dir, system, &error));
+            }
+            Err(other) => return Err(maintain_error(other)),
+        }
+    }
     for connector in &connectors {
         let specs = analysis_for(connector);
         findings.extend(check_connector(connector, &specs).map_err(maintain_error)?);

@@ -93,7 +93,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     let system = SystemName::parse(&args.system)
         .map_err(|err| CommandError::usage(miette::miette!("{err}")).with_code("invalid_system"))?;
     let connector_dir = args.dir.join("connectors").join(system.as_str());
-    if connector_dir.exists() {
+    if connector_dir.join("connector.toml").is_file() {
         return Err(CommandError::usage(miette::miette!(
             help =
                 format!("run `connkit sync {system}` to regenerate it, or remove the folder first"),
@@ -101,6 +101,17 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
             connector_dir.display()
         ))
         .with_code("connector_exists"));
+    }
+    if connkit_gen::new::holds_files(&connector_dir) {
+        return Err(CommandError::usage(miette::miette!(
+            help = format!(
+                "move those files elsewhere (or remove the folder), or choose another system name; \
+                 `connkit sync` only works on a folder that `connkit new` made"
+            ),
+            "`{}` holds files but no connector (no connector.toml); `connkit new` never writes over them",
+            connector_dir.display()
+        ))
+        .with_code("folder_not_empty"));
     }
     let locations = super::spec_paths::expand(&args.specs, &args.dir)
         .map_err(|err| err.with_code("spec_not_found"))?;

@@ -156,7 +156,7 @@ pub(crate) fn print_report(connector: &ConnectorDir, report: &SyncReport) {
     if report.skill_changed {
         eprintln!("  refreshed {}", show(Path::new("SKILL.md")));
     }
-    if !report.changed() {
+    if !report.changed() && !report.has_conflicts() {
         eprintln!("nothing changed");
     }
 }

@@ -57,11 +57,15 @@ pub enum Rule {
     LiteShouldBeFull,
     /// A `*.connkit-orphan` backup left by `connkit sync`: hand edits outside the build.
     OrphanedEdits,
+    /// A file still holding the conflict markers of a `connkit sync`.
+    ConflictMarkers,
+    /// A `connector.toml` that does not read (the connector's other rules cannot run).
+    InvalidManifest,
 }
 
 impl Rule {
     /// Every rule, in the order of the documentation.
-    pub const ALL: [Rule; 15] = [
+    pub const ALL: [Rule; 17] = [
         Rule::HardcodedUrl,
         Rule::HardcodedCredential,
         Rule::AuthOutsideClient,
@@ -77,6 +81,8 @@ impl Rule {
         Rule::UnreadableSpec,
         Rule::LiteShouldBeFull,
         Rule::OrphanedEdits,
+        Rule::ConflictMarkers,
+        Rule::InvalidManifest,
     ];
 
     /// The stable id (`hardcoded-url`).
@@ -97,7 +103,131 @@ impl Rule {
             Rule::UnreadableSpec => "unreadable-spec",
             Rule::LiteShouldBeFull => "lite-should-be-full",
             Rule::OrphanedEdits => "orphaned-edits",
+            Rule::ConflictMarkers => "conflict-markers",
+            Rule::InvalidManifest => "invalid-manifest",
         }
+    }
+
+    /// What the rule checks, in one sentence (`connkit check --list-rules`,
+    /// `docs/check-rules.md`).
+    pub fn checks(self) -> &'static str {
+        match self {
+            Rule::HardcodedUrl => {
+                "A URL literal (`http://`, `https://`) in code outside the settings' defaults in `src/config.rs`."
+            }
+            Rule::HardcodedCredential => {
+                "A token-shaped literal, or a secret-looking literal bound to a key, token, secret or password name, outside the settings."
+            }
+            Rule::AuthOutsideClient => {
+                "Services or the gateway doing auth: setting `Authorization` or the auth header, `bearer_auth`/`basic_auth`, exposing secrets, building `connkit::auth` strategies, requesting tokens."
+            }
+            Rule::BackoffOutsideClient => {
+                "Services or the gateway sleeping, retrying in a loop or building backoff: the client layer (the runtime) does it."
+            }
+            Rule::ServiceTooLong => {
+                "A file under `src/services/` of 300 lines or more (the guideline's limit)."
+            }
+            Rule::MissingDocFile => "AGENTS.md, SKILL.md or `.env.example` missing.",
+            Rule::MissingSpec => {
+                "A spec listed in `connector.toml` missing, or no spec in `openapi/`."
+            }
+            Rule::MissingPlan => "No research plan at `plan/specs/integrations/{system}.md`.",
+            Rule::SkillOutOfDate => {
+                "SKILL.md's generated part misses a public method or lists one that is gone."
+            }
+            Rule::EnvExampleOutOfDate => {
+                "A variable the settings read is not in `.env.example`, or one there is not read."
+            }
+            Rule::EnvOutsideSettings => {
+                "`std::env::var`, `dotenvy`, `EnvSource`, `env!`/`option_env!` (but `CARGO_*`) outside `src/config.rs`."
+            }
+            Rule::UnparsableSource => "A Rust file that does not parse.",
+            Rule::UnreadableSpec => "A spec in `openapi/` that does not load.",
+            Rule::LiteShouldBeFull => {
+                "A lite connector that the decision table now puts in the full tier (warning)."
+            }
+            Rule::OrphanedEdits => {
+                "A `*.connkit-orphan` backup `connkit sync` left: hand edits it could not place, outside the build."
+            }
+            Rule::ConflictMarkers => {
+                "A file that still holds the `<<<<<<<` / `=======` / `>>>>>>>` conflict markers of a `connkit sync`."
+            }
+            Rule::InvalidManifest => "A `connector.toml` that does not read.",
+        }
+    }
+
+    /// How to fix a finding of the rule, in one sentence.
+    pub fn fix(self) -> &'static str {
+        match self {
+            Rule::HardcodedUrl => {
+                "Read the URL from a setting (`{P}BASE_URL`, a named host in `connector.toml`), never from a literal."
+            }
+            Rule::HardcodedCredential => {
+                "Move the value to a secret setting (`.env`, the environment) and read it in `src/config.rs`."
+            }
+            Rule::AuthOutsideClient => {
+                "Configure auth once in the client (`connector.toml` `[auth]`, `src/client.rs`); call operations without credentials."
+            }
+            Rule::BackoffOutsideClient => {
+                "Remove the loop or sleep: the client retries with backoff (`{P}MAX_RETRIES`) and applies rate limits (`connector.toml` quotas)."
+            }
+            Rule::ServiceTooLong => {
+                "Split the service by sub-resource (`connkit sync` does it for generated code), or move orchestration to the gateway."
+            }
+            Rule::MissingDocFile => "Run `connkit sync SYSTEM` to write it again.",
+            Rule::MissingSpec => {
+                "Restore the file, or add the spec with `connkit sync SYSTEM --spec PATH_OR_URL`."
+            }
+            Rule::MissingPlan => {
+                "Write the plan (research notes) at that path; `connkit sync SYSTEM` writes one from the analysis."
+            }
+            Rule::SkillOutOfDate => "Run `connkit docs SYSTEM`.",
+            Rule::EnvExampleOutOfDate => {
+                "Run `connkit sync SYSTEM`, or add/remove the variable in `.env.example` by hand."
+            }
+            Rule::EnvOutsideSettings => {
+                "Add a field to the settings type in `src/config.rs` and pass the value in."
+            }
+            Rule::UnparsableSource => {
+                "Fix the syntax error; check cannot read the rest of the file until then."
+            }
+            Rule::UnreadableSpec => {
+                "Fix the spec, or replace it with `connkit sync SYSTEM --spec PATH_OR_URL`."
+            }
+            Rule::LiteShouldBeFull => "Run `connkit upgrade SYSTEM`.",
+            Rule::OrphanedEdits => {
+                "Move what you still need into the file that holds that code now, then delete the backup."
+            }
+            Rule::ConflictMarkers => {
+                "Resolve each block (yours first, the new generation last), remove the markers, then run `connkit sync SYSTEM` again."
+            }
+            Rule::InvalidManifest => {
+                "Fix the line the message names (docs/connector-toml.md lists every key), then run `connkit check` again."
+            }
+        }
+    }
+
+    /// The rule list as Markdown: the page `docs/check-rules.md` holds.
+    pub fn reference_markdown() -> String {
+        let mut out = String::from(
+            "# `connkit check` rules\n\n\
+             `connkit check [SYSTEM]` lints connectors against the connector guideline. Each \
+             finding names its rule by a stable id, a file and a line; errors exit 1, warnings \
+             do not. `connkit check --list-rules` prints this table. Test-only code \
+             (`#[cfg(test)]`, `#[test]`) and doc comments are not checked. `{P}` is the \
+             connector's environment prefix.\n\n\
+             | rule | severity | checks | fix |\n|---|---|---|---|\n",
+        );
+        for rule in Rule::ALL {
+            out.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                rule.id(),
+                rule.severity().as_str(),
+                rule.checks(),
+                rule.fix()
+            ));
+        }
+        out
     }
 
     /// The rule's severity: only [`Rule::LiteShouldBeFull`] is a warning.

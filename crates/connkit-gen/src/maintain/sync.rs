@@ -171,7 +171,8 @@ pub(crate) fn apply_generation(
     }
     for (path, file) in &planned {
         let before = previous.get(path).cloned().flatten();
-        if file.conflict {
+        // New conflicts, and markers an earlier sync left that are still unresolved.
+        if file.conflict || super::merge::has_conflict_markers(&file.text) {
             report.conflicts.push(path.clone());
         }
         if before.as_deref() == Some(file.text.as_str()) {

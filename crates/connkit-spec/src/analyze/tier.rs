@@ -59,7 +59,20 @@ pub(crate) struct Signals<'a> {
     pub(crate) entities: &'a [Entity],
 }
 
-/// Evaluates every row.
+impl Rule {
+    /// The row as a question of the table, in plain words ("more than 5 operations").
+    pub fn signal(self) -> &'static str {
+        match self {
+            Rule::Operations => "more than 5 operations",
+            Rule::Auth => "OAuth2, OpenID Connect or token refresh",
+            Rule::PaginationOrRateLimit => "pagination or rate limits",
+            Rule::Entities => "two or more entities with 2+ operations each",
+        }
+    }
+}
+
+/// Evaluates every row. Each message says, in plain words and with its numbers, why the row
+/// holds or not; the messages of the rows that decide are the tier's reasons.
 pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
     let mut rows = Vec::with_capacity(4);
     let n = signals.operations;
@@ -67,9 +80,9 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
         rule: Rule::Operations,
         fired: n > 5,
         message: if n > 5 {
-            format!("{} > 5", count(n, "operation"))
+            format!("{}: more than 5", count(n, "operation"))
         } else {
-            format!("{} <= 5", count(n, "operation"))
+            format!("{}: 5 or fewer", count(n, "operation"))
         },
     });
 
@@ -79,17 +92,17 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
             .auth
             .iter()
             .filter(|a| **a != AuthKind::None)
-            .map(AuthKind::kind_name)
+            .map(|a| plain_auth(a.kind_name()))
             .collect();
         if simple.is_empty() {
-            "no authentication declared (simple auth)".to_string()
+            "no authentication declared".to_string()
         } else {
-            format!("simple auth only: {}", dedup(simple).join(", "))
+            format!("simple auth only ({})", dedup(simple).join(", "))
         }
     } else {
         format!(
-            "token-based auth: {}",
-            dedup(token.iter().map(|a| a.kind_name()).collect()).join(", ")
+            "token-based auth ({})",
+            dedup(token.iter().map(|a| plain_auth(a.kind_name())).collect()).join(", ")
         )
     };
     rows.push(DecisionRow { rule: Rule::Auth, fired: !token.is_empty(), message: auth_message });
@@ -99,22 +112,24 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
     let message = if fired {
         let mut parts = Vec::new();
         if p > 0 {
+            let verb = if p == 1 { "pages" } else { "page" };
             parts.push(format!(
-                "{} with pagination (e.g. {})",
+                "{} {verb} (e.g. {})",
                 count(p, "operation"),
                 examples(signals.paginated)
             ));
         }
         if r > 0 {
+            let verb = if r == 1 { "has" } else { "have" };
             parts.push(format!(
-                "{} with a rate limit (e.g. {})",
+                "{} {verb} a rate limit (e.g. {})",
                 count(r, "operation"),
                 examples(signals.rate_limited)
             ));
         }
         parts.join("; ")
     } else {
-        "0 operations with pagination or a rate limit".to_string()
+        "no operation pages or has a documented rate limit".to_string()
     };
     rows.push(DecisionRow { rule: Rule::PaginationOrRateLimit, fired, message });
 
@@ -122,20 +137,41 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
     let listed: Vec<String> =
         big.iter().take(5).map(|e| format!("{} ({})", e.name, e.operations.len())).collect();
     let more = if big.len() > 5 { format!(", +{} more", big.len() - 5) } else { String::new() };
+    let entities = count(signals.entities.len(), "entity");
     let message = match big.len() {
-        0 => format!("0 of {} have >= 2 operations", count(signals.entities.len(), "entity")),
-        k => {
-            format!("{} with >= 2 operations each: {}{more}", count(k, "entity"), listed.join(", "))
-        }
+        0 => format!("no entity has 2 or more operations ({entities} in all)"),
+        1 => format!(
+            "only one entity has 2 or more operations: {} ({entities} in all)",
+            listed.join(", ")
+        ),
+        k => format!(
+            "{} have 2 or more operations each: {}{more}",
+            count(k, "entity"),
+            listed.join(", ")
+        ),
     };
-    rows.push(DecisionRow {
-        rule: Rule::Entities,
-        fired: big.len() >= 2,
-        message: if big.len() == 1 { format!("{message} (needs 2)") } else { message },
-    });
+    rows.push(DecisionRow { rule: Rule::Entities, fired: big.len() >= 2, message });
 
     let tier = if rows.iter().any(|row| row.fired) { Tier::Full } else { Tier::Lite };
     (tier, rows)
+}
+
+/// An auth kind's name in plain words (`api_key` → `API key`).
+fn plain_auth(kind: &'static str) -> &'static str {
+    match kind {
+        "api_key" => "API key",
+        "http_basic" => "HTTP basic",
+        "http_bearer" => "bearer token",
+        "http_other" => "other HTTP auth",
+        "oauth2_client_credentials" => "OAuth2 client credentials",
+        "oauth2_authorization_code" => "OAuth2 authorization code",
+        "oauth2_refresh_token" => "OAuth2 refresh token",
+        "oauth2_implicit" => "OAuth2 implicit",
+        "oauth2_password" => "OAuth2 password",
+        "openid_connect" => "OpenID Connect",
+        "mutual_tls" => "mutual TLS",
+        other => other,
+    }
 }
 
 /// `1 operation`, `2 operations`, `1 entity`, `3 entities`.

@@ -18,6 +18,11 @@
 //! | `unreadable-spec` | error | a spec that does not load (the tier rule cannot run) |
 //! | `lite-should-be-full` | warning | a lite connector the decision table now puts in full |
 //! | `orphaned-edits` | error | a `*.connkit-orphan` backup `connkit sync` left: hand edits it could not place, outside the build |
+//! | `conflict-markers` | error | a file still holding the conflict markers of a `connkit sync` |
+//! | `invalid-manifest` | error | a `connector.toml` that does not read (the rest of the workspace is still checked) |
+//!
+//! [`Rule::checks`] and [`Rule::fix`] say the same for `connkit check --list-rules` and
+//! `docs/check-rules.md`.
 //!
 //! Test-only code (`#[cfg(test)]`, `#[test]`) and doc comments are not checked. The code rules
 //! look at what code does, never at names: paths are resolved through the file's `use` items,
@@ -76,6 +81,11 @@ pub fn check_connector(
     let mut config = None;
     for (relative, text) in &sources {
         files::check_length(connector, relative, text, &mut out)?;
+        if let Some(line) = conflict_marker_line(text) {
+            // The markers are why it does not parse: say that, not "does not parse".
+            out.push(conflict_finding(connector, relative, line));
+            continue;
+        }
         match parse(text) {
             Ok(file) => {
                 for found in code::check_code(&file, Layer::of(relative)) {
@@ -102,6 +112,13 @@ pub fn check_connector(
             )),
         }
     }
+    for doc in ["AGENTS.md", "SKILL.md", ".env.example", "Cargo.toml"] {
+        if let Some(text) = connector.read(Path::new(doc))?
+            && let Some(line) = conflict_marker_line(&text)
+        {
+            out.push(conflict_finding(connector, Path::new(doc), line));
+        }
+    }
     if let Some(skill) = connector.read(Path::new("SKILL.md"))? {
         let api = read_public_api(&sources);
         docs_rules::check_skill(connector, &skill, &api, &mut out);
@@ -113,6 +130,57 @@ pub fn check_connector(
     out.sort_by(|a, b| (&a.file, a.line, a.rule).cmp(&(&b.file, b.line, b.rule)));
     out.dedup();
     Ok(out)
+}
+
+/// The line (1-based) of the first `<<<<<<< ` marker of a conflict block that `connkit sync`
+/// left, if `text` has one.
+fn conflict_marker_line(text: &str) -> Option<usize> {
+    if !crate::maintain::merge::has_conflict_markers(text) {
+        return None;
+    }
+    text.lines().position(|line| line.starts_with("<<<<<<< ")).map(|index| index + 1)
+}
+
+fn conflict_finding(connector: &ConnectorDir, relative: &Path, line: usize) -> Finding {
+    Finding::new(
+        Rule::ConflictMarkers,
+        connector.shown(relative),
+        Some(line),
+        "unresolved conflict markers of `connkit sync`",
+        format!(
+            "resolve each <<<<<<< / ======= / >>>>>>> block (yours first, the new generation last), then run `connkit sync {}` again",
+            connector.system
+        ),
+    )
+}
+
+/// The finding for a connector whose `connector.toml` does not read: the connector's other
+/// rules cannot run, the rest of the workspace is still checked.
+pub fn invalid_manifest_finding(
+    workspace: &Path,
+    system: &str,
+    error: &crate::manifest::ManifestError,
+) -> Finding {
+    let file = Path::new("connectors").join(system).join(MANIFEST_FILE);
+    let text = std::fs::read_to_string(workspace.join(&file)).unwrap_or_default();
+    let (line, message) = match conflict_marker_line(&text) {
+        Some(line) => (Some(line), "unresolved conflict markers: it does not read".to_string()),
+        None => (line_in_message(&error.to_string()), format!("does not read: {error}")),
+    };
+    Finding::new(
+        Rule::InvalidManifest,
+        file.to_string_lossy().replace('\\', "/"),
+        line,
+        message,
+        "fix it (docs/connector-toml.md lists every key); the connector's other rules run once it reads",
+    )
+}
+
+/// The line number a TOML parser message names (`... at line 4, column 1`).
+fn line_in_message(message: &str) -> Option<usize> {
+    let at = message.find("line ")? + "line ".len();
+    let digits: String = message[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
 }
 
 fn tier_rule(
