@@ -66,6 +66,8 @@ fn new_summarises_degraded_operations_with_workspace_locations() {
         "{text}"
     );
     assert!(text.contains("--strict"), "{text}");
+    // The file that could not be read is told once, with the operation it degrades.
+    assert!(!text.contains("other error"), "{text}");
 
     // No generated document names the machine's folders.
     let roots = [specs.path(), workspace.path()];

@@ -118,8 +118,20 @@ impl DegradedReport {
                     });
                 }
             }
+            // The loader reports a file it could not read where the `$ref` to it is; when that
+            // place already degraded an operation, it says nothing more.
+            let places: Vec<(&Option<String>, &str)> = errors
+                .iter()
+                .zip(&claimed)
+                .filter(|(_, claimed)| **claimed)
+                .map(|(d, _)| (&d.file, d.pointer.as_str()))
+                .collect();
             for (diagnostic, claimed) in errors.iter().zip(claimed) {
-                if claimed {
+                let same_place = || {
+                    diagnostic.operation.is_none()
+                        && places.contains(&(&diagnostic.file, diagnostic.pointer.as_str()))
+                };
+                if claimed || same_place() {
                     continue;
                 }
                 let located = locate(diagnostic, root);
