@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use connkit_spec::analyze::Analysis;
 use connkit_spec::{Loader, Pagination, PaginationStyle, RateLimit, RateLimitSource, Severity};
 
@@ -31,14 +31,7 @@ pub struct AnalyzeArgs {
     pub strict: bool,
 }
 
-/// Output formats of `connkit analyze`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// A summary and tables, for people.
-    Text,
-    /// One JSON report, for tools.
-    Json,
-}
+pub use super::output::Format;
 
 /// Runs `connkit analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {

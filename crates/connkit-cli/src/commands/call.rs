@@ -53,6 +53,10 @@ pub struct CallArgs {
     /// Show the request log on stderr: method, URL without secrets, status, attempts, waits.
     #[arg(short, long)]
     pub verbose: bool,
+    /// `json`: an error is one JSON object on stdout (`{"error": {"code", ...}}`) besides the
+    /// message on stderr; the answer itself is printed as it comes either way.
+    #[arg(long, value_enum, default_value_t = super::output::Format::Text)]
+    pub format: super::output::Format,
 }
 
 /// Runs `connkit call`.
@@ -98,7 +102,8 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
             args.operation,
             args.system,
             candidates.join(", ")
-        )),
+        ))
+        .with_code("ambiguous_operation"),
         Unresolved::Unknown(close) if close.is_empty() => CommandError::usage(miette::miette!(
             help = format!(
                 "run `connkit analyze {}/openapi/*` to list the operations",
@@ -107,13 +112,15 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
             "connector `{}` has no operation `{}`",
             args.system,
             args.operation
-        )),
+        ))
+        .with_code("unknown_operation"),
         Unresolved::Unknown(close) => CommandError::usage(miette::miette!(
             "connector `{}` has no operation `{}`; did you mean: {}?",
             args.system,
             args.operation,
             close.join(", ")
-        )),
+        ))
+        .with_code("unknown_operation"),
     })?;
     let api = &connector.specs[op.spec_index].api;
     let Some(model) = api.operations.get(op.operation_index) else {
@@ -300,16 +307,18 @@ impl Failure {
         match self {
             Failure::Output(OutputError::BrokenPipe) => Ok(ExitStatus::Success),
             Failure::Output(OutputError::Io(what, e)) => {
-                Err(CommandError::failure(miette::miette!("{what}: {e}")))
+                Err(CommandError::failure(miette::miette!("{what}: {e}")).with_code("io"))
             }
             Failure::Output(OutputError::BinaryToTerminal { bytes, content_type }) => {
                 Err(CommandError::usage(miette::miette!(
                     help = "pass --output FILE, or pipe the output",
                     "the response is a binary body ({bytes} bytes, {content_type}) and stdout is a terminal"
-                )))
+                ))
+                .with_code("binary_to_terminal"))
             }
             Failure::Decode(message) => {
-                Err(CommandError::failure(miette::miette!("decode error: {message}")))
+                Err(CommandError::failure(miette::miette!("decode error: {message}"))
+                    .with_code("decode"))
             }
             Failure::Api(error) => Err(api_error(&error)),
         }
@@ -335,14 +344,29 @@ fn api_error(error: &connkit::Error) -> CommandError {
                 format!(":\n{body}")
             };
             CommandError::failure(miette::miette!("{target} answered {status}{request_id}{body}"))
+                .with_code("api_status")
         }
         ErrorKind::Decode => CommandError::failure(miette::miette!(
             "decode error{}: {error}",
             error.json_path().map(|p| format!(" at {p}")).unwrap_or_default()
-        )),
+        ))
+        .with_code("decode"),
         ErrorKind::Settings => settings_error(clone_error(error)),
-        ErrorKind::Request => CommandError::usage(miette::miette!("{target}: {error}")),
-        _ => CommandError::failure(miette::miette!("{target} failed: {error}")),
+        ErrorKind::Request => {
+            CommandError::usage(miette::miette!("{target}: {error}")).with_code("bad_request")
+        }
+        ErrorKind::Timeout => {
+            CommandError::failure(miette::miette!("{target} failed: {error}")).with_code("timeout")
+        }
+        ErrorKind::RateLimited => {
+            CommandError::failure(miette::miette!("{target} failed: {error}"))
+                .with_code("rate_limited")
+        }
+        ErrorKind::Auth => {
+            CommandError::failure(miette::miette!("{target} failed: {error}")).with_code("auth")
+        }
+        _ => CommandError::failure(miette::miette!("{target} failed: {error}"))
+            .with_code("transport"),
     }
 }
 
@@ -362,6 +386,7 @@ fn settings_error(error: connkit::Error) -> CommandError {
         "missing or invalid settings:\n{}",
         issues.join("\n")
     ))
+    .with_code("settings")
 }
 
 fn pretty_body(body: &[u8]) -> String {

@@ -44,9 +44,21 @@ pub enum CheckFormat {
 /// Maps a maintenance error to the CLI's exit statuses: unknown connectors, bad names and
 /// unreadable manifests are input errors (2); I/O failures on the way are failures (1).
 pub(crate) fn maintain_error(err: MaintainError) -> CommandError {
+    let code = match &err {
+        MaintainError::InvalidSystem(_) => "invalid_system",
+        MaintainError::NotFound { .. } => "unknown_connector",
+        MaintainError::Manifest(_) => "invalid_manifest",
+        MaintainError::Io { .. } => "io",
+        MaintainError::Generate(connkit_gen::GenerateError::Template { .. }) => "template",
+        MaintainError::Generate(_) => "internal",
+        _ => "usage",
+    };
     match err {
-        MaintainError::Io { .. } => CommandError::failure(miette::miette!("{err}")),
-        other => CommandError::usage(miette::miette!("{other}")),
+        MaintainError::Io { .. }
+        | MaintainError::Generate(connkit_gen::GenerateError::Internal { .. }) => {
+            CommandError::failure(miette::miette!("{err}")).with_code(code)
+        }
+        other => CommandError::usage(miette::miette!("{other}")).with_code(code),
     }
 }
 

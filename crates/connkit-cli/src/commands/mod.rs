@@ -8,6 +8,7 @@ pub mod docs;
 pub mod init;
 pub mod new;
 mod new_report;
+pub mod output;
 mod spec_paths;
 pub mod sync;
 pub mod upgrade;
@@ -47,12 +48,16 @@ impl Command {
     /// Whether the command was asked for `--format json`: its errors are then JSON objects
     /// on stdout as well.
     pub fn wants_json(&self) -> bool {
+        use output::Format::Json;
         match self {
-            Command::Analyze(args) => args.format == analyze::Format::Json,
+            Command::Analyze(args) => args.format == Json,
+            Command::Call(args) => args.format == Json,
             Command::Check(args) => args.format == check::CheckFormat::Json,
-            Command::Init(args) => args.format == analyze::Format::Json,
+            Command::Docs(args) => args.format == Json,
+            Command::Init(args) => args.format == Json,
             Command::New(args) => args.format == new::NewFormat::Json,
-            Command::Call(_) | Command::Docs(_) | Command::Sync(_) | Command::Upgrade(_) => false,
+            Command::Sync(args) => args.format == Json,
+            Command::Upgrade(args) => args.format == Json,
         }
     }
 }

@@ -71,7 +71,8 @@ fn locate(spec: &str, dir: &Path) -> Result<PathBuf, CommandError> {
         help =
             "check the path: relative paths are read from the current directory, then from --dir",
         "cannot read spec {tried}: no such file or directory"
-    )))
+    ))
+    .with_code("spec_not_found"))
 }
 
 fn is_spec_file(path: &Path) -> bool {

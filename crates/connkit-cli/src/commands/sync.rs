@@ -12,6 +12,7 @@ use connkit_spec::{LoadedSpec, Loader};
 
 use super::check::{load_manifest_specs, maintain_error, open, runtime};
 use super::degraded::DegradedReport;
+use super::output::{Format, print_json};
 use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit sync`.
@@ -34,6 +35,9 @@ pub struct SyncArgs {
     /// written all the same).
     #[arg(long)]
     pub strict: bool,
+    /// Output format: what changed on stderr, or one JSON document on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 fn is_url(location: &str) -> bool {
@@ -64,6 +68,7 @@ fn load(
     };
     rt.block_on(loader.load(&resolved)).map_err(|err| {
         CommandError::usage(miette::miette!(help = "fix the document or leave it out", "{err}"))
+            .with_code("spec_unreadable")
     })
 }
 
@@ -120,6 +125,46 @@ fn update_specs(args: &SyncArgs, connector: &mut ConnectorDir) -> Result<(), Com
     }
     connector.manifest = manifest;
     Ok(())
+}
+
+/// The JSON document of a sync or upgrade (docs/cli-json.md): every file by what happened to
+/// it, conflicts, and what to do next.
+pub(crate) fn report_document(connector: &ConnectorDir, report: &SyncReport) -> serde_json::Value {
+    let show = |p: &Path| connector.shown(p);
+    let list = |paths: &[std::path::PathBuf]| paths.iter().map(|p| show(p)).collect::<Vec<_>>();
+    let mut conflicts = list(&report.conflicts);
+    conflicts.extend(report.orphaned.iter().map(|(_, backup, _)| show(backup)));
+    let system = connector.system.as_str();
+    let next_steps: Vec<String> = if report.has_conflicts() {
+        vec![
+            format!("resolve the conflicts in {}", conflicts.join(", ")),
+            format!("run `connkit sync {system}` again until it exits 0"),
+            format!("run `connkit check {system}`"),
+        ]
+    } else {
+        vec![
+            format!("run `connkit check {system}`"),
+            format!("run `cargo build -p {system}-connector`"),
+        ]
+    };
+    serde_json::json!({
+        "system": system,
+        "connector": format!("connectors/{system}"),
+        "changed": report.changed(),
+        "created": list(&report.created),
+        "merged": list(&report.updated),
+        "removed": list(&report.removed),
+        "moved": report.followed.iter().map(|(from, into)| serde_json::json!({
+            "from": show(from), "into": list(into),
+        })).collect::<Vec<_>>(),
+        "orphaned": report.orphaned.iter().map(|(file, backup, unplaced)| serde_json::json!({
+            "file": show(file), "backup": show(backup), "unplaced": unplaced,
+        })).collect::<Vec<_>>(),
+        "kept_deleted": list(&report.kept_deleted),
+        "skill_refreshed": report.skill_changed,
+        "conflicts": conflicts,
+        "next_steps": next_steps,
+    })
 }
 
 /// Prints what a sync or upgrade did, on stderr.
@@ -198,7 +243,8 @@ pub(crate) fn finish(
             "resolve the <<<<<<< / ======= / >>>>>>> blocks, move what you still need from each *.connkit-orphan file into the file that holds that code now and delete it, then run `connkit check`"
         }
     };
-    Err(CommandError::failure(miette::miette!(help = help, "{}", what.join("; "))))
+    Err(CommandError::failure(miette::miette!(help = help, "{}", what.join("; ")))
+        .with_code("conflicts"))
 }
 
 /// Runs `connkit sync`.
@@ -211,13 +257,16 @@ pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
             "cannot load `{}`: {message}",
             connector.shown(Path::new(&file))
         ))
+        .with_code("spec_unreadable")
     })?;
     let manifest = connector.manifest.clone();
     let regenerated = regenerate(&connector, &manifest, &specs, env!("CARGO_PKG_VERSION"))
         .map_err(maintain_error)?;
     let report =
         sync_generated(&connector, &regenerated.generated.files).map_err(maintain_error)?;
-    print_report(&connector, &report);
+    if args.format == Format::Text {
+        print_report(&connector, &report);
+    }
     let roots: Vec<String> = connector
         .manifest
         .specs
@@ -237,9 +286,14 @@ pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
             roots.first().map_or("SPEC", String::as_str)
         ))
     );
-    let status = finish(&connector, &report)?;
     if args.strict && degraded.has_errors() {
         return Err(super::new::strict_error(&degraded, "the files were written"));
     }
-    Ok(status)
+    if args.format == Format::Json {
+        let mut document = report_document(&connector, &report);
+        document["degraded"] = serde_json::to_value(&degraded).unwrap_or_default();
+        print_json(&document)?;
+        return Ok(if report.has_conflicts() { ExitStatus::Failure } else { ExitStatus::Success });
+    }
+    finish(&connector, &report)
 }

@@ -8,7 +8,8 @@ use clap::Args;
 use connkit_gen::maintain::upgrade::upgrade;
 
 use super::check::{load_manifest_specs, maintain_error, open};
-use super::sync::{finish, print_report};
+use super::output::{Format, print_json};
+use super::sync::{finish, print_report, report_document};
 use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit upgrade`.
@@ -20,6 +21,9 @@ pub struct UpgradeArgs {
     /// The workspace root.
     #[arg(long, value_name = "WORKSPACE", default_value = ".")]
     pub dir: PathBuf,
+    /// Output format: what changed on stderr, or one JSON document on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// Runs `connkit upgrade`.
@@ -31,8 +35,20 @@ pub fn run(args: UpgradeArgs) -> Result<ExitStatus, CommandError> {
             "cannot load `{}`: {message}",
             connector.shown(Path::new(&file))
         ))
+        .with_code("spec_unreadable")
     })?;
     let report = upgrade(&connector, &specs, env!("CARGO_PKG_VERSION")).map_err(maintain_error)?;
+    if args.format == Format::Json {
+        let mut document = report_document(&connector, &report.sync);
+        document["tier"] = "full".into();
+        document["carried_to_gateway"] = serde_json::json!(report.to_gateway);
+        document["carried_to_client"] = serde_json::json!(report.to_client);
+        document["backup"] =
+            serde_json::json!(report.backup.as_ref().map(|backup| connector.shown(backup)));
+        print_json(&document)?;
+        let negative = report.sync.has_conflicts();
+        return Ok(if negative { ExitStatus::Failure } else { ExitStatus::Success });
+    }
     eprintln!("upgraded {} to the full tier", connector.system);
     for name in &report.to_gateway {
         eprintln!("  carried   `{name}` into src/gateway.rs");

@@ -36,7 +36,8 @@ impl Connector {
         if SystemName::parse(system).is_err() {
             return Err(CommandError::usage(miette::miette!(
                 "`{system}` is not a system name: use lowercase letters, digits and single `-`s, starting with a letter and ending with a letter or digit"
-            )));
+            ))
+            .with_code("invalid_system"));
         }
         let dir = workspace.join("connectors").join(system);
         if !dir.join(MANIFEST_FILE).is_file() {
@@ -47,10 +48,12 @@ impl Connector {
                 "no connector `{system}` in {}: {} not found",
                 workspace.display(),
                 dir.join(MANIFEST_FILE).display()
-            )));
+            ))
+            .with_code("unknown_connector"));
         }
-        let manifest =
-            Manifest::read(&dir).map_err(|e| CommandError::usage(miette::miette!("{e}")))?;
+        let manifest = Manifest::read(&dir).map_err(|e| {
+            CommandError::usage(miette::miette!("{e}")).with_code("invalid_manifest")
+        })?;
         let loader = Loader::new();
         let mut specs = Vec::with_capacity(manifest.specs.len());
         for entry in &manifest.specs {
@@ -58,6 +61,7 @@ impl Connector {
             let location = path.to_string_lossy().into_owned();
             let spec = loader.load(&location).await.map_err(|e| {
                 CommandError::usage(miette::miette!("cannot load spec {}: {e}", path.display()))
+                    .with_code("spec_unreadable")
             })?;
             specs.push(spec);
         }
