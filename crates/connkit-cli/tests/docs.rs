@@ -46,9 +46,23 @@ fn docs_lists_hand_written_gateway_methods_and_keeps_the_rest() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     let skill = std::fs::read_to_string(dir.join("SKILL.md")).unwrap();
     assert!(skill.contains("### `gateway` → `DemoGateway`"), "{skill}");
-    assert!(skill.contains("- `async fn widget_names() -> Result<Vec<String>, Error>` — Names of the first page of widgets."), "{skill}");
+    assert!(
+        skill.contains("- `async fn widget_names() -> Result<Vec<String>, Error>`\n"),
+        "{skill}"
+    );
+    // Issue 13: a scannable table of every method with its full one-line summary.
+    assert!(
+        skill.contains("| `gateway` | `widget_names` | Names of the first page of widgets. |"),
+        "{skill}"
+    );
     assert!(skill.contains("### `gateway.widgets()` → `WidgetsService`"), "{skill}");
-    assert!(skill.contains("- `async fn get_widget(id: &str) -> Result<ApiResponse<serde_json::Value>, Error>` — Gets one widget."), "{skill}");
+    assert!(
+        skill.contains(
+            "- `async fn get_widget(id: &str) -> Result<ApiResponse<serde_json::Value>, Error>`\n"
+        ),
+        "{skill}"
+    );
+    assert!(skill.contains("| `gateway.widgets()` | `get_widget` | Gets one widget. |"), "{skill}");
     assert!(skill.contains("Hand-written intro that `connkit docs` keeps."));
     assert!(skill.ends_with("Hand-written notes after the generated part.\n"));
 

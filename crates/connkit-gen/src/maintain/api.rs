@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::maintain::Layer;
-use crate::maintain::source::{doc_line, is_test_only, line};
+use crate::maintain::source::{doc_summary, is_test_only, line};
 
 /// Which kind of type a method belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,7 +32,7 @@ pub struct PublicMethod {
     /// Its signature without the receiver, paths shortened (`async fn get_order(order_id:
     /// &str) -> Result<ApiResponse<Order>, Error>`).
     pub signature: String,
-    /// The first line of its doc comment.
+    /// The first paragraph of its doc comment, as one line.
     pub doc: Option<String>,
     /// The file it is in, relative to the connector.
     pub file: PathBuf,
@@ -47,7 +47,7 @@ pub struct ServiceAccess {
     pub access: String,
     /// The service type.
     pub service: String,
-    /// The first line of the service type's doc comment.
+    /// The first paragraph of the service type's doc comment, as one line.
     pub doc: Option<String>,
 }
 
@@ -190,7 +190,7 @@ fn collect_structs(items: &[syn::Item], path: &Path, out: &mut Vec<StructInfo>) 
                 name: s.ident.to_string(),
                 layer: Layer::of(path),
                 fields: s.fields.iter().filter_map(|f| type_name(&f.ty)).collect(),
-                doc: doc_line(&s.attrs),
+                doc: doc_summary(&s.attrs),
             }),
             _ => {}
         }
@@ -259,7 +259,7 @@ fn collect_methods(
                             kind: OwnerKind::Service,
                             name: f.sig.ident.to_string(),
                             signature: render_signature(&f.sig),
-                            doc: doc_line(&f.attrs),
+                            doc: doc_summary(&f.attrs),
                             file: path.to_path_buf(),
                             line: line(f.sig.ident.span()),
                         },

@@ -14,50 +14,94 @@ pub fn render_skill_part(api: &PublicApi) -> String {
     let mut out = String::new();
     out.push_str(SKILL_START);
     out.push_str("\n## Methods\n\n");
-    let line = |m: &PublicMethod| match &m.doc {
-        Some(doc) => format!("- `{}` — {}\n", m.signature, doc),
-        None => format!("- `{}`\n", m.signature),
-    };
+    // (heading, how it is reached, its methods, the section's description)
+    let mut sections: Vec<(String, String, Vec<&PublicMethod>, Option<&str>)> = Vec::new();
     match &api.gateway {
         Some(gateway) => {
             out.push_str(&format!(
-                "Build a gateway with `{gateway}::from_env()?`; each service below comes from it.\n"
+                "Build a gateway with `{gateway}::from_env()?`; each service below comes from it. \
+                 The table lists every method with its summary; the signatures follow it.\n"
             ));
             let own: Vec<&PublicMethod> = api.methods_of(gateway).collect();
             if !own.is_empty() {
-                out.push_str(&format!("\n### `gateway` → `{gateway}`\n\n"));
-                own.into_iter().for_each(|m| out.push_str(&line(m)));
+                sections.push((
+                    format!("`gateway` → `{gateway}`"),
+                    "gateway".to_string(),
+                    own,
+                    None,
+                ));
             }
             for service in &api.services {
-                out.push_str(&format!("\n### `{}` → `{}`\n\n", service.access, service.service));
-                if let Some(doc) = &service.doc {
-                    out.push_str(doc);
-                    out.push_str("\n\n");
-                }
-                api.methods_of(&service.service).for_each(|m| out.push_str(&line(m)));
+                sections.push((
+                    format!("`{}` → `{}`", service.access, service.service),
+                    service.access.clone(),
+                    api.methods_of(&service.service).collect(),
+                    service.doc.as_deref(),
+                ));
             }
             if let Some(client) = &api.client {
                 let methods: Vec<&PublicMethod> = api.methods_of(client).collect();
                 if !methods.is_empty() {
-                    out.push_str(&format!("\n### `gateway.client()` → `{client}`\n\n"));
-                    methods.into_iter().for_each(|m| out.push_str(&line(m)));
+                    sections.push((
+                        format!("`gateway.client()` → `{client}`"),
+                        "gateway.client()".to_string(),
+                        methods,
+                        None,
+                    ));
                 }
             }
         }
         None => {
             let client = api.client.as_deref().unwrap_or("the client");
             out.push_str(&format!(
-                "Build the client with `{client}::from_env()?`; every operation is a method of it.\n\n"
+                "Build the client with `{client}::from_env()?`; every operation is a method of it. \
+                 The table lists every method with its summary; the signatures follow it.\n"
             ));
-            api.methods
+            let methods: Vec<&PublicMethod> = api
+                .methods
                 .iter()
                 .filter(|m| m.kind == OwnerKind::Client || m.kind == OwnerKind::Service)
-                .for_each(|m| out.push_str(&line(m)));
+                .collect();
+            sections.push((format!("`{client}`"), "client".to_string(), methods, None));
+        }
+    }
+    out.push_str("\n| Where | Method | What it does |\n|---|---|---|\n");
+    for (_, reach, methods, _) in &sections {
+        for method in methods {
+            out.push_str(&format!(
+                "| `{reach}` | `{}` | {} |\n",
+                method.name,
+                table_cell(method.doc.as_deref().unwrap_or(""))
+            ));
+        }
+    }
+    out.push_str("\n## Signatures\n");
+    for (heading, _, methods, doc) in &sections {
+        out.push_str(&format!("\n### {heading}\n\n"));
+        if let Some(doc) = doc {
+            out.push_str(doc);
+            out.push_str("\n\n");
+        }
+        for m in methods {
+            out.push_str(&format!("- `{}`\n", m.signature));
         }
     }
     out.push_str(SKILL_END);
     out.push('\n');
     out
+}
+
+/// Text for one Markdown table cell: no line breaks, `|` escaped, rustdoc's intra-doc links
+/// (`` [`Self::list_stream`] ``) as plain code (`` `list_stream` ``).
+fn table_cell(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("[`", "`")
+        .replace("`]", "`")
+        .replace("`Self::", "`")
+        .replace("`::", "`")
+        .replace('|', "\\|")
 }
 
 /// `existing` with its generated part replaced by `part`; without markers, `part` is
@@ -195,6 +239,16 @@ mod tests {
         assert_eq!(rewrite_skill(&out, &part), out);
         let appended = rewrite_skill("# T\n", &part);
         assert_eq!(appended, format!("# T\n\n{part}"));
+    }
+
+    #[test]
+    fn table_cells_are_one_line_without_rustdoc_links() {
+        assert_eq!(
+            table_cell(
+                "Like [`Self::list_stream`], page\nby page: a [`::connkit::paginate::Page`] | x"
+            ),
+            "Like `list_stream`, page by page: a `connkit::paginate::Page` \\| x"
+        );
     }
 
     #[test]

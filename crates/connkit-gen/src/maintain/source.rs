@@ -62,20 +62,32 @@ pub(crate) fn segments(path: &syn::Path) -> Vec<String> {
 }
 
 /// The first line of an item's doc comment, trimmed.
-pub(crate) fn doc_line(attrs: &[syn::Attribute]) -> Option<String> {
+/// The first paragraph of a doc comment as one line (its lines joined until the first blank
+/// line): the full summary, not cut at a line break.
+pub(crate) fn doc_summary(attrs: &[syn::Attribute]) -> Option<String> {
+    let mut words: Vec<String> = Vec::new();
     for attr in attrs {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let syn::Meta::NameValue(nv) = &attr.meta
-            && let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &nv.value
-        {
-            let value = text.value();
-            let line = value.trim();
-            if !line.is_empty() {
-                return Some(line.to_string());
+        let syn::Meta::NameValue(nv) = &attr.meta else { continue };
+        let syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) = &nv.value else {
+            continue;
+        };
+        let value = text.value();
+        // `///` with nothing after it is an attribute with an empty value: a blank line.
+        let lines: Vec<&str> =
+            if value.trim().is_empty() { vec![""] } else { value.lines().collect() };
+        for line in lines {
+            let line = line.trim();
+            if line.is_empty() {
+                if words.is_empty() {
+                    continue;
+                }
+                return Some(words.join(" "));
             }
+            words.push(line.to_string());
         }
     }
-    None
+    (!words.is_empty()).then(|| words.join(" "))
 }
