@@ -53,9 +53,9 @@ const KILL_AFTER: Duration = Duration::from_secs(120);
 const TYPED_FLOOR: f64 = 0.995;
 /// Item and page streams among reads whose query parameters page. The issue's goal is 0.90;
 /// the floor follows the detection as it improves (issue 11 items 2 and 3) and never goes down.
-/// Measured 85.0 % on 2026-12-03 (4,231 of 4,979) with main's detection; the floor sits
-/// below it while the detection is reworked, and becomes the goal once the run reaches it.
-const PAGING_STREAMS_FLOOR: f64 = 0.80;
+/// Measured 88.0 % on 2026-12-03 (4,382 of 4,979, after the pagination rework of issue 11
+/// items 2-3); the floor sits a little below it and becomes the goal once the run reaches it.
+const PAGING_STREAMS_FLOOR: f64 = 0.85;
 /// The issue's goal for [`PAGING_STREAMS_FLOOR`].
 const PAGING_STREAMS_GOAL: f64 = 0.90;
 
