@@ -54,6 +54,7 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
         ("keywords-lite", vec![fixture("keywords.yaml")], TierChoice::Exactly(Tier::Lite)),
         ("multipart", vec![fixture("multipart.yaml")], TierChoice::Auto),
         ("downloads", vec![fixture("binary_download.yaml")], TierChoice::Exactly(Tier::Full)),
+        ("encodings", vec![fixture("encodings.yaml")], TierChoice::Exactly(Tier::Full)),
         (
             "multi",
             vec![fixture("allof.yaml"), fixture("nullable.yaml"), fixture("binary_download.yaml")],

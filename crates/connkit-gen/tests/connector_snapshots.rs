@@ -72,6 +72,11 @@ fn multipart_form_and_raw_bodies() {
 }
 
 #[test]
+fn parameter_styles_and_body_encodings() {
+    insta::assert_snapshot!("encodings", snapshot_of("encodings", TierChoice::Exactly(Tier::Full)));
+}
+
+#[test]
 fn binary_download_text_and_event_stream() {
     insta::assert_snapshot!("binary_download", snapshot_of("binary_download", TierChoice::Auto));
 }

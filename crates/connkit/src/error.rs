@@ -186,6 +186,17 @@ impl<E> Error<E> {
         self
     }
 
+    /// Records the headers and raw body of a success whose body did not decode (the status
+    /// stays unset: the answer was not an error status), so the caller can see the request
+    /// id and what was received.
+    #[must_use]
+    pub(crate) fn with_undecoded_answer(mut self, headers: http::HeaderMap, body: Bytes) -> Self {
+        self.inner.request_id = crate::client::request_id(&headers);
+        self.inner.headers = Some(headers);
+        self.inner.body = Some(body);
+        self
+    }
+
     /// Records the operation's own error answer: like [`Error::with_response`], and the typed
     /// error body is decoded from it whatever the kind (a 401 or a 429 carries the API's error
     /// body too).

@@ -95,7 +95,7 @@ pub mod shared;
 pub mod testing;
 
 pub use client::{
-    ApiResponse, ClientBuilder, HttpClient, Multipart, Operation, QueryValue, RequestBuilder,
-    Response, StreamingResponse,
+    ApiResponse, ClientBuilder, HttpClient, Multipart, Operation, ParamStyle, QueryValue,
+    RequestBuilder, Response, StreamingResponse, Style,
 };
 pub use http::Method;

@@ -1,12 +1,12 @@
 //! One operation → its descriptor constant, params struct, error type and method(s).
 
-use connkit_spec::model::{HttpMethod, ParameterLocation};
+use connkit_spec::model::{HttpMethod, ParameterLocation, ParameterStyle};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::path_tokens;
 use crate::docs_text::{doc_attrs, doc_text};
-use crate::ir::{BodyIr, ErrorIr, OperationIr, ParamIr, SuccessIr};
+use crate::ir::{BodyIr, ErrorIr, OperationIr, ParamIr, ParamShape, SuccessIr};
 use crate::manifest::Pagination;
 use connkit::paginate::{PageStyle, ParamLocation, TokenSource};
 
@@ -81,9 +81,17 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
             args.push(quote!(body: &#ty));
             chain.push(quote!(.json(body)));
         }
-        Some(BodyIr::Form { ty, .. }) => {
+        Some(BodyIr::Form { ty, encodings, .. }) => {
             args.push(quote!(body: &#ty));
-            chain.push(quote!(.form(body)));
+            if encodings.is_empty() {
+                chain.push(quote!(.form(body)));
+            } else {
+                let styles = encodings.iter().map(|(name, style, explode)| {
+                    let style = style_tokens(*style, *explode);
+                    quote!((#name, #style))
+                });
+                chain.push(quote!(.form_styled(body, &[#(#styles),*])));
+            }
         }
         Some(BodyIr::Multipart { .. }) => {
             args.push(quote!(body: ::connkit::Multipart));
@@ -349,6 +357,14 @@ fn param_call(
 ) -> TokenStream {
     let wire = &param.wire_name;
     let value = if required { value } else { quote!(&#value) };
+    if let Some(style) = styled(param) {
+        return match param.location {
+            ParameterLocation::Path => quote!(.path_styled(#wire, #value, #style)),
+            ParameterLocation::Query => quote!(.query_styled(#wire, #value, #style)),
+            ParameterLocation::Header => quote!(.header_styled(#wire, #value, #style)),
+            ParameterLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
+        };
+    }
     match param.location {
         ParameterLocation::Path => quote!(.path_param(#wire, #helpers::param_text(#value))),
         ParameterLocation::Query if param.csv => {
@@ -362,6 +378,45 @@ fn param_call(
         }
         ParameterLocation::Header => quote!(.header_opt(#wire, #helpers::param_header(#value))),
         ParameterLocation::Cookie => quote!(.cookie(#wire, #helpers::param_header(#value))),
+    }
+}
+
+/// The runtime's `ParamStyle` for a parameter whose style changes what goes on the wire (an
+/// object anywhere, a `label` or `matrix` path, a delimited or `deepObject` query, a list in a
+/// cookie); `None` where the plain text forms already are the style (scalars, simple lists,
+/// form lists).
+fn styled(param: &ParamIr) -> Option<TokenStream> {
+    let plain = match (param.location, param.shape, param.style) {
+        (_, ParamShape::Object, _) => false,
+        (ParameterLocation::Path, _, ParameterStyle::Label | ParameterStyle::Matrix) => false,
+        (ParameterLocation::Path | ParameterLocation::Header, _, _) => true,
+        (ParameterLocation::Query, ParamShape::Scalar, _) => true,
+        (
+            ParameterLocation::Query,
+            ParamShape::List,
+            ParameterStyle::Form | ParameterStyle::Simple | ParameterStyle::TabDelimited,
+        ) => true,
+        (ParameterLocation::Query, ParamShape::List, _) => false,
+        (ParameterLocation::Cookie, shape, _) => shape == ParamShape::Scalar,
+    };
+    if plain {
+        return None;
+    }
+    Some(style_tokens(param.style, param.explode))
+}
+
+/// The runtime's `ParamStyle` for a spec's style and explode.
+fn style_tokens(style: ParameterStyle, explode: bool) -> TokenStream {
+    match style {
+        ParameterStyle::Form | ParameterStyle::TabDelimited => {
+            quote!(::connkit::ParamStyle::form(#explode))
+        }
+        ParameterStyle::Simple => quote!(::connkit::ParamStyle::simple(#explode)),
+        ParameterStyle::Label => quote!(::connkit::ParamStyle::label(#explode)),
+        ParameterStyle::Matrix => quote!(::connkit::ParamStyle::matrix(#explode)),
+        ParameterStyle::SpaceDelimited => quote!(::connkit::ParamStyle::space_delimited()),
+        ParameterStyle::PipeDelimited => quote!(::connkit::ParamStyle::pipe_delimited()),
+        ParameterStyle::DeepObject => quote!(::connkit::ParamStyle::deep_object()),
     }
 }
 

@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::{
     BodyIr, BodyTyping, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr,
-    ParamIr, SpecIr, SuccessIr,
+    ParamIr, ParamShape, SpecIr, SuccessIr,
 };
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
@@ -242,7 +242,9 @@ fn add_parameters(
     );
     for param in ordered {
         let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
-        let ty = types.type_for(&param.schema, &hint).tokens;
+        let type_ref = types.type_for(&param.schema, &hint);
+        let shape = param_shape(&type_ref);
+        let ty = type_ref.tokens;
         let is_array = matches!(inline_kind(&param.schema), Some(SchemaKind::Array { .. }));
         let p = ParamIr {
             wire_name: param.name.clone(),
@@ -251,6 +253,9 @@ fn add_parameters(
             ty,
             description: param.description.clone(),
             csv: is_array && !(param.style == ParameterStyle::Form && param.explode),
+            style: param.style,
+            explode: param.explode,
+            shape,
             deprecated: param.deprecated,
         };
         if param.location == ParameterLocation::Header
@@ -263,6 +268,16 @@ fn add_parameters(
         } else {
             ir.optional.push(p);
         }
+    }
+}
+
+/// Whether a parameter's type is a list, an object or a scalar.
+fn param_shape(type_ref: &crate::types::TypeRef) -> ParamShape {
+    match &type_ref.kind {
+        TypeRefKind::List(_) => ParamShape::List,
+        TypeRefKind::Optional(inner) => param_shape(inner),
+        TypeRefKind::Map(_) | TypeRefKind::Model | TypeRefKind::Json => ParamShape::Object,
+        _ => ParamShape::Scalar,
     }
 }
 
@@ -333,6 +348,12 @@ fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) 
         BodyKind::Form => BodyIr::Form {
             ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
             required: body.required,
+            encodings: media
+                .encoding
+                .iter()
+                .filter(|e| !(e.style == ParameterStyle::Form && e.explode))
+                .map(|e| (e.property.clone(), e.style, e.explode))
+                .collect(),
         },
         BodyKind::Multipart => BodyIr::Multipart { parts: multipart_parts(media) },
         _ => BodyIr::Bytes { content_type: media.content_type.clone() },

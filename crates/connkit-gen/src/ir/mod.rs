@@ -10,7 +10,7 @@ mod facts;
 mod from_analysis;
 mod split;
 
-use connkit_spec::model::{HttpMethod, ParameterLocation};
+use connkit_spec::model::{HttpMethod, ParameterLocation, ParameterStyle};
 use proc_macro2::TokenStream;
 
 use crate::manifest::{Pagination, RateLimit};
@@ -162,8 +162,25 @@ pub struct ParamIr {
     pub description: Option<String>,
     /// Arrays sent comma-joined in one value (`style: form, explode: false`).
     pub csv: bool,
+    /// How the value is written (`style`, defaults applied).
+    pub style: ParameterStyle,
+    /// Whether arrays and objects are exploded.
+    pub explode: bool,
+    /// Whether the value is an array, an object or a scalar.
+    pub shape: ParamShape,
     /// Whether the spec marks it deprecated.
     pub deprecated: bool,
+}
+
+/// What a parameter's value is, which decides whether its style matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamShape {
+    /// A string, number, boolean or string enum.
+    Scalar,
+    /// An array.
+    List,
+    /// An object (a model, a map, free-form JSON).
+    Object,
 }
 
 /// A request body.
@@ -184,6 +201,9 @@ pub enum BodyIr {
         ty: TokenStream,
         /// Whether it must be sent.
         required: bool,
+        /// Properties the spec's `encoding` writes in another style than the default (name,
+        /// style, explode), e.g. `expand` as `deepObject`.
+        encodings: Vec<(String, ParameterStyle, bool)>,
     },
     /// A multipart body built with the runtime's `Multipart`.
     Multipart {

@@ -344,6 +344,12 @@ impl Builder {
             Some(AdditionalProperties::Any) => {
                 Some((taken.unique("additional_properties", "_"), Ty::Json))
             }
+            // Undeclared others: an API adds properties over time, so they are kept as
+            // received and a decoded body re-encodes without loss. Not beside flattened
+            // union parts, which see the same leftover properties.
+            _ if object.flattened.is_empty() => {
+                Some((taken.unique("additional_properties", "_"), Ty::Json))
+            }
             _ => None,
         };
         DefKind::Struct { fields, extra }

@@ -12,7 +12,9 @@
 //! variant that keeps values this crate did not know; `oneOf`/`anyOf` with a discriminator
 //! (declared, inherited through `allOf`, or one-valued properties) are tagged unions that keep
 //! unknown members as JSON, without one untagged unions; `allOf` parts are merged into one
-//! struct; `additionalProperties` become maps, or a flattened map next to declared properties;
+//! struct; `additionalProperties` become maps, or a flattened map next to declared properties,
+//! and structs whose schema declares no other properties still keep undeclared ones in a
+//! flattened `additional_properties` map (so an answer re-encodes without loss);
 //! recursion goes through `Box` where a cycle needs it.
 
 mod build;

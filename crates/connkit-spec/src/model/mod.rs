@@ -12,7 +12,7 @@ mod security;
 pub use api::{Api, ExternalDocs, Server, ServerVariable, SpecVersion, Tag};
 pub use operation::{
     BodyKind, HttpMethod, MediaType, Operation, Parameter, ParameterLocation, ParameterStyle,
-    RequestBody, Response, ResponseHeader, StatusCode,
+    PropertyEncoding, RequestBody, Response, ResponseHeader, StatusCode,
 };
 pub use schema::{AdditionalProperties, Constraints, Discriminator, Schema, SchemaKind, SchemaRef};
 pub use security::{OAuthFlow, OAuthFlowKind, SecurityRequirement, SecurityScheme};

@@ -237,6 +237,23 @@ pub struct MediaType {
     pub kind: BodyKind,
     /// The body's schema, if given.
     pub schema: Option<SchemaRef>,
+    /// How properties of a form or multipart body are written, by property name (OpenAPI 3
+    /// `encoding`: `style` and `explode`); empty when the spec declares none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encoding: Vec<PropertyEncoding>,
+}
+
+/// The declared encoding of one property of a form or multipart body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PropertyEncoding {
+    /// The property name.
+    pub property: String,
+    /// Its style (`form` when not declared).
+    pub style: ParameterStyle,
+    /// Whether arrays and objects are exploded (`true` for `form` when not declared).
+    pub explode: bool,
+    /// The part's content type (multipart), if declared.
+    pub content_type: Option<String>,
 }
 
 /// The encoding family of a body.

@@ -129,6 +129,7 @@ pub(crate) fn request_body<'a>(
         let content = consumes
             .iter()
             .map(|content_type| MediaType {
+                encoding: Vec::new(),
                 content_type: content_type.clone(),
                 kind: BodyKind::from_content_type(content_type),
                 schema: Some(schema.clone()),
@@ -178,6 +179,7 @@ pub(crate) fn request_body<'a>(
             kind: BodyKind::from_content_type(&content_type),
             content_type,
             schema: Some(schema.clone()),
+            encoding: Vec::new(),
         })
         .collect();
     Some(RequestBody { required: any_required, description: None, content })
@@ -201,6 +203,7 @@ pub(crate) fn response<'a>(
                     kind: BodyKind::from_content_type(&content_type),
                     content_type,
                     schema: Some(schema.clone()),
+                    encoding: Vec::new(),
                 })
                 .collect()
         }

@@ -8,8 +8,8 @@ use super::context::{Ctx, bool_field, extensions, str_field, string_field, type_
 use crate::diagnostic::DiagnosticKind;
 use crate::load::Target;
 use crate::model::{
-    BodyKind, MediaType, Parameter, ParameterLocation, ParameterStyle, RequestBody, Response,
-    ResponseHeader, SchemaRef, Server, ServerVariable, StatusCode,
+    BodyKind, MediaType, Parameter, ParameterLocation, ParameterStyle, PropertyEncoding,
+    RequestBody, Response, ResponseHeader, SchemaRef, Server, ServerVariable, StatusCode,
 };
 
 /// The `servers` of the root, a path item or an operation.
@@ -88,24 +88,7 @@ pub(crate) fn parameter<'a>(
             }
         }
     };
-    let style = match str_field(object, "style") {
-        Some("form") => ParameterStyle::Form,
-        Some("simple") => ParameterStyle::Simple,
-        Some("matrix") => ParameterStyle::Matrix,
-        Some("label") => ParameterStyle::Label,
-        Some("spaceDelimited") => ParameterStyle::SpaceDelimited,
-        Some("pipeDelimited") => ParameterStyle::PipeDelimited,
-        Some("deepObject") => ParameterStyle::DeepObject,
-        Some(other) => {
-            ctx.warning(
-                DiagnosticKind::InvalidValue,
-                &at.child("style"),
-                format!("unknown parameter style `{other}`; the default style is used"),
-            );
-            default_style(location)
-        }
-        None => default_style(location),
-    };
+    let style = style_field(ctx, object, at).unwrap_or_else(|| default_style(location));
     let explode =
         object.get("explode").and_then(Value::as_bool).unwrap_or(style == ParameterStyle::Form);
     let example = object.get("example").cloned().or_else(|| {
@@ -130,6 +113,53 @@ pub(crate) fn parameter<'a>(
     }
 }
 
+/// The declared `style` of a parameter or an encoding; `None` when absent or unknown (with a
+/// warning).
+fn style_field(
+    ctx: &mut Ctx<'_>,
+    object: &Map<String, Value>,
+    at: &Target,
+) -> Option<ParameterStyle> {
+    Some(match str_field(object, "style")? {
+        "form" => ParameterStyle::Form,
+        "simple" => ParameterStyle::Simple,
+        "matrix" => ParameterStyle::Matrix,
+        "label" => ParameterStyle::Label,
+        "spaceDelimited" => ParameterStyle::SpaceDelimited,
+        "pipeDelimited" => ParameterStyle::PipeDelimited,
+        "deepObject" => ParameterStyle::DeepObject,
+        other => {
+            ctx.warning(
+                DiagnosticKind::InvalidValue,
+                &at.child("style"),
+                format!("unknown style `{other}`; the default style is used"),
+            );
+            return None;
+        }
+    })
+}
+
+/// The `encoding` map of a form or multipart media type.
+fn encodings(ctx: &mut Ctx<'_>, media: &Map<String, Value>, at: &Target) -> Vec<PropertyEncoding> {
+    let Some(Value::Object(map)) = media.get("encoding") else { return Vec::new() };
+    let at = at.child("encoding");
+    let mut out = Vec::new();
+    for (property, encoding) in map {
+        let Value::Object(encoding) = encoding else { continue };
+        let style = style_field(ctx, encoding, &at.child(property)).unwrap_or(ParameterStyle::Form);
+        out.push(PropertyEncoding {
+            property: property.clone(),
+            style,
+            explode: encoding
+                .get("explode")
+                .and_then(Value::as_bool)
+                .unwrap_or(style == ParameterStyle::Form),
+            content_type: string_field(encoding, "contentType"),
+        });
+    }
+    out
+}
+
 fn default_style(location: ParameterLocation) -> ParameterStyle {
     match location {
         ParameterLocation::Query | ParameterLocation::Cookie => ParameterStyle::Form,
@@ -148,10 +178,11 @@ fn media_types<'a>(
     let mut out = Vec::with_capacity(content.len());
     for (content_type, media) in content {
         let media_at = content_at.child(content_type);
-        let schema = match media {
-            Value::Object(media) => {
-                media.get("schema").map(|s| ctx.schema_ref(&media_at.child("schema"), s, 1))
-            }
+        let (schema, encoding) = match media {
+            Value::Object(media) => (
+                media.get("schema").map(|s| ctx.schema_ref(&media_at.child("schema"), s, 1)),
+                encodings(ctx, media, &media_at),
+            ),
             other => {
                 ctx.error(
                     DiagnosticKind::InvalidStructure,
@@ -161,13 +192,14 @@ fn media_types<'a>(
                         type_name(other)
                     ),
                 );
-                None
+                (None, Vec::new())
             }
         };
         out.push(MediaType {
             content_type: content_type.clone(),
             kind: BodyKind::from_content_type(content_type),
             schema,
+            encoding,
         });
     }
     out

@@ -46,6 +46,7 @@ mod query;
 mod request;
 mod response;
 mod shared;
+mod style;
 mod transport;
 mod url;
 
@@ -61,6 +62,7 @@ pub use request::RequestBuilder;
 pub use response::{
     ApiResponse, REQUEST_ID_HEADERS, Response, StreamingResponse, decode_json, request_id,
 };
+pub use style::{ParamStyle, Style};
 pub use transport::{
     AttemptRequest, AttemptResponse, ReadBody, ReqwestTransport, ResponseBody, Transport,
     TransportError, TransportErrorKind,

@@ -19,6 +19,7 @@ use super::operation::Operation;
 use super::pages::{ClientItems, ClientPages};
 use super::query::QueryValue;
 use super::response::{Response, StreamingResponse};
+use super::style::{self, ParamStyle};
 use crate::error::{ApiErrorBody, Error, ErrorKind};
 use crate::paginate::Pagination;
 use crate::retry::{DEFAULT_IDEMPOTENCY_HEADER, generate_key};
@@ -48,7 +49,8 @@ const COOKIE_VALUE: &AsciiSet =
 pub struct RequestBuilder<'a> {
     client: &'a HttpClient,
     operation: &'a Operation,
-    path_params: Vec<(String, String)>,
+    /// Name, value, and whether the value is already encoded (a styled expansion).
+    path_params: Vec<(String, String, bool)>,
     query: Vec<(String, String)>,
     headers: HeaderMap,
     idempotency_key: Option<String>,
@@ -83,7 +85,28 @@ impl<'a> RequestBuilder<'a> {
     /// Sets path parameter `name`; the value is percent-encoded as exactly one path segment
     /// (`a/b?c#d e` adds no segment, query or fragment).
     pub fn path_param(mut self, name: &str, value: impl fmt::Display) -> Self {
-        self.path_params.push((name.to_owned(), value.to_string()));
+        self.path_params.push((name.to_owned(), value.to_string(), false));
+        self
+    }
+
+    /// Sets path parameter `name` written in `style` (`simple`, `label` or `matrix`, exploded
+    /// or not): arrays and objects expand as OpenAPI describes (`.a.b`, `;id=3;id=4`,
+    /// `R=100,G=200`), each piece percent-encoded. `None` (JSON `null`) is reported by `send`
+    /// as an unset parameter.
+    pub fn path_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        match style::to_value(value) {
+            Ok(value) => {
+                if let Some(text) = style.path_text(name, &value, super::url::SEGMENT) {
+                    self.path_params.push((name.to_owned(), text, true));
+                }
+            }
+            Err(why) => self.fail(format!("path parameter `{name}`: {why}")),
+        }
         self
     }
 
@@ -105,6 +128,58 @@ impl<'a> RequestBuilder<'a> {
             self.query.push((name.to_owned(), values.join(",")));
         }
         self
+    }
+
+    /// Adds query parameter `name` written in `style`: `form` exploded or not,
+    /// `spaceDelimited`, `pipeDelimited` or `deepObject` (`filter[status]=open`); objects and
+    /// arrays expand as OpenAPI describes, `None` adds nothing.
+    pub fn query_styled<T: Serialize + ?Sized>(
+        mut self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        match style::to_value(value) {
+            Ok(value) => self.query.extend(style.query_pairs(name, &value)),
+            Err(why) => self.fail(format!("query parameter `{name}`: {why}")),
+        }
+        self
+    }
+
+    /// Sets header `name` to `value` written in the `simple` style (arrays `a,b`, objects
+    /// `k,v` or, exploded, `k=v`); `None` sets nothing.
+    pub fn header_styled<T: Serialize + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        match style::to_value(value) {
+            Ok(value) => self.header_opt(name, style.header_text(&value)),
+            Err(why) => {
+                let mut this = self;
+                this.fail(format!("header `{name}`: {why}"));
+                this
+            }
+        }
+    }
+
+    /// Adds cookie `name` with `value` written in the `form` style (arrays and objects
+    /// comma-joined, see [`RequestBuilder::cookie`]); `None` adds nothing.
+    pub fn cookie_styled<T: Serialize + ?Sized>(
+        self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+    ) -> Self {
+        match style::to_value(value) {
+            Ok(value) => self.cookie(name, style.header_text(&value)),
+            Err(why) => {
+                let mut this = self;
+                this.fail(format!("cookie `{name}`: {why}"));
+                this
+            }
+        }
     }
 
     /// Sets header `name` (replacing a default header of the same name).
@@ -179,14 +254,30 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
-    /// A form body (`application/x-www-form-urlencoded`).
-    pub fn form<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
-        match serde_urlencoded::to_string(body) {
-            Ok(text) => {
+    /// A form body (`application/x-www-form-urlencoded`) of an object: scalars `key=value`,
+    /// arrays of scalars repeated (`tag=a&tag=b`), nested objects and arrays in bracket
+    /// notation (`metadata[order_id]=6735`, `items[0][price]=p_1`), `null` left out.
+    pub fn form<T: Serialize + ?Sized>(self, body: &T) -> Self {
+        self.form_styled(body, &[])
+    }
+
+    /// Like [`RequestBuilder::form`], with the `style` the API's `encoding` declares for some
+    /// top-level properties (`expand` as `deepObject`: `expand[0]=customer`).
+    pub fn form_styled<T: Serialize + ?Sized>(
+        mut self,
+        body: &T,
+        encodings: &[(&str, ParamStyle)],
+    ) -> Self {
+        let pairs = style::to_value(body).and_then(|value| style::form_pairs(&value, encodings));
+        match pairs {
+            Ok(pairs) => {
+                let text = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(pairs)
+                    .finish();
                 let content_type = HeaderValue::from_static("application/x-www-form-urlencoded");
                 self.body = Some((text.into(), Some(content_type)));
             }
-            Err(err) => self.fail(format!("the form body could not be serialized: {err}")),
+            Err(why) => self.fail(format!("the form body: {why}")),
         }
         self
     }
@@ -262,9 +353,9 @@ impl<'a> RequestBuilder<'a> {
                         format!("no base URL is configured for host `{host}`"),
                     ))
                 })?;
-                let params: Vec<(&str, &str)> =
-                    path_params.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-                super::url::join(base, operation.path(), &params).map_err(fail)?
+                let params: Vec<(&str, &str, bool)> =
+                    path_params.iter().map(|(n, v, e)| (n.as_str(), v.as_str(), *e)).collect();
+                super::url::join_values(base, operation.path(), &params).map_err(fail)?
             }
         };
         if !query.is_empty() {

@@ -98,15 +98,16 @@ impl Response {
     }
 
     /// Decodes the JSON body into `T`. On failure the error is [`ErrorKind::Decode`] with the
-    /// JSON path that failed (`payload.Orders[3].OrderStatus`).
+    /// JSON path that failed (`payload.Orders[3].OrderStatus`), the response's headers and
+    /// its raw body ([`Error::headers`], [`Error::body`]).
     pub fn json<T: DeserializeOwned>(&self) -> Result<ApiResponse<T>, Error> {
-        let value = decode_json(&self.body)?;
+        let value = decode_json(&self.body).map_err(|e| self.undecoded(e))?;
         Ok(ApiResponse { value, status: self.status, headers: self.headers.clone() })
     }
 
     /// Like [`Response::json`] but consumes the response (no header copy).
     pub fn into_json<T: DeserializeOwned>(self) -> Result<ApiResponse<T>, Error> {
-        let value = decode_json(&self.body)?;
+        let value = decode_json(&self.body).map_err(|e| self.undecoded(e))?;
         Ok(ApiResponse { value, status: self.status, headers: self.headers })
     }
 
@@ -117,9 +118,14 @@ impl Response {
         let value = if self.body.iter().all(u8::is_ascii_whitespace) {
             None
         } else {
-            decode_json::<Option<T>>(&self.body)?
+            decode_json::<Option<T>>(&self.body).map_err(|e| self.undecoded(e))?
         };
         Ok(ApiResponse { value, status: self.status, headers: self.headers })
+    }
+
+    /// A decode error of this response's body, carrying its headers and the raw body.
+    fn undecoded(&self, error: Error) -> Error {
+        error.with_undecoded_answer(self.headers.clone(), self.body.clone())
     }
 }
 

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind};
 
 /// Everything but RFC 3986 unreserved characters: a parameter value becomes exactly one
 /// segment (no `/`, `?`, `#`, `%` or space survives unencoded).
-const SEGMENT: &AsciiSet = &CONTROLS
+pub(crate) const SEGMENT: &AsciiSet = &CONTROLS
     .add(b' ')
     .add(b'!')
     .add(b'"')
@@ -157,7 +157,19 @@ pub(crate) fn parse_base(text: &str) -> Result<Url, String> {
 ///
 /// `https://host/v1` + `/widgets/{id}` = `https://host/v1/widgets/{encoded id}`; each value is
 /// percent-encoded as exactly one segment.
+#[cfg(test)]
 pub(crate) fn join(base: &Url, template: &str, params: &[(&str, &str)]) -> Result<Url, Error> {
+    let params: Vec<(&str, &str, bool)> = params.iter().map(|(n, v)| (*n, *v, false)).collect();
+    join_values(base, template, &params)
+}
+
+/// Like [`join`], where each parameter says whether its value is already encoded (a styled
+/// expansion such as `.a.b` or `;id=3`, whose pieces were encoded one by one).
+pub(crate) fn join_values(
+    base: &Url,
+    template: &str,
+    params: &[(&str, &str, bool)],
+) -> Result<Url, Error> {
     let base_path = base.path().trim_end_matches('/');
     let mut path = String::with_capacity(base_path.len() + template.len() + 16);
     path.push_str(base_path);
@@ -172,8 +184,12 @@ pub(crate) fn join(base: &Url, template: &str, params: &[(&str, &str)]) -> Resul
             Error::new(ErrorKind::Request, format!("unclosed `{{` in path template `{template}`"))
         })?;
         let name = &after[..close];
-        let value =
-            params.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| *v).ok_or_else(|| {
+        let (value, encoded) = params
+            .iter()
+            .rev()
+            .find(|(n, _, _)| *n == name)
+            .map(|(_, v, encoded)| (*v, *encoded))
+            .ok_or_else(|| {
                 Error::new(ErrorKind::Request, format!("path parameter `{name}` is not set"))
             })?;
         if value.is_empty() || value == "." || value == ".." {
@@ -182,7 +198,11 @@ pub(crate) fn join(base: &Url, template: &str, params: &[(&str, &str)]) -> Resul
                 format!("path parameter `{name}` must not be empty, `.` or `..`"),
             ));
         }
-        push_encoded(&mut path, value, SEGMENT, true);
+        if encoded {
+            path.push_str(value);
+        } else {
+            push_encoded(&mut path, value, SEGMENT, true);
+        }
         rest = &after[close + 1..];
     }
     push_encoded(&mut path, rest, TEMPLATE, false);
