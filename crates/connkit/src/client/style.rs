@@ -267,11 +267,25 @@ pub(crate) fn form_pairs(
     body: &Value,
     encodings: &[(&str, ParamStyle)],
 ) -> Result<Vec<(String, String)>, String> {
-    let Value::Object(map) = body else {
-        return Err("a form body must be an object".to_owned());
+    let entries: Vec<(&str, &Value)> = match body {
+        Value::Object(map) => map.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+        // A sequence of `(name, value)` pairs, as `serde_urlencoded` takes.
+        Value::Array(pairs) => pairs
+            .iter()
+            .map(|pair| match pair.as_array().map(Vec::as_slice) {
+                Some([Value::String(name), value]) => Ok((name.as_str(), value)),
+                _ => {
+                    Err("a form body must be an object or a list of (name, value) pairs".to_owned())
+                }
+            })
+            .collect::<Result<_, _>>()?,
+        _ => {
+            return Err("a form body must be an object or a list of (name, value) pairs".to_owned());
+        }
     };
     let mut out = Vec::new();
-    for (key, value) in map {
+    for (key, value) in entries {
+        let key = &key.to_owned();
         let declared = encodings.iter().find(|(name, _)| name == key).map(|(_, style)| *style);
         match (declared, value) {
             (Some(style), value) => out.extend(style.query_pairs(key, value)),
@@ -395,5 +409,7 @@ mod tests {
             ]
         );
         assert!(form_pairs(&json!([1]), &[]).is_err());
+        let pairs = form_pairs(&json!([["a", "1"], ["a", "2"]]), &[]).unwrap();
+        assert_eq!(pairs, [("a".to_owned(), "1".to_owned()), ("a".to_owned(), "2".to_owned())]);
     }
 }
