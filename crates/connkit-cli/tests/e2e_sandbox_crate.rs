@@ -319,6 +319,7 @@ fn generate_amazon(workspace: &Path) -> (NewOutcome, BTreeMap<String, Api>) {
         auth: Some(AuthKind::Lwa),
         token_url: None,
         token_header: None,
+        key_prefix: None,
         runtime_path: Some(repo_root().join("crates/connkit")),
         connkit_version: env!("CARGO_PKG_VERSION").to_string(),
     };

@@ -256,3 +256,66 @@ fn r13_a_folder_without_a_connector_is_not_sent_to_sync() {
     let output = run(&["new", "widgets", "--spec", &example()], dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
 }
+
+/// Issue 13: when a spec offers several auth schemes, or the chosen one needs a look (an
+/// OAuth flow that needs a browser; a key behind a scheme word), `connkit new` and the plan
+/// name the options and the flag that switches; a prefix the description states is applied.
+#[test]
+fn r13_auth_options_and_a_documented_key_prefix_are_said_and_applied() {
+    let specs = tempfile::tempdir().unwrap();
+    let spec = specs.path().join("chat.yaml");
+    std::fs::write(
+        &spec,
+        r#"openapi: 3.0.3
+info: {title: Chat, version: '1'}
+servers: [{url: 'https://chat.example.com/api'}]
+components:
+  securitySchemes:
+    BotToken:
+      type: apiKey
+      in: header
+      name: Authorization
+      description: "Send your bot token as `Bot <token>`."
+    OAuth2:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://chat.example.com/oauth2/authorize
+          tokenUrl: https://chat.example.com/oauth2/token
+          scopes: {bot: act as a bot}
+security: [{BotToken: []}, {OAuth2: [bot]}]
+paths:
+  /channels/{id}:
+    get:
+      operationId: getChannel
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses: {'200': {description: ok, content: {application/json: {schema: {type: object}}}}}
+"#,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(&["new", "chat", "--spec", spec.to_str().unwrap()], dir.path());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("auth: the connector uses `api-key`"), "{stderr}");
+    assert!(stderr.contains("`--auth oauth2-refresh-token`"), "{stderr}");
+    assert!(stderr.contains("`Bot <key>`"), "{stderr}");
+    let manifest =
+        std::fs::read_to_string(dir.path().join("connectors/chat/connector.toml")).unwrap();
+    assert!(manifest.contains("key_prefix = \"Bot \""), "{manifest}");
+    let client = std::fs::read_to_string(dir.path().join("connectors/chat/src/client.rs")).unwrap();
+    assert!(client.contains(".with_prefix(\"Bot \")"), "{client}");
+    let plan = std::fs::read_to_string(dir.path().join("plan/specs/integrations/chat.md")).unwrap();
+    assert!(plan.contains("`--auth oauth2-refresh-token` (OAuth2)"), "{plan}");
+    assert!(plan.contains("`--key-prefix`"), "{plan}");
+    // The other choice, with the key sent bare.
+    let other = tempfile::tempdir().unwrap();
+    let output = run(
+        &["new", "chat", "--spec", spec.to_str().unwrap(), "--auth", "bearer", "--format", "json"],
+        other.path(),
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["auth"]["kind"], "bearer", "{report:#}");
+    assert!(report["auth"]["options"].as_array().unwrap().len() >= 2, "{report:#}");
+}

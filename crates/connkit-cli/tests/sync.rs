@@ -253,3 +253,33 @@ fn r13_unresolved_markers_of_an_earlier_sync_are_reported_again() {
     assert!(check.stdout.contains("connectors/shop/src/lib.rs:"), "{}", check.stdout);
     assert!(!check.stdout.contains("unparsable-source"), "{}", check.stdout);
 }
+
+/// Issue 13: `connkit sync` refreshes the plan (new operations appear) and keeps the notes
+/// written into it.
+#[test]
+fn r13_sync_refreshes_the_plan_and_keeps_its_notes() {
+    let ws = new_shop("v1");
+    let path = ws.path().join("plan/specs/integrations/shop.md");
+    let plan = std::fs::read_to_string(&path).unwrap();
+    assert!(!plan.contains("deleteWidget"), "{plan}");
+    let noted = plan.replace(
+        "## Open questions",
+        "## Our notes\n\nThe sandbox resets every night.\n\n## Open questions",
+    );
+    std::fs::write(&path, &noted).unwrap();
+    let synced = run(ws.path(), &["sync", "shop", "--spec", &spec("v2")]);
+    assert_eq!(synced.code, Some(0), "{}", synced.stderr);
+    assert!(
+        synced.stderr.contains("merged    plan/specs/integrations/shop.md"),
+        "{}",
+        synced.stderr
+    );
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert!(after.contains("deleteWidget"), "the new operation appears:\n{after}");
+    assert!(after.contains("The sandbox resets every night."), "notes kept:\n{after}");
+    // Deleted, it is written again.
+    std::fs::remove_file(&path).unwrap();
+    let again = run(ws.path(), &["sync", "shop"]);
+    assert_eq!(again.code, Some(0), "{}", again.stderr);
+    assert!(std::fs::read_to_string(&path).unwrap().contains("deleteWidget"));
+}

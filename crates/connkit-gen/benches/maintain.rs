@@ -64,6 +64,7 @@ fn main() {
         auth: Some(AuthKind::Lwa),
         token_url: None,
         token_header: None,
+        key_prefix: None,
         runtime_path: None,
         connkit_version: "0.1.0".to_string(),
     };

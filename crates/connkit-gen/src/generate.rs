@@ -75,6 +75,8 @@ pub struct GeneratedConnector {
     /// generator (harnesses that call every operation, reports) read instead of re-deriving
     /// names.
     pub specs: Vec<SpecIr>,
+    /// The hosts besides the default one, and what each serves.
+    pub hosts: Vec<crate::hosts::NamedHost>,
 }
 
 impl GeneratedConnector {
@@ -195,7 +197,7 @@ pub fn generate(
     for stat in &mut stats {
         stat.operations_emitted = stat.operations_emitted.min(stat.operations_total);
     }
-    Ok(GeneratedConnector { files, stats, specs: irs })
+    Ok(GeneratedConnector { files, stats, specs: irs, hosts: hosts.named().to_vec() })
 }
 
 /// The bits of the context needed before the IR exists.

@@ -13,6 +13,7 @@
 //!   copy kept in `.connkit/`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod auth_choice;
 mod cargo_toml;
 pub mod docs;
 mod docs_text;
@@ -25,6 +26,7 @@ pub mod manifest;
 pub mod naming;
 pub mod new;
 mod output;
+pub mod plan;
 pub mod types;
 pub mod workspace;
 

@@ -7,9 +7,7 @@ use connkit_spec::SpecFile;
 use connkit_spec::analyze::Analysis;
 use connkit_spec::model::Api;
 
-use crate::docs::{PlanFacts, plan_md};
-use crate::emit::Context;
-use crate::ir::{SpecInput, auth_from_analysis, build_spec, facts_for_spec};
+use crate::ir::{auth_from_analysis, facts_for_spec};
 use crate::manifest::{
     AuthConfig, AuthKind, Hosts, MANIFEST_FILE, Manifest, RuntimeDependency, SpecEntry, Tier,
 };
@@ -95,6 +93,9 @@ pub struct NewRequest<'a> {
     pub token_url: Option<String>,
     /// `--token-header`.
     pub token_header: Option<String>,
+    /// Sent before an API key (`Bot `); `Some("")` for none; `None` to read it from the
+    /// spec's description.
+    pub key_prefix: Option<String>,
     /// Absolute path of the runtime crate to depend on, if any.
     pub runtime_path: Option<PathBuf>,
     /// The connkit version (runtime version requirement and headers).
@@ -116,6 +117,8 @@ pub struct NewOutcome {
     pub stats: Vec<crate::SpecStats>,
     /// The operation IR of each spec, as emitted.
     pub specs: Vec<crate::ir::SpecIr>,
+    /// The auth options of the specs and what deserves a person's look.
+    pub auth: crate::auth_choice::AuthDecision,
 }
 
 /// Progress callbacks (a progress bar on a terminal).
@@ -204,6 +207,9 @@ pub fn create_connector(
         operations: Default::default(),
     };
 
+    let apis: Vec<&Api> = request.specs.iter().map(|s| s.api).collect();
+    let auth_decision = crate::auth_choice::decide(request.analysis, &apis, &manifest.auth);
+
     progress.step("analysing operations");
     let sources: Vec<SpecSource<'_>> = request
         .specs
@@ -253,7 +259,19 @@ pub fn create_connector(
 
     progress.step("writing the plan spec");
     let plan_path = PathBuf::from("plan/specs/integrations").join(format!("{system}.md"));
-    let plan = plan_text(system, &manifest, &sources, request)?;
+    let plan_specs: Vec<crate::plan::PlanSpec<'_>> = request
+        .specs
+        .iter()
+        .map(|spec| crate::plan::PlanSpec { api: spec.api, files: spec.files })
+        .collect();
+    let plan = crate::plan::plan_text(&crate::plan::PlanInput {
+        system,
+        manifest: &manifest,
+        generated: &generated,
+        specs: &plan_specs,
+        analysis: request.analysis,
+        connkit_version: &request.connkit_version,
+    })?;
     write(&request.workspace.join(&plan_path), &plan)?;
     written.push(plan_path);
 
@@ -265,6 +283,13 @@ pub fn create_connector(
     crate::write_files(&connector_dir, &generated.files)
         .map_err(|err| NewError::Io { path: err.path.clone(), source: err.source })?;
     written.extend(generated.files.iter().map(|f: &GeneratedFile| relative_dir.join(&f.path)));
+    // The plan as written: the base of the three-way merge when `connkit sync` refreshes it.
+    crate::maintain::plan_sync::write_plan_base(&connector_dir, &plan).map_err(
+        |err| match err {
+            crate::maintain::MaintainError::Io { path, source } => NewError::Io { path, source },
+            other => NewError::Usage(other.to_string()),
+        },
+    )?;
     let added_to_workspace =
         if add_member { add_workspace_member(&request.workspace, &relative_dir)? } else { false };
     Ok(NewOutcome {
@@ -274,6 +299,7 @@ pub fn create_connector(
         written,
         stats: generated.stats,
         specs: generated.specs,
+        auth: auth_decision,
     })
 }
 
@@ -286,178 +312,24 @@ pub fn holds_files(dir: &Path) -> bool {
     }
 }
 
-fn plan_text(
-    system: &SystemName,
-    manifest: &Manifest,
-    sources: &[SpecSource<'_>],
-    request: &NewRequest<'_>,
-) -> Result<String, NewError> {
-    let multi = sources.len() > 1;
-    let mut irs = Vec::new();
-    let modules = crate::naming::spec_modules(sources.iter().map(|s| s.stem.as_str()));
-    let hosts = crate::hosts::HostPlan::for_specs(manifest, sources);
-    let mut taken = crate::ir::TakenNames::default();
-    for (spec_index, (source, module)) in sources.iter().zip(&modules).enumerate() {
-        let mut types = crate::types::TypeSpace::new(source.api, "crate::models");
-        irs.push(build_spec(
-            SpecInput {
-                stem: &source.stem,
-                module,
-                api: source.api,
-                facts: &source.facts,
-                manifest,
-                multi_spec: multi,
-                taken: &taken,
-                hosts: &hosts,
-                spec_index,
-            },
-            &mut types,
-        ));
-        if manifest.tier == crate::manifest::Tier::Lite
-            && let Some(ir) = irs.last()
-        {
-            taken.add(ir);
-        }
-    }
-    let cx = Context {
-        system,
-        manifest,
-        specs: &irs,
-        hosts: hosts.named(),
-        connkit_version: &request.connkit_version,
-    };
-    let mut questions: Vec<String> = plan_diagnostics(request, manifest);
-    if manifest.auth.kind == AuthKind::None && request.analysis.auth.is_empty() {
-        questions.push("The spec declares no authentication: confirm with the API's documentation (use `--auth`).".to_string());
-    }
-    if manifest.hosts.default.is_none() && manifest.hosts.regions.is_empty() {
-        questions.push(format!(
-            "No absolute server URL in the spec: set `{}BASE_URL`.",
-            manifest.prefix
-        ));
-    }
-    let (unstreamed, unquantified) = analysis_beyond_the_connector(request.analysis, &irs);
-    let facts = PlanFacts {
-        reasons: manifest.tier_reasons.clone(),
-        schemes: request.analysis.auth.iter().map(|a| a.kind_name().to_string()).collect(),
-        questions,
-        unstreamed,
-        unquantified,
-    };
-    Ok(plan_md(&cx, &facts)?)
-}
-
-/// What the analysis found that the connector does not carry out, so that the plan agrees
-/// with the decision table's reasons: paginated operations without a stream (`id: why`), and
-/// rate limits documented without numbers (`id` with the header).
-fn analysis_beyond_the_connector(
-    analysis: &Analysis,
-    irs: &[crate::ir::SpecIr],
-) -> (Vec<String>, Vec<String>) {
-    let generated: std::collections::HashMap<&str, &crate::ir::OperationIr> = irs
-        .iter()
-        .flat_map(|spec| spec.operations())
-        .map(|op| (op.qualified_id.as_str(), op))
-        .collect();
-    let mut unstreamed = Vec::new();
-    let mut unquantified = Vec::new();
-    for op in &analysis.operations {
-        let ir = generated.get(op.id.as_str());
-        if op.pagination.is_some() && ir.is_some_and(|ir| ir.pagination.is_none()) {
-            let why = match ir.map(|ir| &ir.success) {
-                Some(crate::ir::SuccessIr::Json(_) | crate::ir::SuccessIr::MaybeJson(_)) => {
-                    "the detected style has no runtime descriptor here, or connector.toml turns it off"
-                }
-                _ => "the success answer is not JSON",
-            };
-            unstreamed.push(format!("{}`: {why}", op.id));
-        }
-        if let Some(limit) = &op.rate_limit
-            && ir.is_some_and(|ir| ir.rate_limit.is_none())
-        {
-            unquantified.push(match &limit.header {
-                Some(header) => format!("`{}` (response header `{header}`)", op.id),
-                None => format!("`{}`", op.id),
-            });
-        }
-    }
-    (unstreamed, unquantified)
-}
-
-/// The first diagnostics of the analysis (errors first), each located in the connector's
-/// copy of its spec (`openapi/…`), never by the path the spec was read from: the plan is
-/// committed and read on other machines.
-fn plan_diagnostics(request: &NewRequest<'_>, manifest: &Manifest) -> Vec<String> {
-    const SHOWN: usize = 20;
-    let mut found: Vec<(usize, &connkit_spec::Diagnostic)> = request
-        .analysis
-        .diagnostics
-        .iter()
-        .map(|diagnostic| (diagnostic_spec(request, diagnostic), diagnostic))
-        .filter(|(index, _)| *index < request.specs.len())
-        .collect();
-    found.sort_by_key(|(_, d)| d.severity);
-    let total = found.len();
-    let mut out: Vec<String> = found
-        .into_iter()
-        .take(SHOWN)
-        .map(|(index, diagnostic)| {
-            let root = manifest.specs.get(index).map_or("openapi", |e| e.file.as_str());
-            let mut shown = diagnostic.clone();
-            shown.file = Some(located_file(root, diagnostic, request.specs[index].api));
-            format!("{shown}")
-        })
-        .collect();
-    if total > SHOWN {
-        out.push(format!(
-            "… and {} more diagnostic(s): `connkit analyze {}` lists them all.",
-            total - SHOWN,
-            manifest.specs.first().map_or("openapi/", |e| e.file.as_str())
-        ));
-    }
-    out
-}
-
-/// The index of the spec a diagnostic of the analysis belongs to: the one whose root it
-/// names (the analysis sets the root's source on root diagnostics), else the one that read a
-/// file of that name.
-fn diagnostic_spec(request: &NewRequest<'_>, diagnostic: &connkit_spec::Diagnostic) -> usize {
-    let Some(file) = diagnostic.file.as_deref() else { return 0 };
-    request
-        .specs
-        .iter()
-        .position(|spec| spec.api.source == file)
-        .or_else(|| {
-            request.specs.iter().position(|spec| spec.files.iter().any(|f| f.relative_path == file))
-        })
-        .unwrap_or(0)
-}
-
-/// The diagnostic's file as a path relative to the connector: the root as `root`, other
-/// files beside it.
-fn located_file(root: &str, diagnostic: &connkit_spec::Diagnostic, api: &Api) -> String {
-    match diagnostic.file.as_deref() {
-        None => root.to_string(),
-        Some(file) if file == api.source => root.to_string(),
-        Some(file) if file.contains("://") || Path::new(file).is_absolute() => Path::new(file)
-            .file_name()
-            .map_or_else(|| file.to_string(), |n| n.to_string_lossy().into_owned()),
-        Some(file) => match root.rsplit_once('/') {
-            Some((folder, _)) => format!("{folder}/{file}"),
-            None => file.to_string(),
-        },
-    }
-}
-
 fn auth_config(request: &NewRequest<'_>) -> Result<AuthConfig, NewError> {
     let mut auth = match request.auth {
         Some(AuthKind::Lwa) => AuthConfig::lwa(),
-        Some(kind) => {
-            let detected = auth_from_analysis(request.analysis);
-            if detected.kind == kind { detected } else { AuthConfig::new(kind) }
-        }
+        Some(kind) => crate::ir::auth_of_kind(request.analysis, Some(kind))
+            .unwrap_or_else(|| AuthConfig::new(kind)),
         None => auth_from_analysis(request.analysis),
     };
+    if auth.kind == AuthKind::ApiKey {
+        auth.key_prefix = match &request.key_prefix {
+            Some(prefix) if prefix.is_empty() => None,
+            Some(prefix) => Some(prefix.clone()),
+            None => {
+                let apis: Vec<&Api> = request.specs.iter().map(|s| s.api).collect();
+                let name = auth.key_name.as_deref().unwrap_or("X-API-Key");
+                crate::auth_choice::key_prefix(&apis, name)
+            }
+        };
+    }
     if let Some(url) = &request.token_url {
         auth.token_url = Some(url.clone());
     }

@@ -38,6 +38,11 @@ async fn static_strategies_send_what_their_api_expects() {
     let server = ok_server().await;
     let cases: Vec<(Arc<dyn AuthStrategy>, &str, &str)> = vec![
         (Arc::new(ApiKey::header("x-api-key", "k1")), "x-api-key", "k1"),
+        (
+            Arc::new(ApiKey::header("Authorization", "k2").with_prefix("Bot ")),
+            "authorization",
+            "Bot k2",
+        ),
         (Arc::new(Bearer::new("t1")), "authorization", "Bearer t1"),
         (
             Arc::new(Basic::new("aladdin", "opensesame")),

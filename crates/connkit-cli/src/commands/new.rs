@@ -42,6 +42,10 @@ pub struct NewArgs {
     /// A header to send the access token in instead of `Authorization: Bearer`.
     #[arg(long, value_name = "NAME")]
     pub token_header: Option<String>,
+    /// Send this before the API key (`--key-prefix 'Bot '`); read from the spec's description
+    /// when left out; `--key-prefix ''` sends none.
+    #[arg(long, value_name = "PREFIX")]
+    pub key_prefix: Option<String>,
     /// Depend on the runtime crate at this path instead of crates.io.
     #[arg(long, value_name = "PATH")]
     pub connkit_path: Option<PathBuf>,
@@ -191,6 +195,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         auth: args.auth,
         token_url: args.token_url.clone(),
         token_header: args.token_header.clone(),
+        key_prefix: args.key_prefix.clone(),
         runtime_path,
         connkit_version: env!("CARGO_PKG_VERSION").to_string(),
     };
@@ -248,6 +253,12 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
                 outcome.written.len(),
                 if outcome.added_to_workspace { "; added to the workspace members" } else { "" }
             );
+            if outcome.auth.needs_a_look() {
+                eprintln!("auth: the connector uses `{}`", outcome.manifest.auth.kind.as_str());
+                for note in &outcome.auth.notes {
+                    eprintln!("  decide: {note}");
+                }
+            }
         }
     }
     eprint!(

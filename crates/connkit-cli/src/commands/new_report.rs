@@ -68,6 +68,11 @@ pub(crate) fn document(input: &NewReportInput<'_>) -> Value {
         "system": input.system,
         "connector": format!("connectors/{}", input.system),
         "tier": outcome.manifest.tier.as_str(),
+        "auth": {
+            "kind": outcome.manifest.auth.kind.as_str(),
+            "options": outcome.auth.options,
+            "notes": outcome.auth.notes,
+        },
         "tier_reasons": outcome.manifest.tier_reasons,
         "added_to_workspace": outcome.added_to_workspace,
         "specs": specs,

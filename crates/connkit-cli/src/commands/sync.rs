@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::Args;
+use connkit_gen::maintain::plan_sync::{PlanAction, sync_plan};
 use connkit_gen::maintain::sync::{SpecDocument, SyncReport, add_spec_documents, sync_generated};
 use connkit_gen::maintain::{ConnectorDir, regenerate};
 use connkit_gen::manifest::MANIFEST_FILE;
@@ -133,6 +134,9 @@ pub(crate) fn report_document(connector: &ConnectorDir, report: &SyncReport) -> 
     let show = |p: &Path| connector.shown(p);
     let list = |paths: &[std::path::PathBuf]| paths.iter().map(|p| show(p)).collect::<Vec<_>>();
     let mut conflicts = list(&report.conflicts);
+    if let Some(plan) = report.plan.as_ref().filter(|p| p.action == PlanAction::Conflict) {
+        conflicts.push(plan.path.to_string_lossy().replace('\\', "/"));
+    }
     conflicts.extend(report.orphaned.iter().map(|(_, backup, _)| show(backup)));
     let system = connector.system.as_str();
     let next_steps: Vec<String> = if report.has_conflicts() {
@@ -162,6 +166,16 @@ pub(crate) fn report_document(connector: &ConnectorDir, report: &SyncReport) -> 
         })).collect::<Vec<_>>(),
         "kept_deleted": list(&report.kept_deleted),
         "skill_refreshed": report.skill_changed,
+        "plan": report.plan.as_ref().map(|plan| serde_json::json!({
+            "file": plan.path.to_string_lossy().replace('\\', "/"),
+            "action": match plan.action {
+                PlanAction::Created => "created",
+                PlanAction::Merged => "merged",
+                PlanAction::Unchanged => "unchanged",
+                PlanAction::Conflict => "conflict",
+                PlanAction::KeptWithoutBase => "kept_without_base",
+            },
+        })),
         "conflicts": conflicts,
         "next_steps": next_steps,
     })
@@ -201,6 +215,18 @@ pub(crate) fn print_report(connector: &ConnectorDir, report: &SyncReport) {
     if report.skill_changed {
         eprintln!("  refreshed {}", show(Path::new("SKILL.md")));
     }
+    if let Some(plan) = &report.plan {
+        let path = plan.path.display();
+        match plan.action {
+            PlanAction::Created => eprintln!("  created   {path}"),
+            PlanAction::Merged => eprintln!("  merged    {path} (your notes kept)"),
+            PlanAction::Conflict => eprintln!("  conflict  {path}"),
+            PlanAction::KeptWithoutBase => eprintln!(
+                "  kept      {path} as it is (it predates connkit's plan merge; `connkit sync` merges it from now on)"
+            ),
+            PlanAction::Unchanged => {}
+        }
+    }
     if !report.changed() && !report.has_conflicts() {
         eprintln!("nothing changed");
     }
@@ -215,7 +241,10 @@ pub(crate) fn finish(
     if !report.has_conflicts() {
         return Ok(ExitStatus::Success);
     }
-    let marked: Vec<String> = report.conflicts.iter().map(|p| connector.shown(p)).collect();
+    let mut marked: Vec<String> = report.conflicts.iter().map(|p| connector.shown(p)).collect();
+    if let Some(plan) = report.plan.as_ref().filter(|p| p.action == PlanAction::Conflict) {
+        marked.push(plan.path.to_string_lossy().replace('\\', "/"));
+    }
     let orphans: Vec<String> =
         report.orphaned.iter().map(|(_, backup, _)| connector.shown(backup)).collect();
     for file in marked.iter().chain(&orphans) {
@@ -262,8 +291,9 @@ pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
     let manifest = connector.manifest.clone();
     let regenerated = regenerate(&connector, &manifest, &specs, env!("CARGO_PKG_VERSION"))
         .map_err(maintain_error)?;
-    let report =
+    let mut report =
         sync_generated(&connector, &regenerated.generated.files).map_err(maintain_error)?;
+    report.plan = Some(sync_plan(&connector, &regenerated.plan).map_err(maintain_error)?);
     if args.format == Format::Text {
         print_report(&connector, &report);
     }

@@ -37,7 +37,12 @@ pub fn run(args: UpgradeArgs) -> Result<ExitStatus, CommandError> {
         ))
         .with_code("spec_unreadable")
     })?;
-    let report = upgrade(&connector, &specs, env!("CARGO_PKG_VERSION")).map_err(maintain_error)?;
+    let mut report =
+        upgrade(&connector, &specs, env!("CARGO_PKG_VERSION")).map_err(maintain_error)?;
+    report.sync.plan = Some(
+        connkit_gen::maintain::plan_sync::sync_plan(&connector, &report.plan)
+            .map_err(maintain_error)?,
+    );
     if args.format == Format::Json {
         let mut document = report_document(&connector, &report.sync);
         document["tier"] = "full".into();

@@ -238,6 +238,8 @@ pub struct PlanFacts {
     pub schemes: Vec<String>,
     /// Questions the analysis could not answer (diagnostics, missing auth, ...).
     pub questions: Vec<String>,
+    /// The ways the specs offer to authenticate, each with the `--auth` flag that chooses it.
+    pub auth_options: Vec<String>,
     /// Operations the analysis found paginated that have no stream, each `id: why`.
     pub unstreamed: Vec<String>,
     /// Operations whose rate limit the spec documents without numbers, described.
@@ -327,6 +329,7 @@ pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateEr
             rate_limits => Serde(rate_limits),
             questions => Serde(&facts.questions),
             unstreamed => Serde(&facts.unstreamed),
+            auth_options => Serde(&facts.auth_options),
             unquantified => Serde(&facts.unquantified),
         },
     )

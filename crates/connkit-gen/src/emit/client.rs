@@ -181,11 +181,14 @@ fn auth_tokens(cx: &Context<'_>) -> TokenStream {
         AuthKind::None => return TokenStream::new(),
         AuthKind::ApiKey => {
             let name = auth.key_name.clone().unwrap_or_else(|| "X-API-Key".to_string());
+            let prefix = auth.key_prefix.as_ref().map(|p| quote!(.with_prefix(#p)));
             match auth.key_in {
                 Some(KeyLocation::Query) => {
-                    quote!(::connkit::auth::ApiKey::query(#name, settings.api_key.clone()))
+                    quote!(::connkit::auth::ApiKey::query(#name, settings.api_key.clone()) #prefix)
                 }
-                _ => quote!(::connkit::auth::ApiKey::header(#name, settings.api_key.clone())),
+                _ => {
+                    quote!(::connkit::auth::ApiKey::header(#name, settings.api_key.clone()) #prefix)
+                }
             }
         }
         AuthKind::Bearer => quote!(::connkit::auth::Bearer::new(settings.token.clone())),

@@ -113,6 +113,13 @@ pub fn rate_limit(found: &analyze::RateLimit) -> Option<RateLimit> {
 
 /// The auth table for the first auth kind the analysis found that the runtime supports.
 pub fn auth_from_analysis(analysis: &Analysis) -> AuthConfig {
+    auth_of_kind(analysis, None).unwrap_or_else(|| AuthConfig::new(AuthKind::None))
+}
+
+/// The auth table for the first scheme of the analysis the connector does as `wanted` (any
+/// kind the runtime supports when `None`), with what the spec says about it (key name and
+/// place, token URL, scopes).
+pub fn auth_of_kind(analysis: &Analysis, wanted: Option<AuthKind>) -> Option<AuthConfig> {
     for kind in &analysis.auth {
         let config = match kind {
             analyze::AuthKind::ApiKey { location, name, .. } => {
@@ -145,7 +152,9 @@ pub fn auth_from_analysis(analysis: &Analysis) -> AuthConfig {
             }
             _ => continue,
         };
-        return config;
+        if wanted.is_none_or(|wanted| wanted == config.kind) {
+            return Some(config);
+        }
     }
-    AuthConfig::new(AuthKind::None)
+    None
 }

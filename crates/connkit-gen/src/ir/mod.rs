@@ -17,7 +17,7 @@ use crate::manifest::{Pagination, RateLimit};
 
 pub use build::{SpecInput, TakenNames, build_spec};
 pub use facts::{OperationFacts, operation_facts};
-pub use from_analysis::{auth_from_analysis, facts_for_spec, pagination, rate_limit};
+pub use from_analysis::{auth_from_analysis, auth_of_kind, facts_for_spec, pagination, rate_limit};
 pub use split::{ServicePart, split_service};
 
 /// One spec of the connector with its operations, grouped by entity.

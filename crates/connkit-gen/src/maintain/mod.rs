@@ -13,6 +13,7 @@ pub mod docs;
 mod finding;
 mod follow;
 pub mod merge;
+pub mod plan_sync;
 mod regen;
 mod source;
 pub mod sync;

@@ -18,6 +18,8 @@ pub struct Regenerated {
     pub generated: GeneratedConnector,
     /// The analysis of the specs it came from.
     pub analysis: connkit_spec::Analysis,
+    /// The research plan rendered from the same IR (`plan/specs/integrations/{system}.md`).
+    pub plan: String,
 }
 
 /// Generates `connector` from `manifest` and `specs` (one per manifest spec, same order) into
@@ -69,7 +71,19 @@ pub fn regenerate(
             })?,
     };
     let generated = crate::generate(&connector.system, manifest, &sources, &options)?;
-    Ok(Regenerated { generated, analysis })
+    let plan_specs: Vec<crate::plan::PlanSpec<'_>> = specs
+        .iter()
+        .map(|spec| crate::plan::PlanSpec { api: &spec.api, files: &spec.files })
+        .collect();
+    let plan = crate::plan::plan_text(&crate::plan::PlanInput {
+        system: &connector.system,
+        manifest,
+        generated: &generated,
+        specs: &plan_specs,
+        analysis: &analysis,
+        connkit_version,
+    })?;
+    Ok(Regenerated { generated, analysis, plan })
 }
 
 /// Whether the connector's generated `Cargo.toml` carries its own `[workspace]`.

@@ -52,6 +52,8 @@ pub struct SyncReport {
     pub kept_deleted: Vec<PathBuf>,
     /// Whether SKILL.md changed.
     pub skill_changed: bool,
+    /// The research plan's refresh ([`super::plan_sync::sync_plan`]), when it ran.
+    pub plan: Option<super::plan_sync::PlanSync>,
 }
 
 impl SyncReport {
@@ -62,12 +64,25 @@ impl SyncReport {
             && self.removed.is_empty()
             && self.followed.is_empty()
             && self.orphaned.is_empty()
-            && !self.skill_changed)
+            && !self.skill_changed
+            && !self.plan.as_ref().is_some_and(|plan| {
+                matches!(
+                    plan.action,
+                    super::plan_sync::PlanAction::Created
+                        | super::plan_sync::PlanAction::Merged
+                        | super::plan_sync::PlanAction::Conflict
+                )
+            }))
     }
 
     /// Whether the sync left work for the user: conflict markers, or edits kept in a backup.
     pub fn has_conflicts(&self) -> bool {
-        !self.conflicts.is_empty() || !self.orphaned.is_empty()
+        !self.conflicts.is_empty()
+            || !self.orphaned.is_empty()
+            || self
+                .plan
+                .as_ref()
+                .is_some_and(|plan| plan.action == super::plan_sync::PlanAction::Conflict)
     }
 }
 

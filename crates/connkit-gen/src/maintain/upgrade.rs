@@ -46,6 +46,8 @@ pub struct UpgradeReport {
     pub to_client: Vec<String>,
     /// Whether the lite `client.rs` was backed up (generated items had been edited).
     pub backup: Option<PathBuf>,
+    /// The research plan rendered for the full tier, for [`super::plan_sync::sync_plan`].
+    pub plan: String,
 }
 
 /// Upgrades `connector` (lite) to full with `specs` (one per manifest spec).
@@ -67,11 +69,12 @@ pub fn upgrade(
     }
     let mut manifest = connector.manifest.clone();
     manifest.tier = Tier::Full;
-    let regenerated = regenerate(connector, &manifest, specs, connkit_version)?;
+    // The reasons first: the plan and AGENTS.md are rendered with them.
     manifest.tier_reasons =
         std::iter::once("upgraded from lite with `connkit upgrade`".to_string())
-            .chain(regenerated.analysis.reasons.iter().cloned())
+            .chain(connkit_spec::analyze(specs).reasons)
             .collect();
+    let regenerated = regenerate(connector, &manifest, specs, connkit_version)?;
     let files = &regenerated.generated.files;
     let generated = |path: &str| {
         files
@@ -119,6 +122,7 @@ pub fn upgrade(
     replaced.insert(PathBuf::from("src/client.rs"), client);
     replaced.insert(PathBuf::from("src/gateway.rs"), gateway);
     report.sync = apply_generation(connector, files, &replaced)?;
+    report.plan = regenerated.plan.clone();
     let text = manifest.to_toml()?;
     let path = connector.dir.join(MANIFEST_FILE);
     std::fs::write(&path, text).map_err(|err| MaintainError::io(&path, err))?;

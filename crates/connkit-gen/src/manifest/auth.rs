@@ -137,6 +137,10 @@ pub struct AuthConfig {
     /// Where the API key goes (`header` or `query`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_in: Option<KeyLocation>,
+    /// Sent before the API key (`"Bot "`, `"token "`): APIs that take a key in the
+    /// `Authorization` header often want a scheme word before it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_prefix: Option<String>,
     /// Default OAuth2 scopes (space separated in `{P}_SCOPES`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub scopes: Vec<String>,
@@ -184,6 +188,7 @@ impl AuthConfig {
             token_header: None,
             key_name: None,
             key_in: None,
+            key_prefix: None,
             scopes: Vec::new(),
             extra: IndexMap::new(),
         }

@@ -62,6 +62,7 @@ pub fn create(
         auth,
         token_url: None,
         token_header: None,
+        key_prefix: None,
         runtime_path,
         connkit_version: "0.1.0".to_string(),
     };

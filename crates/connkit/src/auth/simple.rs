@@ -35,17 +35,27 @@ enum KeyPlace {
 pub struct ApiKey {
     place: KeyPlace,
     key: Secret,
+    prefix: String,
 }
 
 impl ApiKey {
     /// The key in header `name`.
     pub fn header(name: &str, key: impl Into<Secret>) -> Self {
-        Self { place: KeyPlace::Header(header_name(name)), key: key.into() }
+        Self { place: KeyPlace::Header(header_name(name)), key: key.into(), prefix: String::new() }
     }
 
     /// The key in query parameter `name`.
     pub fn query(name: impl Into<String>, key: impl Into<Secret>) -> Self {
-        Self { place: KeyPlace::Query(name.into()), key: key.into() }
+        Self { place: KeyPlace::Query(name.into()), key: key.into(), prefix: String::new() }
+    }
+
+    /// Sends `prefix` before the key (`Authorization: Bot KEY` with `"Bot "`): APIs that
+    /// take a key in the `Authorization` header often want a scheme word before it. The
+    /// prefix is sent as given (include its space).
+    #[must_use]
+    pub fn with_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.prefix = prefix.into();
+        self
     }
 }
 
@@ -56,7 +66,11 @@ impl fmt::Debug for ApiKey {
             KeyPlace::Header(Err(e)) => e.clone(),
             KeyPlace::Query(name) => format!("query {name}"),
         };
-        f.debug_struct("ApiKey").field("place", &place).field("key", &self.key).finish()
+        f.debug_struct("ApiKey")
+            .field("place", &place)
+            .field("prefix", &self.prefix)
+            .field("key", &self.key)
+            .finish()
     }
 }
 
@@ -67,9 +81,12 @@ impl AuthStrategy for ApiKey {
         _context: &'a AuthContext,
     ) -> BoxFuture<'a, Result<Authorized, Error>> {
         let result = match &self.place {
-            KeyPlace::Header(Ok(name)) => sensitive_value(self.key.expose()).map(|value| {
-                request.headers.insert(name.clone(), value);
-            }),
+            KeyPlace::Header(Ok(name)) => {
+                let value = format!("{}{}", self.prefix, self.key.expose());
+                sensitive_value(&value).map(|value| {
+                    request.headers.insert(name.clone(), value);
+                })
+            }
             KeyPlace::Header(Err(e)) => Err(Error::new(ErrorKind::Auth, e.clone())),
             KeyPlace::Query(name) => {
                 // A next-page URL may echo the key back: replace it rather than repeat it.
@@ -82,7 +99,8 @@ impl AuthStrategy for ApiKey {
                         .collect();
                     request.url.query_pairs_mut().clear().extend_pairs(kept);
                 }
-                request.url.query_pairs_mut().append_pair(name, self.key.expose());
+                let value = format!("{}{}", self.prefix, self.key.expose());
+                request.url.query_pairs_mut().append_pair(name, &value);
                 Ok(())
             }
         };

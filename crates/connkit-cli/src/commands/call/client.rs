@@ -209,9 +209,12 @@ pub fn build_client(
         None => builder,
         Some(AuthSettings::ApiKey(key)) => {
             let name = auth.key_name.clone().unwrap_or_else(|| "X-API-Key".to_string());
+            let prefix = auth.key_prefix.clone().unwrap_or_default();
             match auth.key_in {
-                Some(KeyLocation::Query) => builder.auth(ApiKey::query(name, key.clone())),
-                _ => builder.auth(ApiKey::header(&name, key.clone())),
+                Some(KeyLocation::Query) => {
+                    builder.auth(ApiKey::query(name, key.clone()).with_prefix(prefix))
+                }
+                _ => builder.auth(ApiKey::header(&name, key.clone()).with_prefix(prefix)),
             }
         }
         Some(AuthSettings::Bearer(token)) => builder.auth(Bearer::new(token.clone())),
