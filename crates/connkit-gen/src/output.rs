@@ -40,25 +40,39 @@ pub struct WriteError {
 }
 
 fn write_one(path: &Path, contents: &str) -> Result<(), WriteError> {
-    let fail = |source| WriteError { path: path.display().to_string(), source };
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).map_err(fail)?;
-    }
-    std::fs::write(path, contents).map_err(fail)
+    std::fs::write(path, contents)
+        .map_err(|source| WriteError { path: path.display().to_string(), source })
 }
 
-/// Writes `files` under `connector_dir` in order, and the same files under
-/// `connector_dir/.connkit/` (the base of later three-way merges).
+/// Writes `files` under `root`, creating each folder once.
+fn write_tree(root: &Path, files: &[GeneratedFile]) -> Result<(), WriteError> {
+    let folders: std::collections::BTreeSet<PathBuf> =
+        files.iter().filter_map(|f| root.join(&f.path).parent().map(Path::to_path_buf)).collect();
+    for folder in folders {
+        std::fs::create_dir_all(&folder)
+            .map_err(|source| WriteError { path: folder.display().to_string(), source })?;
+    }
+    files.iter().try_for_each(|file| write_one(&root.join(&file.path), &file.contents))
+}
+
+/// Writes `files` under `connector_dir`, and the same files under `connector_dir/.connkit/`
+/// (the base of later three-way merges). The two trees are written side by side: a large
+/// connector has tens of thousands of files, and creating them is most of the time it takes.
 ///
 /// # Errors
 ///
-/// [`WriteError`] naming the first file that could not be written.
+/// [`WriteError`] naming a file or folder that could not be written.
 pub fn write_files(connector_dir: &Path, files: &[GeneratedFile]) -> Result<(), WriteError> {
-    for file in files {
-        write_one(&connector_dir.join(&file.path), &file.contents)?;
-    }
-    for file in files {
-        write_one(&connector_dir.join(GENERATED_COPY_DIR).join(&file.path), &file.contents)?;
-    }
-    Ok(())
+    let copy = connector_dir.join(GENERATED_COPY_DIR);
+    std::thread::scope(|scope| {
+        let base = scope.spawn(|| write_tree(&copy, files));
+        let written = write_tree(connector_dir, files);
+        let base = base.join().unwrap_or_else(|_| {
+            Err(WriteError {
+                path: copy.display().to_string(),
+                source: std::io::Error::other("the writing thread panicked"),
+            })
+        });
+        written.and(base)
+    })
 }

@@ -74,6 +74,8 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
             TierChoice::Exactly(Tier::Lite),
         ),
         ("widgets", vec![repo().join("examples/widgets.yaml")], TierChoice::Auto),
+        ("shapes", vec![fixture("corpus_shapes.yaml")], TierChoice::Exactly(Tier::Full)),
+        ("shapes-lite", vec![fixture("corpus_shapes.yaml")], TierChoice::Exactly(Tier::Lite)),
     ];
     for (system, specs, tier) in &cases {
         create(&root, system, &load(specs), *tier, None, runtime.clone());
@@ -114,7 +116,17 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
     );
     cargo(
         &root,
-        &["doc", "--quiet", "--no-deps", "-p", "widgets-connector", "-p", "multi-connector"],
+        &[
+            "doc",
+            "--quiet",
+            "--no-deps",
+            "-p",
+            "widgets-connector",
+            "-p",
+            "multi-connector",
+            "-p",
+            "shapes-connector",
+        ],
         Some("-D warnings"),
     );
 }

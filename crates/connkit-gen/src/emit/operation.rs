@@ -51,6 +51,7 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
         pub(super) static #const_ident: ::connkit::Operation =
             ::connkit::Operation::new(#id, ::connkit::Method::#method, #path) #idempotency #host;
     };
+    items.extend(args_struct(op));
     items.extend(params_struct(op));
     let (error_ty, error_items) = error_type(op);
     items.extend(error_items);
@@ -60,12 +61,22 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
     let mut args = Vec::new();
     let mut arg_names = Vec::new();
     let mut chain = Vec::new();
-    for param in &op.required {
-        let name = format_ident!("{}", param.rust_name);
-        let ty = arg_type(&param.ty);
-        args.push(quote!(#name: #ty));
-        arg_names.push(quote!(#name));
-        chain.push(param_call(op, param, quote!(#name), true, &helpers));
+    if let Some(args_ty) = op.args_type() {
+        let ty = format_ident!("{}", args_ty);
+        args.push(quote!(args: &#ty));
+        arg_names.push(quote!(args));
+        for param in &op.required {
+            let name = format_ident!("{}", param.rust_name);
+            chain.push(param_call(op, param, quote!(&args.#name), true, &helpers));
+        }
+    } else {
+        for param in &op.required {
+            let name = format_ident!("{}", param.rust_name);
+            let ty = arg_type(&param.ty);
+            args.push(quote!(#name: #ty));
+            arg_names.push(quote!(#name));
+            chain.push(param_call(op, param, quote!(#name), true, &helpers));
+        }
     }
     if let Some(params_ty) = op.params_type() {
         let ty = format_ident!("{}", params_ty);
@@ -264,8 +275,13 @@ fn method_doc(op: &OperationIr) -> String {
         op.qualified_id
     ));
     let mut args = Vec::new();
-    for param in &op.required {
-        args.push(format!("- `{}`: {}", param.rust_name, param_doc(param)));
+    match op.args_type() {
+        Some(args_ty) => args.push(format!("- `args`: the required parameters ([`{args_ty}`]).")),
+        None => {
+            for param in &op.required {
+                args.push(format!("- `{}`: {}", param.rust_name, param_doc(param)));
+            }
+        }
     }
     if let Some(params) = op.params_type() {
         args.push(format!("- `params`: optional parameters ([`{params}`])."));
@@ -420,6 +436,30 @@ fn style_tokens(style: ParameterStyle, explode: bool) -> TokenStream {
     }
 }
 
+/// The struct of required parameters, for an operation with too many of them to pass one by
+/// one ([`OperationIr::args_type`]).
+fn args_struct(op: &OperationIr) -> TokenStream {
+    let Some(name) = op.args_type() else { return TokenStream::new() };
+    let ident = format_ident!("{}", name);
+    let doc = format!("Required parameters of the `{}` operation.", op.id);
+    let fields = op.required.iter().map(|param| {
+        let field = format_ident!("{}", param.rust_name);
+        let ty = &param.ty;
+        let doc = doc_attrs(&param_doc(param));
+        quote! {
+            #doc
+            pub #field: #ty,
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub struct #ident {
+            #(#fields)*
+        }
+    }
+}
+
 fn params_struct(op: &OperationIr) -> TokenStream {
     let Some(name) = op.params_type() else { return TokenStream::new() };
     let ident = format_ident!("{}", name);
@@ -493,15 +533,22 @@ fn error_type(op: &OperationIr) -> (TokenStream, TokenStream) {
                         quote!(::serde_json::from_slice(body).ok().map(Self::#variant))
                     },
                 );
-            let items = quote! {
-                #[doc = #doc]
-                #[derive(Debug, Clone)]
-                #[non_exhaustive]
-                pub enum #ident {
-                    #(#variants)*
-                }
-
-                impl ::connkit::ApiErrorBody for #ident {
+            let exact: Vec<TokenStream> = exact.collect();
+            let classes: Vec<TokenStream> = classes.collect();
+            // No status to tell apart: the match would have its default arm only.
+            let decode = match (exact.is_empty(), classes.is_empty()) {
+                (true, true) => quote! {
+                    fn decode(_status: ::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
+                        #default
+                    }
+                },
+                (true, false) => quote! {
+                    fn decode(status: ::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
+                        #(#classes)*
+                        #default
+                    }
+                },
+                _ => quote! {
                     fn decode(status: ::http::StatusCode, body: &[u8]) -> ::std::option::Option<Self> {
                         match status.as_u16() {
                             #(#exact)*
@@ -511,6 +558,18 @@ fn error_type(op: &OperationIr) -> (TokenStream, TokenStream) {
                             }
                         }
                     }
+                },
+            };
+            let items = quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone)]
+                #[non_exhaustive]
+                pub enum #ident {
+                    #(#variants)*
+                }
+
+                impl ::connkit::ApiErrorBody for #ident {
+                    #decode
                 }
             };
             (quote!(#ident), items)

@@ -126,6 +126,9 @@ fn site() -> Site<'static> {
 /// The public type names an operation defines (re-exported by a split service).
 fn public_types(op: &OperationIr) -> Vec<String> {
     let mut names = Vec::new();
+    if let Some(args) = op.args_type() {
+        names.push(args);
+    }
     if let Some(params) = op.params_type() {
         names.push(params);
     }
@@ -133,6 +136,63 @@ fn public_types(op: &OperationIr) -> Vec<String> {
         names.push(format!("{}Error", op.type_stem));
     }
     names
+}
+
+/// One operation formatted once: its methods (as lines of an impl block) and its items.
+/// Files are put together from these texts, which is what formatting the whole file gives
+/// (prettyplease prints each item, and each member of an impl, on its own), without
+/// formatting the operation again for every layout tried.
+struct FormattedOperation {
+    methods: String,
+    items: String,
+}
+
+impl FormattedOperation {
+    fn new(code: &OperationCode) -> Result<FormattedOperation, GenerateError> {
+        let (items, methods) = (&code.items, &code.methods);
+        let text = format_file("operation", quote!(impl X { #methods } #items))?;
+        // `impl X {`, the methods, `}` alone on its line, then the items.
+        let body = text.strip_prefix("impl X {\n").unwrap_or(&text);
+        let end = body.find("\n}\n").map_or(body.len(), |at| at + 1);
+        Ok(FormattedOperation {
+            methods: body[..end].to_string(),
+            items: body[end..].strip_prefix("}\n").unwrap_or(&body[end..]).to_string(),
+        })
+    }
+
+    fn lines(&self) -> usize {
+        self.methods.lines().count() + self.items.lines().count() + 2
+    }
+}
+
+/// `head` (a formatted file ending in an impl block) with `methods` added to that block, then
+/// `items`.
+fn assemble<'a>(
+    head: &str,
+    methods: impl Iterator<Item = &'a str>,
+    items: impl Iterator<Item = &'a str>,
+) -> String {
+    let mut text = head.strip_suffix("}\n").unwrap_or(head).to_string();
+    for method in methods {
+        text.push_str(method);
+    }
+    text.push_str("}\n");
+    for item in items {
+        text.push_str(item);
+    }
+    text
+}
+
+/// A formatted file of `tokens` followed by an impl block of `self_ty` that `assemble` fills.
+fn impl_head(
+    name: &str,
+    tokens: TokenStream,
+    self_ty: TokenStream,
+) -> Result<String, GenerateError> {
+    let text = format_file(name, quote!(#tokens impl #self_ty { fn placeholder() {} }))?;
+    // Drop the placeholder, keep `impl ... {` and the closing brace.
+    let at = text.rfind("    fn placeholder() {}\n").unwrap_or(text.len());
+    Ok(format!("{}{}", &text[..at], &text[at..].replacen("    fn placeholder() {}\n", "", 1)))
 }
 
 fn entity_files(
@@ -143,12 +203,15 @@ fn entity_files(
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
     let codes: Vec<OperationCode> =
         entity.operations.iter().map(|op| emit_operation(op, site())).collect();
+    let formatted: Vec<FormattedOperation> =
+        codes.iter().map(FormattedOperation::new).collect::<Result<_, _>>()?;
     let service = format_ident!("{}", entity.service);
     let client = cx.client_ident();
     let entity_doc = entity
         .description
         .as_deref()
         .map(doc_text)
+        .filter(|text| !text.trim().is_empty())
         .unwrap_or_else(|| format!("The `{}` operations of the API.", entity.name));
     let struct_doc = doc_attrs(&entity_doc);
     let service_struct = quote! {
@@ -168,33 +231,27 @@ fn entity_files(
         &cx.header(&format!("The `{}` service of the `{}` spec.", entity.name, spec.stem)),
     );
     // Try one file first.
-    let all_items = codes.iter().map(|c| &c.items);
-    let all_methods = codes.iter().map(|c| &c.methods);
-    let single = format_file(
-        &format!("{dir}/{}.rs", entity.module),
+    let single_path = format!("{dir}/{}.rs", entity.module);
+    let head = format_file(
+        &single_path,
         quote! {
             #header
             #service_struct
             impl #service {
                 #constructor
-                #(#all_methods)*
             }
-            #(#all_items)*
         },
     )?;
+    let single = assemble(
+        &head,
+        formatted.iter().map(|f| f.methods.as_str()),
+        formatted.iter().map(|f| f.items.as_str()),
+    );
     if single.lines().count() < MAX_SERVICE_LINES {
-        return Ok(vec![GeneratedFile::new(format!("{dir}/{}.rs", entity.module), single)]);
+        return Ok(vec![GeneratedFile::new(single_path, single)]);
     }
     // Split by sub-resource.
-    let sizes: Vec<usize> = codes
-        .iter()
-        .map(|code| {
-            let (items, methods) = (&code.items, &code.methods);
-            format_file("part", quote!(#items impl X { #methods }))
-                .map(|text| text.lines().count())
-                .unwrap_or(MAX_SERVICE_LINES)
-        })
-        .collect();
+    let sizes: Vec<usize> = formatted.iter().map(FormattedOperation::lines).collect();
     let index_of =
         |op: &OperationIr| entity.operations.iter().position(|o| std::ptr::eq(o, op)).unwrap_or(0);
     // Pack by estimated size, then check the real files; shrink the budget until every part
@@ -216,25 +273,15 @@ fn entity_files(
             let export =
                 (!exports.is_empty()).then(|| quote!(pub use self::#part_ident::{#(#exports),*};));
             part_mods.push(quote!(mod #part_ident; #export));
-            let items = part.operations.iter().map(|i| &codes[*i].items);
-            let methods = part.operations.iter().map(|i| &codes[*i].methods);
+            let methods = || part.operations.iter().map(|i| formatted[*i].methods.as_str());
+            let items = || part.operations.iter().map(|i| formatted[*i].items.as_str());
             let part_header = inner_doc_attrs(&cx.header(&format!(
                 "Operations of the `{}` service on `{}`.",
                 entity.name, part.module
             )));
             let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
-            let items: Vec<&TokenStream> = items.collect();
-            let methods: Vec<&TokenStream> = methods.collect();
-            let text = format_file(
-                &path,
-                quote! {
-                    #part_header
-                    impl super::#service {
-                        #(#methods)*
-                    }
-                    #(#items)*
-                },
-            )?;
+            let head = impl_head(&path, part_header.clone(), quote!(super::#service))?;
+            let text = assemble(&head, methods(), items());
             if text.lines().count() < MAX_SERVICE_LINES || part.operations.len() > 1 {
                 files.push(GeneratedFile::new(path, text));
                 continue;
@@ -246,18 +293,14 @@ fn entity_files(
                 "Parameter, descriptor and error types of the `{}` service on `{}`.",
                 entity.name, part.module
             )));
-            let types_text = format_file(&types_path, quote! { #types_header #(#items)* })?;
+            let types_text = format!(
+                "{}{}",
+                format_file(&types_path, types_header)?,
+                items().collect::<String>()
+            );
             let uses = quote!(use super::#types_module::*;);
-            let text = format_file(
-                &path,
-                quote! {
-                    #part_header
-                    #uses
-                    impl super::#service {
-                        #(#methods)*
-                    }
-                },
-            )?;
+            let head = impl_head(&path, quote!(#part_header #uses), quote!(super::#service))?;
+            let text = assemble(&head, methods(), std::iter::empty());
             files.push(GeneratedFile::new(path, text));
             files.push(GeneratedFile::new(types_path, types_text));
             part_mods.pop();

@@ -106,7 +106,8 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 .tags
                 .iter()
                 .find(|tag| tag.name == entity_name)
-                .and_then(|tag| tag.description.clone());
+                .and_then(|tag| tag.description.clone())
+                .filter(|text| !text.trim().is_empty());
             EntityIr {
                 name: entity_name.clone(),
                 accessor: accessors.claim(&if module.ends_with("_ops") {

@@ -140,10 +140,24 @@ pub struct OperationIr {
     pub host: Option<String>,
 }
 
+/// The most arguments a method takes, `self` included (clippy's `too_many_arguments`).
+pub const MAX_ARGUMENTS: usize = 7;
+
 impl OperationIr {
     /// The name of the params struct, when the operation has optional parameters.
     pub fn params_type(&self) -> Option<String> {
         (!self.optional.is_empty()).then(|| format!("{}Params", self.type_stem))
+    }
+
+    /// The name of the struct of required parameters, when passing them one by one would
+    /// make more than [`MAX_ARGUMENTS`] arguments (Azure's subscription, resource group,
+    /// account, ... path parameters).
+    pub fn args_type(&self) -> Option<String> {
+        let count = 1
+            + self.required.len()
+            + usize::from(self.params_type().is_some())
+            + usize::from(self.body.is_some());
+        (count > MAX_ARGUMENTS).then(|| format!("{}Args", self.type_stem))
     }
 }
 

@@ -85,13 +85,13 @@ pub fn read_public_api(files: &[(PathBuf, String)]) -> PublicApi {
         .filter(|(p, _)| p.extension().is_some_and(|e| e == "rs") && Layer::of(p) != Layer::Models)
         .collect();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let parsed: Vec<(&Path, syn::File)> = sorted
-        .into_iter()
-        .filter_map(|(path, text)| Some((path.as_path(), syn::parse_file(text).ok()?)))
-        .collect();
+    // One parse per file, keeping only what the public API needs (the ASTs of a large
+    // connector would not fit in memory together).
     let mut structs = Vec::new();
-    for (path, file) in &parsed {
-        collect_structs(&file.items, path, &mut structs);
+    let mut candidates = Vec::new();
+    for (path, text) in sorted {
+        let Ok(file) = syn::parse_file(text) else { continue };
+        collect(&file.items, path, &mut structs, &mut candidates);
     }
     let client =
         structs.iter().find(|s| s.fields.iter().any(|f| f == "HttpClient")).map(|s| s.name.clone());
@@ -110,8 +110,8 @@ pub fn read_public_api(files: &[(PathBuf, String)]) -> PublicApi {
         .map(|s| s.fields.clone())
         .unwrap_or_default();
     let owners = Owners { client: client.as_deref(), transport: &transport, holders: &holders };
-    for (path, file) in &parsed {
-        collect_methods(&file.items, path, &owners, &mut methods, &mut edges);
+    for candidate in candidates {
+        owners.sort(candidate, &mut methods, &mut edges);
     }
     // The gateway hands out services and is handed out by nothing.
     let handed_out: Vec<&str> = edges.iter().map(|(_, _, ty)| ty.as_str()).collect();
@@ -178,20 +178,54 @@ struct StructInfo {
     doc: Option<String>,
 }
 
-fn collect_structs(items: &[syn::Item], path: &Path, out: &mut Vec<StructInfo>) {
+/// A public method with a receiver of an inherent impl, before its owner is known to be a
+/// client, a service or a gateway.
+struct Candidate {
+    owner: String,
+    signature: syn::Signature,
+    doc: Option<String>,
+    file: PathBuf,
+    line: usize,
+}
+
+fn collect(
+    items: &[syn::Item],
+    path: &Path,
+    structs: &mut Vec<StructInfo>,
+    candidates: &mut Vec<Candidate>,
+) {
     for item in items {
         match item {
             syn::Item::Mod(m) if !is_test_only(&m.attrs) => {
                 if let Some((_, items)) = &m.content {
-                    collect_structs(items, path, out);
+                    collect(items, path, structs, candidates);
                 }
             }
-            syn::Item::Struct(s) if !is_test_only(&s.attrs) => out.push(StructInfo {
+            syn::Item::Struct(s) if !is_test_only(&s.attrs) => structs.push(StructInfo {
                 name: s.ident.to_string(),
                 layer: Layer::of(path),
                 fields: s.fields.iter().filter_map(|f| type_name(&f.ty)).collect(),
                 doc: doc_summary(&s.attrs),
             }),
+            syn::Item::Impl(imp) if imp.trait_.is_none() && !is_test_only(&imp.attrs) => {
+                let Some(owner) = type_name(&imp.self_ty) else { continue };
+                for impl_item in &imp.items {
+                    let syn::ImplItem::Fn(f) = impl_item else { continue };
+                    if !matches!(f.vis, syn::Visibility::Public(_))
+                        || is_test_only(&f.attrs)
+                        || f.sig.receiver().is_none()
+                    {
+                        continue;
+                    }
+                    candidates.push(Candidate {
+                        owner: owner.clone(),
+                        signature: f.sig.clone(),
+                        doc: doc_summary(&f.attrs),
+                        file: path.to_path_buf(),
+                        line: line(f.sig.ident.span()),
+                    });
+                }
+            }
             _ => {}
         }
     }
@@ -208,66 +242,43 @@ impl Owners<'_> {
     fn owns(&self, name: &str) -> bool {
         self.client == Some(name) || self.holders.contains_key(name)
     }
-}
 
-/// The public methods (with a receiver) of the client and of the types holding it, and the
-/// edges `(owner, method, type)` of methods that hand out a type holding the client.
-fn collect_methods(
-    items: &[syn::Item],
-    path: &Path,
-    owners: &Owners<'_>,
-    methods: &mut Vec<(String, PublicMethod)>,
-    edges: &mut Vec<(String, String, String)>,
-) {
-    for item in items {
-        match item {
-            syn::Item::Mod(m) if !is_test_only(&m.attrs) => {
-                if let Some((_, items)) = &m.content {
-                    collect_methods(items, path, owners, methods, edges);
-                }
-            }
-            syn::Item::Impl(imp) if imp.trait_.is_none() && !is_test_only(&imp.attrs) => {
-                let Some(owner) = type_name(&imp.self_ty) else { continue };
-                if !owners.owns(&owner) {
-                    continue;
-                }
-                for impl_item in &imp.items {
-                    let syn::ImplItem::Fn(f) = impl_item else { continue };
-                    if !matches!(f.vis, syn::Visibility::Public(_)) || is_test_only(&f.attrs) {
-                        continue;
-                    }
-                    if f.sig.receiver().is_none() {
-                        continue;
-                    }
-                    let returned = returned_type(&f.sig.output);
-                    if let Some(ret) = &returned
-                        && owners.holders.contains_key(ret)
-                    {
-                        edges.push((owner.clone(), f.sig.ident.to_string(), ret.clone()));
-                        continue;
-                    }
-                    // Accessors of the client or of its transport are plumbing, not API.
-                    if let Some(ret) = &returned
-                        && (owners.client == Some(ret.as_str()) || owners.transport.contains(ret))
-                    {
-                        continue;
-                    }
-                    methods.push((
-                        owner.clone(),
-                        PublicMethod {
-                            owner: owner.clone(),
-                            kind: OwnerKind::Service,
-                            name: f.sig.ident.to_string(),
-                            signature: render_signature(&f.sig),
-                            doc: doc_summary(&f.attrs),
-                            file: path.to_path_buf(),
-                            line: line(f.sig.ident.span()),
-                        },
-                    ));
-                }
-            }
-            _ => {}
+    /// Files a method of the client or of a type holding it: an edge `(owner, method, type)`
+    /// when it hands out a type holding the client, else a method of the API.
+    fn sort(
+        &self,
+        candidate: Candidate,
+        methods: &mut Vec<(String, PublicMethod)>,
+        edges: &mut Vec<(String, String, String)>,
+    ) {
+        if !self.owns(&candidate.owner) {
+            return;
         }
+        let returned = returned_type(&candidate.signature.output);
+        if let Some(ret) = &returned
+            && self.holders.contains_key(ret)
+        {
+            edges.push((candidate.owner, candidate.signature.ident.to_string(), ret.clone()));
+            return;
+        }
+        // Accessors of the client or of its transport are plumbing, not API.
+        if let Some(ret) = &returned
+            && (self.client == Some(ret.as_str()) || self.transport.contains(ret))
+        {
+            return;
+        }
+        methods.push((
+            candidate.owner.clone(),
+            PublicMethod {
+                owner: candidate.owner,
+                kind: OwnerKind::Service,
+                name: candidate.signature.ident.to_string(),
+                signature: render_signature(&candidate.signature),
+                doc: candidate.doc,
+                file: candidate.file,
+                line: candidate.line,
+            },
+        ));
     }
 }
 

@@ -103,6 +103,11 @@ impl Emitter<'_> {
     pub(crate) fn files(&self, title: &str) -> Vec<GeneratedFile> {
         let mut modules = NameSet::default();
         modules.reserve("mod");
+        // A file named like the models module itself (a schema called `Models`) would trip
+        // `clippy::module_inception`.
+        if let Some(parent) = self.module_path.to_string().rsplit("::").next() {
+            modules.reserve(parent.trim());
+        }
         let mut files = Vec::new();
         let mut mod_items = Vec::new();
         let mut by_owner: Vec<Vec<DefId>> = vec![Vec::new(); self.defs.len()];
