@@ -222,6 +222,7 @@ pub fn create_connector(
             facts: facts_for_spec(request.analysis, index, spec.api),
         })
         .collect();
+    record_guessed_paginations(&mut manifest, &sources);
     // The named hosts (specs and operations served elsewhere) go into the manifest, where
     // their URLs can be changed.
     manifest.hosts.named = crate::hosts::HostPlan::for_specs(&manifest, &sources)
@@ -301,6 +302,23 @@ pub fn create_connector(
         specs: generated.specs,
         auth: auth_decision,
     })
+}
+
+/// Writes every pagination read from a parameter name alone into the manifest, marked as a
+/// guess (`pagination_guessed`): the user confirms it there, or corrects it, or turns it off.
+fn record_guessed_paginations(manifest: &mut Manifest, sources: &[SpecSource<'_>]) {
+    let multi = sources.len() > 1;
+    for source in sources {
+        for facts in &source.facts {
+            let (Some(pagination), Some(why)) = (&facts.pagination, &facts.pagination_guess) else {
+                continue;
+            };
+            let id = if multi { format!("{}.{}", source.stem, facts.id) } else { facts.id.clone() };
+            let entry = manifest.operations.entry(id).or_default();
+            entry.pagination = Some(pagination.clone());
+            entry.pagination_guessed = Some(why.clone());
+        }
+    }
 }
 
 /// Whether `dir` exists and is not an empty folder (a file, or a folder with anything in it):

@@ -66,6 +66,7 @@ pub fn plan_text(input: &PlanInput<'_>) -> Result<String, GenerateError> {
             manifest.prefix
         ));
     }
+    questions.extend(pagination_questions(irs));
     let (unstreamed, unquantified) = analysis_beyond_the_connector(input.analysis, irs);
     let apis: Vec<&Api> = input.specs.iter().map(|s| s.api).collect();
     let auth = crate::auth_choice::decide(input.analysis, &apis, &manifest.auth);
@@ -92,6 +93,23 @@ pub fn plan_text(input: &PlanInput<'_>) -> Result<String, GenerateError> {
     plan_md(&cx, &facts)
 }
 
+/// The open questions about pagination: every descriptor that is still a guess.
+fn pagination_questions(irs: &[crate::ir::SpecIr]) -> Vec<String> {
+    irs.iter()
+        .flat_map(|spec| spec.operations())
+        .filter_map(|op| {
+            let pagination = op.pagination.as_ref()?;
+            let why = pagination.guessed.as_ref()?;
+            Some(format!(
+                "Pagination of `{}` is a guess ({why}): check `[operations.\"{}\".pagination]` \
+                 in connector.toml against the API's documentation, then delete its \
+                 `pagination_guessed` (or set `paginated = false`).",
+                op.qualified_id, op.qualified_id
+            ))
+        })
+        .collect()
+}
+
 /// What the analysis found that the connector does not carry out, so that the plan agrees
 /// with the decision table's reasons: paginated operations without a stream (`id: why`), and
 /// rate limits documented without numbers (`id` with the header).
@@ -108,12 +126,12 @@ fn analysis_beyond_the_connector(
     let mut unquantified = Vec::new();
     for op in &analysis.operations {
         let ir = generated.get(op.id.as_str());
-        if op.pagination.is_some() && ir.is_some_and(|ir| ir.pagination.is_none()) {
-            let why = match ir.map(|ir| &ir.success) {
-                Some(crate::ir::SuccessIr::Json(_) | crate::ir::SuccessIr::MaybeJson(_)) => {
-                    "the detected style has no runtime descriptor here, or connector.toml turns it off"
-                }
-                _ => "the success answer is not JSON",
+        if op.pagination.is_some()
+            && let Some(ir) = ir.filter(|ir| ir.pagination.is_none())
+        {
+            let why = match &ir.pagination_dropped {
+                Some(why) => why.as_str(),
+                None => "connector.toml turns it off",
             };
             unstreamed.push(format!("{}`: {why}", op.id));
         }

@@ -2,9 +2,12 @@
 //! degrade in silence: which operations lost something (a parameter, a body, a response type),
 //! why, and where in the spec, with locations relative to the workspace.
 //!
-//! Two sources: the spec's error diagnostics found while normalising an operation (or its path
-//! item), and the generator's success bodies that the spec types but the connector returns as
-//! a JSON value.
+//! Three sources: the spec's error diagnostics found while normalising an operation (or its
+//! path item), the generator's success bodies that the spec types but the connector returns as
+//! a JSON value, and paginations the spec documents that the connector gets no streams for.
+//!
+//! Paginations read from a parameter name alone are no degradation but a guess to confirm:
+//! [`PaginationGuesses`] lists them for the same commands.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -26,6 +29,8 @@ pub(crate) enum Cause {
     SpecError,
     /// The success body has a schema with a shape, but the connector returns a JSON value.
     UntypedSuccess,
+    /// The spec documents how the operation pages, but it gets no item and page streams.
+    PaginationDropped,
 }
 
 /// A problem with the place in the spec it comes from.
@@ -85,6 +90,8 @@ impl DegradedReport {
         for (index, spec) in specs.iter().enumerate() {
             let root = roots.get(index).map_or(spec.api.source.as_str(), String::as_str);
             let typing = irs.and_then(|irs| irs.get(index)).map(untyped_bodies).unwrap_or_default();
+            let unpaged =
+                irs.and_then(|irs| irs.get(index)).map(dropped_paginations).unwrap_or_default();
             let errors: Vec<&Diagnostic> =
                 spec.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
             let mut claimed = vec![false; errors.len()];
@@ -98,10 +105,18 @@ impl DegradedReport {
                     }
                 }
                 let method = operation.method.to_string();
-                if let Some(reason) = typing.get(&(method.clone(), operation.path.clone())) {
+                let key = (method.clone(), operation.path.clone());
+                if let Some(reason) = typing.get(&key) {
                     reasons.push(Located {
                         cause: Cause::UntypedSuccess,
                         message: reason.clone(),
+                        location: format!("{root}#{}", operation.pointer),
+                    });
+                }
+                if let Some(reason) = unpaged.get(&key) {
+                    reasons.push(Located {
+                        cause: Cause::PaginationDropped,
+                        message: format!("no item and page streams: {reason}"),
                         location: format!("{root}#{}", operation.pointer),
                     });
                 }
@@ -158,17 +173,23 @@ impl DegradedReport {
         }
         let mut out = String::new();
         if !self.degraded.is_empty() {
-            let spec_errors =
-                self.degraded.iter().filter(|op| op.reasons.iter().any(|r| !is_typing(r))).count();
-            let untyped =
-                self.degraded.iter().filter(|op| op.reasons.iter().any(is_typing)).count();
+            let with = |cause: Cause| {
+                self.degraded
+                    .iter()
+                    .filter(|op| op.reasons.iter().any(|r| r.cause == cause))
+                    .count()
+            };
+            let unpaged = match with(Cause::PaginationDropped) {
+                0 => String::new(),
+                n => format!(", {n} without the streams their documented pagination asks for"),
+            };
             out.push_str(&format!(
                 "warning: {} of {} operation(s) degraded ({} by errors in the spec, {} with a \
-                 success body returned as a JSON value although the spec types it)\n",
+                 success body returned as a JSON value although the spec types it{unpaged})\n",
                 self.degraded.len(),
                 self.operations,
-                spec_errors,
-                untyped
+                with(Cause::SpecError),
+                with(Cause::UntypedSuccess)
             ));
             for op in self.degraded.iter().take(SHOWN) {
                 let first = &op.reasons[0];
@@ -207,8 +228,67 @@ impl DegradedReport {
     }
 }
 
-fn is_typing(reason: &Located) -> bool {
-    reason.cause == Cause::UntypedSuccess
+/// Paginations read from a parameter name alone: kept (the connector has their streams) but
+/// to be confirmed against the API's documentation, in `connector.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub(crate) struct PaginationGuesses {
+    /// `(operation id, why it is a guess)`, in spec order.
+    pub operations: Vec<GuessedPagination>,
+}
+
+/// One guessed pagination.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub(crate) struct GuessedPagination {
+    /// The operation id (qualified in a connector with several specs).
+    pub id: String,
+    /// Why it is a guess.
+    pub why: String,
+}
+
+impl PaginationGuesses {
+    /// The guessed paginations of the generated IR.
+    pub(crate) fn collect(irs: &[SpecIr]) -> PaginationGuesses {
+        let operations = irs
+            .iter()
+            .flat_map(SpecIr::operations)
+            .filter_map(|op| {
+                let why = op.pagination.as_ref()?.guessed.clone()?;
+                Some(GuessedPagination { id: op.qualified_id.clone(), why })
+            })
+            .collect();
+        PaginationGuesses { operations }
+    }
+
+    /// The stderr note: how many, the first few; nothing when there is none.
+    pub(crate) fn summary(&self) -> String {
+        if self.operations.is_empty() {
+            return String::new();
+        }
+        let mut out = format!(
+            "note: {} operation(s) page by a guess (a parameter name alone shows it): check each \
+             against the API's documentation, then delete its `pagination_guessed` in \
+             connector.toml (or set `paginated = false`)\n",
+            self.operations.len()
+        );
+        for guess in self.operations.iter().take(SHOWN) {
+            out.push_str(&format!("  {}: {}\n", guess.id, guess.why));
+        }
+        if self.operations.len() > SHOWN {
+            out.push_str(&format!("  … and {} more\n", self.operations.len() - SHOWN));
+        }
+        out
+    }
+}
+
+/// Operations of a spec's IR without streams although the spec documents their pagination,
+/// by (method, path), with why.
+fn dropped_paginations(ir: &SpecIr) -> HashMap<(String, String), String> {
+    ir.operations()
+        .filter_map(|op| {
+            let why = op.pagination_dropped.clone()?;
+            Some(((op.method.to_string(), op.path.clone()), why))
+        })
+        .collect()
 }
 
 /// Success bodies of a spec's IR typed as JSON values against their schema, by

@@ -10,7 +10,7 @@ use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewError, NewRequest, NewSpec, Progress, TierChoice, create_connector};
 use connkit_spec::{LoadError, Loader};
 
-use super::degraded::{self, DegradedReport};
+use super::degraded::{self, DegradedReport, PaginationGuesses};
 use super::new_report;
 use crate::exit::{CommandError, ExitStatus};
 
@@ -227,6 +227,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     let roots: Vec<String> =
         outcome.manifest.specs.iter().map(|entry| format!("{connector}/{}", entry.file)).collect();
     let degraded = DegradedReport::collect(&specs, &analysis, &roots, Some(&outcome.specs));
+    let guesses = PaginationGuesses::collect(&outcome.specs);
     let next_steps = vec![
         format!(
             "copy {connector}/.env.example to {connector}/.env and fill it in (read before the workspace's .env; the environment wins)"
@@ -240,6 +241,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
                 outcome: &outcome,
                 specs: &specs,
                 degraded: &degraded,
+                guesses: &guesses,
                 next_steps: &next_steps,
             });
             println!("{document}");
@@ -267,6 +269,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
             "the plan (plan/specs/integrations/{system}.md) lists them under open questions"
         ))
     );
+    eprint!("{}", guesses.summary());
     if args.format == NewFormat::Text {
         eprintln!("next: {}", next_steps.join(", then "));
     }

@@ -7,7 +7,7 @@ use connkit_gen::new::NewOutcome;
 use connkit_spec::{LoadedSpec, Severity};
 use serde_json::{Value, json};
 
-use super::degraded::DegradedReport;
+use super::degraded::{DegradedReport, PaginationGuesses};
 
 /// Everything the document is made of.
 pub(crate) struct NewReportInput<'a> {
@@ -19,6 +19,8 @@ pub(crate) struct NewReportInput<'a> {
     pub specs: &'a [LoadedSpec],
     /// The degraded operations.
     pub degraded: &'a DegradedReport,
+    /// The paginations read from a parameter name alone.
+    pub guesses: &'a PaginationGuesses,
     /// What to do next.
     pub next_steps: &'a [String],
 }
@@ -85,12 +87,14 @@ pub(crate) fn document(input: &NewReportInput<'_>) -> Value {
             "free_form_success_bodies": counts.free_form,
             "untyped_success_bodies": counts.untyped,
             "paginated": counts.paginated,
+            "guessed_pagination": input.guesses.operations.len(),
             "byte_streams": counts.byte_streams,
             "degraded": input.degraded.degraded.len(),
             "skipped": input.degraded.skipped.len(),
         },
         "operations": operations,
         "degraded": input.degraded,
+        "guessed_pagination": input.guesses.operations,
         "diagnostics": {"errors": errors, "warnings": warnings},
         "next_steps": input.next_steps,
     })
@@ -180,6 +184,7 @@ fn operation(spec: &SpecIr, entity: &str, module: &str, op: &OperationIr) -> Val
         "item_stream": op.pagination.as_ref().map(|_| op.stream_method.as_str()),
         "page_stream": op.pagination.as_ref().map(|p| p.pages_method.as_str()),
         "pagination": op.pagination.as_ref().and_then(|p| serde_json::to_value(&p.pagination).ok()),
+        "pagination_guessed": op.pagination.as_ref().and_then(|p| p.guessed.as_deref()),
         "byte_stream": byte_stream(op),
     })
 }

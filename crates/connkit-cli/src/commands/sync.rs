@@ -12,7 +12,7 @@ use connkit_gen::manifest::MANIFEST_FILE;
 use connkit_spec::{LoadedSpec, Loader};
 
 use super::check::{load_manifest_specs, maintain_error, open, runtime};
-use super::degraded::DegradedReport;
+use super::degraded::{DegradedReport, PaginationGuesses};
 use super::output::{Format, print_json};
 use crate::exit::{CommandError, ExitStatus};
 
@@ -316,12 +316,16 @@ pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
             roots.first().map_or("SPEC", String::as_str)
         ))
     );
+    let guesses = PaginationGuesses::collect(&regenerated.generated.specs);
+    eprint!("{}", guesses.summary());
     if args.strict && degraded.has_errors() {
         return Err(super::new::strict_error(&degraded, "the files were written"));
     }
     if args.format == Format::Json {
         let mut document = report_document(&connector, &report);
         document["degraded"] = serde_json::to_value(&degraded).unwrap_or_default();
+        document["guessed_pagination"] =
+            serde_json::to_value(&guesses.operations).unwrap_or_default();
         print_json(&document)?;
         return Ok(if report.has_conflicts() { ExitStatus::Failure } else { ExitStatus::Success });
     }

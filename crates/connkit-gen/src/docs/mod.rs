@@ -303,7 +303,8 @@ pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateEr
         .filter_map(|o| {
             let p = o.pagination.as_ref()?;
             let json = serde_json::to_string(&p.pagination).unwrap_or_default();
-            Some(format!("{}`: `{json}", o.qualified_id))
+            let guess = if p.guessed.is_some() { " (a guess: see the open questions)" } else { "" };
+            Some(format!("`{}`: `{json}`{guess}", o.qualified_id))
         })
         .collect();
     let rate_limits: Vec<String> = ops

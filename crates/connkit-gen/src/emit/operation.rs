@@ -327,6 +327,13 @@ fn method_doc(op: &OperationIr) -> String {
              every page.",
             op.stream_method, pagination.pages_method
         ));
+        if let Some(why) = &pagination.guessed {
+            parts.push(format!(
+                "The pagination is a guess ({}): check it against the API before relying on \
+                 the streams (`pagination_guessed` in connector.toml).",
+                doc_text(why)
+            ));
+        }
     }
     if !op.response_headers.is_empty() {
         let names: Vec<String> =

@@ -154,6 +154,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             error: ErrorIr::Untyped,
             response_headers: Vec::new(),
             pagination: None,
+            pagination_dropped: None,
             rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
             idempotency_header: None,
             request_method: None,
@@ -194,14 +195,31 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 acc
             });
         let paginated = overrides.and_then(|o| o.paginated).unwrap_or(true);
-        let pagination = overrides.and_then(|o| o.pagination.clone()).or(facts.pagination.clone());
-        if let (true, Some(pagination), Some(response)) = (paginated, pagination, success)
-            && matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_))
-        {
-            let items_path = pagination.items_path.as_deref();
-            let item = item_type(&ir.type_stem, api, response, items_path, types);
-            let pages_method = methods.claim(&format!("{}_pages", ir.rust_name));
-            ir.pagination = Some(PaginationIr { pagination, item, pages_method });
+        let overridden = overrides.and_then(|o| o.pagination.clone());
+        // A descriptor of the manifest is the user's unless the manifest still marks it as a
+        // guess; the analysis' own says whether it is one.
+        let guessed = match &overridden {
+            Some(_) => overrides.and_then(|o| o.pagination_guessed.clone()),
+            None => facts.pagination_guess.clone(),
+        };
+        let pagination = overridden.or(facts.pagination.clone());
+        let json_success = matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_));
+        match (paginated, pagination, success) {
+            (false, _, _) => {}
+            (true, Some(pagination), Some(response)) if json_success => {
+                let items_path = pagination.items_path.as_deref();
+                let item = item_type(&ir.type_stem, api, response, items_path, types);
+                let pages_method = methods.claim(&format!("{}_pages", ir.rust_name));
+                ir.pagination = Some(PaginationIr { pagination, item, pages_method, guessed });
+            }
+            (true, Some(_), _) => {
+                ir.pagination_dropped = Some(
+                    "it pages, but its success answer is not JSON, so the runtime cannot read \
+                     the items of a page"
+                        .to_string(),
+                );
+            }
+            (true, None, _) => ir.pagination_dropped = facts.pagination_dropped.clone(),
         }
         if ir.pagination.is_some() || matches!(ir.success, SuccessIr::Bytes) {
             ir.request_method = Some(methods.claim(&format!("{}_request", ir.rust_name)));
@@ -317,20 +335,7 @@ fn pick_media<'m>(api: &Api, content: &'m [MediaType]) -> Option<(&'m MediaType,
         BodyKind::Text,
         BodyKind::Other,
     ];
-    let kind_of = |media: &MediaType| {
-        let wildcard = media.content_type.split(';').next().is_some_and(|e| e.trim() == "*/*");
-        let structured = media.schema.as_ref().and_then(|s| api.resolve(s)).is_some_and(|s| {
-            matches!(
-                s.kind,
-                SchemaKind::Object { .. }
-                    | SchemaKind::Array { .. }
-                    | SchemaKind::AllOf { .. }
-                    | SchemaKind::OneOf { .. }
-                    | SchemaKind::AnyOf { .. }
-            )
-        });
-        if wildcard && structured { BodyKind::Json } else { media.kind }
-    };
+    let kind_of = |media: &MediaType| media.effective_kind(api);
     ORDER
         .iter()
         .find_map(|kind| content.iter().find(|m| kind_of(m) == *kind).map(|media| (media, *kind)))
@@ -502,7 +507,7 @@ fn item_type(
     items_path: Option<&str>,
     types: &mut TypeSpace,
 ) -> TokenStream {
-    let Some(schema) = response.json().and_then(|m| m.schema.as_ref()) else {
+    let Some(schema) = response.json_schema(api) else {
         return quote!(::serde_json::Value);
     };
     let mut current = schema;

@@ -126,6 +126,9 @@ pub struct OperationIr {
     pub response_headers: Vec<(String, Option<String>)>,
     /// How the operation pages, with the item type.
     pub pagination: Option<PaginationIr>,
+    /// Why the operation gets no item and page streams although the spec documents how it
+    /// pages (the runtime cannot follow it), if so: a degradation to report, never silent.
+    pub pagination_dropped: Option<String>,
     /// The operation's rate limit.
     pub rate_limit: Option<RateLimit>,
     /// The header carrying an idempotency key, when the operation declares one.
@@ -297,4 +300,7 @@ pub struct PaginationIr {
     pub item: TokenStream,
     /// The name of the page stream method (`get_orders_pages`), unique within its service.
     pub pages_method: String,
+    /// Why the descriptor is a guess (read from a parameter name alone, not confirmed in
+    /// `connector.toml`), if it is one.
+    pub guessed: Option<String>,
 }

@@ -150,6 +150,12 @@ pub struct OperationOverride {
     /// How the operation pages, replacing what the analysis detected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
+    /// Why `pagination` is a guess: `connkit new` writes the descriptor it read from a
+    /// parameter name alone with this note. Delete the key once the descriptor is checked
+    /// against the API (or set `paginated = false`); until then `connkit sync` reports it and
+    /// the plan lists it under open questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination_guessed: Option<String>,
     /// `false` turns detected pagination off for this operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paginated: Option<bool>,
@@ -231,6 +237,7 @@ mod tests {
                     }))
                     .unwrap(),
                 ),
+                pagination_guessed: None,
                 paginated: None,
                 rate_limit: Some(RateLimit { rate: 0.0167, burst: 20 }),
                 host: None,

@@ -256,6 +256,26 @@ pub struct PropertyEncoding {
     pub content_type: Option<String>,
 }
 
+impl MediaType {
+    /// How the body is read: [`MediaType::kind`], except that a wildcard (`*/*`) whose schema
+    /// is an object, array or composition is JSON (generated specs, Spring's among them, write
+    /// it for JSON answers, and a structured schema is no byte string).
+    pub fn effective_kind(&self, api: &super::Api) -> BodyKind {
+        let wildcard = self.content_type.split(';').next().is_some_and(|e| e.trim() == "*/*");
+        let structured = self.schema.as_ref().and_then(|s| api.resolve(s)).is_some_and(|s| {
+            matches!(
+                s.kind,
+                super::SchemaKind::Object { .. }
+                    | super::SchemaKind::Array { .. }
+                    | super::SchemaKind::AllOf { .. }
+                    | super::SchemaKind::OneOf { .. }
+                    | super::SchemaKind::AnyOf { .. }
+            )
+        });
+        if wildcard && structured { BodyKind::Json } else { self.kind }
+    }
+}
+
 /// The encoding family of a body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -387,6 +407,17 @@ impl Response {
     /// The first JSON media type, if any.
     pub fn json(&self) -> Option<&MediaType> {
         self.content.iter().find(|m| m.kind == BodyKind::Json)
+    }
+
+    /// The JSON schema the answer is read with: the first JSON media type that has a schema,
+    /// else a wildcard one that reads as JSON (see [`MediaType::effective_kind`]).
+    pub fn json_schema<'a>(&'a self, api: &super::Api) -> Option<&'a SchemaRef> {
+        self.content
+            .iter()
+            .filter(|m| m.schema.is_some())
+            .find(|m| m.kind == BodyKind::Json)
+            .or_else(|| self.content.iter().find(|m| m.effective_kind(api) == BodyKind::Json))
+            .and_then(|m| m.schema.as_ref())
     }
 }
 

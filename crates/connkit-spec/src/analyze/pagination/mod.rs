@@ -131,7 +131,7 @@ impl Pagination {
 
 /// Detects how `operation` paginates, if it does.
 pub(crate) fn detect(api: &Api, operation: &Operation) -> Option<Pagination> {
-    let body = success_schema(operation);
+    let body = success_schema(api, operation);
     let answer = body.map(|schema| Answer::read(api, schema)).unwrap_or_default();
     if let Some(declared) = from_extensions(api, operation, &answer) {
         return declared;
@@ -486,8 +486,8 @@ fn from_extensions(
 }
 
 /// The JSON schema of the first successful response (200 preferred).
-pub(crate) fn success_schema(operation: &Operation) -> Option<&SchemaRef> {
+pub(crate) fn success_schema<'a>(api: &Api, operation: &'a Operation) -> Option<&'a SchemaRef> {
     let mut responses: Vec<_> = operation.success_responses().collect();
     responses.sort_by_key(|r| r.status != crate::model::StatusCode::Code(200));
-    responses.into_iter().find_map(|r| r.json().and_then(|m| m.schema.as_ref()))
+    responses.into_iter().find_map(|r| r.json_schema(api))
 }
