@@ -85,7 +85,7 @@ struct Paged {
     stream: String,
     pages: String,
     style: String,
-    guessed: bool,
+    guessed: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -148,7 +148,7 @@ pub(super) fn context(cx: &Context<'_>, files: &[GeneratedFile]) -> AgentsContex
                     stream: op.stream_method.clone(),
                     pages: p.pages_method.clone(),
                     style,
-                    guessed: false,
+                    guessed: p.guessed.clone().unwrap_or_default(),
                 })
             })
             .collect(),
