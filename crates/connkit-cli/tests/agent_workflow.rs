@@ -59,6 +59,26 @@ fn is_placeholder(template: &str, word: &str) -> bool {
     (upper && !template.starts_with("--")) || sample_path || system_in
 }
 
+/// The first `rust,ignore` block of a Markdown text.
+fn rust_block(markdown: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for line in markdown.lines() {
+        if line.trim_start().starts_with("```") {
+            if inside {
+                return out;
+            }
+            inside = line.trim() == "```rust,ignore";
+            continue;
+        }
+        if inside {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    panic!("no rust block in:\n{markdown}");
+}
+
 struct Agent {
     ws: PathBuf,
     documented: Vec<Vec<String>>,
@@ -158,6 +178,15 @@ fn the_workflow_of_the_workspace_agents_md_builds_and_keeps_a_connector() {
     agent.ok(&["connkit", "check", "shop"]);
     let skill = std::fs::read_to_string(ws.join("connectors/shop/SKILL.md")).unwrap();
     assert!(skill.contains("widget_exists"), "{skill}");
+
+    // The connector's AGENTS.md "Testing" example, as a test of the crate, run the way that
+    // AGENTS.md says (its own commands count from here on).
+    let example = rust_block(&connector_agents);
+    let tests = ws.join("connectors/shop/tests");
+    std::fs::create_dir_all(&tests).unwrap();
+    std::fs::write(tests.join("scripted.rs"), &example).unwrap();
+    agent.documented.extend(documented_commands(&connector_agents));
+    agent.ok(&["cargo", "test", "-p", "shop-connector"]);
 
     // 7. The spec changes: sync with the new one keeps the method.
     let v2 = ws.join("specs/shop-v2.yaml");
