@@ -28,6 +28,7 @@ fn corpus_streams_share() {
     let mut by_family: BTreeMap<String, Count> = BTreeMap::new();
     let mut by_method: BTreeMap<String, Count> = BTreeMap::new();
     let mut writes_with_streams = 0usize;
+    let mut graph = Count::default();
     let mut writes: Vec<String> = Vec::new();
     let mut all: Vec<String> = Vec::new();
     let mut writes_paging: BTreeMap<String, usize> = BTreeMap::new();
@@ -69,6 +70,10 @@ fn corpus_streams_share() {
                 continue;
             }
             let streams = usize::from(op.streams.is_some());
+            if spec.id == "microsoft.com/graph" {
+                graph.paging += 1;
+                graph.streams += streams;
+            }
             for (key, map) in
                 [(family.to_string(), &mut by_family), (op.method.clone(), &mut by_method)]
             {
@@ -97,6 +102,15 @@ fn corpus_streams_share() {
     println!(
         "reads (GET) whose query parameters page: {total_paging}, with streams: {total_streams} ({:.1} %)",
         100.0 * total_streams as f64 / total_paging.max(1) as f64
+    );
+    println!(
+        "  without microsoft.com/graph ({} of {} there): {} of {} ({:.1} %)",
+        graph.streams,
+        graph.paging,
+        total_streams - graph.streams,
+        total_paging - graph.paging,
+        100.0 * (total_streams - graph.streams) as f64
+            / (total_paging - graph.paging).max(1) as f64
     );
     for (name, map) in [("family", &by_family), ("method", &by_method)] {
         for (key, count) in map {

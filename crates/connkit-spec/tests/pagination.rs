@@ -338,3 +338,57 @@ fn plain_operations_do_not_paginate() {
     let body = r#"{"type": "object", "properties": {"items": {"type": "array", "items": {}}, "nextPageToken": {"type": "string"}}}"#;
     assert_eq!(detect(&query("part", "string"), body, "", ""), None);
 }
+
+#[test]
+fn reserved_parameters_and_echoed_positions_are_no_tokens() {
+    let body = r#"{"type": "object", "properties": {"envelopes": {"type": "array", "items": {"type": "object"}}, "continuationToken": {"type": "string", "description": "Reserved for the API."}, "startPosition": {"type": "string", "description": "The starting index position of the current result set."}, "nextUri": {"type": "string", "description": "The URI for the next chunk of records."}}}"#;
+    let params = [
+        described("continuation_token", "string", "Reserved for the API."),
+        described("start_position", "string", "The zero-based index of the first result."),
+    ]
+    .join(",");
+    let p = detect(&params, body, "", "").unwrap();
+    assert_eq!((p.style, p.response_path.as_deref()), (PaginationStyle::NextUrl, Some("nextUri")));
+    // A token whose description speaks of times is still a token.
+    let params = described(
+        "pageToken",
+        "string",
+        "Processors sorted by creation time; the page token points to the next one.",
+    );
+    let body = r#"{"type": "object", "properties": {"processors": {"type": "array", "items": {"type": "object"}}, "nextPageToken": {"type": "string"}}}"#;
+    assert_eq!(detect(&params, body, "", "").unwrap().style, PaginationStyle::NextToken);
+}
+
+#[test]
+fn a_default_answer_is_the_success_when_no_other_is_declared() {
+    let document = serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/candidates": {"get": {
+            "parameters": [
+                {"name": "page", "in": "query", "description": "For paginating through results, starting at page 1", "schema": {"type": "integer"}},
+                {"name": "per_page", "in": "query", "schema": {"type": "integer", "default": 20}}
+            ],
+            "responses": {"default": {"description": "", "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {
+                    "results": {"type": "array", "items": {"type": "object"}},
+                    "pagination": {"type": "object", "properties": {"pages": {"type": "integer"}}}
+                }
+            }}}}}
+        }}, "/errors": {"get": {
+            "parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"default": {"description": "Unexpected error", "content": {"application/json": {"schema": {
+                "type": "object", "properties": {"details": {"type": "array", "items": {"type": "object"}}}
+            }}}}}
+        }}},
+    });
+    let spec = load_str("fec.json", &document.to_string()).unwrap();
+    let analysis = analyze(std::slice::from_ref(&spec));
+    let p = analysis.operations[0].pagination.as_ref().unwrap();
+    assert_eq!((p.style, p.items_path.as_deref()), (PaginationStyle::Page, Some("results")));
+    assert_eq!((p.total_pages.as_deref(), p.page_size), (Some("pagination.pages"), Some(20)));
+    assert_eq!(analysis.operations[1].pagination, None, "a default that describes errors");
+    assert_eq!(spec.api.operations[0].success_responses().count(), 1);
+    assert_eq!(spec.api.operations[1].success_responses().count(), 0);
+}

@@ -456,7 +456,7 @@ fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace)
     let documented: Vec<(&Response, &SchemaRef)> = operation
         .responses
         .iter()
-        .filter(|r| !r.status.is_success())
+        .filter(|r| !operation.is_success_response(r))
         .filter_map(|r| {
             let media = r.json()?;
             media.schema.as_ref().filter(|s| !binary_schema(api, s)).map(|s| (r, s))

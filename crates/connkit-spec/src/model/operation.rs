@@ -133,9 +133,24 @@ impl Operation {
         self.parameters.iter().find(|p| p.location == location && p.name == name)
     }
 
-    /// The successful responses (2xx codes, the `2XX` range), in declared order.
+    /// The successful responses (2xx codes, the `2XX` range), in declared order. An operation
+    /// that declares none documents its answer as `default` (generated specs do): that
+    /// `default` is then the successful response, unless it describes errors.
     pub fn success_responses(&self) -> impl Iterator<Item = &Response> {
-        self.responses.iter().filter(|r| r.status.is_success())
+        let declared = self.responses.iter().any(|r| r.status.is_success());
+        self.responses.iter().filter(move |r| {
+            if declared {
+                r.status.is_success()
+            } else {
+                r.status == StatusCode::Default && !r.describes_errors()
+            }
+        })
+    }
+
+    /// Whether `response` (one of this operation's) is a successful one (see
+    /// [`Operation::success_responses`]).
+    pub fn is_success_response(&self, response: &Response) -> bool {
+        self.success_responses().any(|r| std::ptr::eq(r, response))
     }
 }
 
@@ -402,6 +417,21 @@ impl Response {
     /// The documented header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&ResponseHeader> {
         self.headers.iter().find(|h| h.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Whether the response describes errors ("Unexpected error", an `Error` schema): a
+    /// `default` like that is no successful answer.
+    pub fn describes_errors(&self) -> bool {
+        let words = ["error", "unexpected", "fail", "problem", "fault", "exception"];
+        let said = self
+            .description
+            .as_deref()
+            .is_some_and(|d| words.iter().any(|w| d.to_ascii_lowercase().contains(w)));
+        let named = self.content.iter().filter_map(|m| m.schema.as_ref()?.ref_name()).any(|name| {
+            let name = name.to_ascii_lowercase();
+            words.iter().any(|w| name.contains(w))
+        });
+        said || named
     }
 
     /// The first JSON media type, if any.

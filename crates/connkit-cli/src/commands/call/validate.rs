@@ -20,14 +20,18 @@ pub struct DecodeFailure {
 }
 
 /// The JSON schema the spec gives for `status` (exact code, then class, then `default` for
-/// non-success statuses only).
+/// non-success statuses, or for any when the operation declares no success).
 pub fn response_schema(operation: &Operation, status: u16) -> Option<&SchemaRef> {
     let responses = &operation.responses;
     let exact = responses.iter().find(|r| r.status == StatusCode::Code(status));
     let class = u8::try_from(status / 100).ok();
     let range = responses.iter().find(|r| Some(r.status) == class.map(StatusCode::Range));
-    let default =
-        responses.iter().find(|r| r.status == StatusCode::Default && !(200..300).contains(&status));
+    // `default` answers the statuses nothing else names; when the operation declares no
+    // success it is the success (see `Operation::success_responses`).
+    let default = responses.iter().find(|r| {
+        r.status == StatusCode::Default
+            && (!(200..300).contains(&status) || operation.is_success_response(r))
+    });
     exact.or(range).or(default)?.json()?.schema.as_ref()
 }
 

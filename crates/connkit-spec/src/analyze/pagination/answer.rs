@@ -3,7 +3,9 @@
 //! totals).
 
 use super::super::schema_walk::{self, normalized};
-use super::names::{ParamRole, is_identifier, is_page_size, mentions_word, speaks_of_url};
+use super::names::{
+    ParamRole, is_identifier, is_page_size, mentions_word, reserved, speaks_of_url,
+};
 use crate::model::{Api, SchemaKind, SchemaRef};
 
 /// How deep the answer is searched (`meta.pagination.cursors.next` is depth 4).
@@ -240,14 +242,17 @@ impl<'a> Answer<'a> {
         let opaque_role = matches!(role, Some(ParamRole::Token | ParamRole::After));
         let numbered_role = matches!(role, Some(ParamRole::Page | ParamRole::Offset));
         let score = |f: &Field<'a>| -> u32 {
-            if !f.is_scalar() || f.looks_back() {
+            if !f.is_scalar() || f.looks_back() || f.description.is_some_and(reserved) {
                 return 0;
             }
             let leaf = normalized(f.leaf());
             let forward = f.looks_forward();
             let parents: Vec<String> = f.parents().collect();
             let mut score = 0;
-            let opaque_text = numbered_role && param_is_text && f.shape == Shape::Text;
+            // An offset or page that is text both ways and said to lead on (Airtable's
+            // `offset`: "to fetch the next page, include offset") is an opaque token; the same
+            // field describing the current position is an echo.
+            let opaque_text = numbered_role && param_is_text && f.shape == Shape::Text && forward;
             if leaf == p && (opaque_role || opaque_text || (role.is_some() && forward)) {
                 score = score.max(4);
             }

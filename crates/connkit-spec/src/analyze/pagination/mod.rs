@@ -199,7 +199,13 @@ fn next_token(
 ) -> Option<Pagination> {
     let mut best: Option<(u32, &RequestField<'_>, &Field<'_>)> = None;
     for field in fields {
-        if field.is_time() || field.description.is_some_and(speaks_of_time) {
+        // A date or time is a filter, not a cursor; a token may mention times ("sorted by
+        // creation time") and stays a token.
+        let token = field.role() == Some(ParamRole::Token);
+        if field.is_time()
+            || (!token && field.description.is_some_and(speaks_of_time))
+            || field.description.is_some_and(names::reserved)
+        {
             continue;
         }
         let opaque = matches!(field.role(), Some(ParamRole::Token | ParamRole::After));

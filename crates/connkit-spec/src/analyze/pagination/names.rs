@@ -89,6 +89,15 @@ pub(super) fn speaks_of_time(text: &str) -> bool {
         || t.split(|c: char| !c.is_ascii_alphanumeric()).any(|word| words.contains(&word))
 }
 
+/// Whether a text reserves the value for the API itself ("Reserved for DocuSign.", "Internal
+/// parameter.", "Do not use"): no connector should drive it.
+pub(super) fn reserved(text: &str) -> bool {
+    let t = text.to_ascii_lowercase();
+    ["reserved for", "internal parameter", "internal use", "do not use", "don't use"]
+        .iter()
+        .any(|w| t.contains(w))
+}
+
 /// Whether a parameter's description speaks of paging (beyond its name).
 pub(super) fn speaks_of_paging(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
