@@ -133,10 +133,10 @@ pub(super) fn mentions_link_header(text: &str) -> bool {
         .any(|w| t.contains(w))
 }
 
-/// Whether a text says a value is a URL or URI.
+/// Whether a text says a value is a URL or URI (or a relative path, a URI reference).
 pub(super) fn speaks_of_url(text: &str) -> bool {
     let t = text.to_ascii_lowercase();
-    ["url", "uri", "link", "href", "http"].iter().any(|w| t.contains(w))
+    ["url", "uri", "link", "href", "http", "relative path"].iter().any(|w| t.contains(w))
 }
 
 /// Whether a name reads as an identifier rather than a plain word: `next_page`, `pageToken`,
