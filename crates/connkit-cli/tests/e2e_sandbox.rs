@@ -151,14 +151,14 @@ fn case_args(case: &SandboxCase) -> Vec<String> {
             None => {}
         }
     }
-    // Required parameters the case leaves open get a placeholder of their type: the case
-    // does not constrain them, but a client must send them.
+    // Required parameters the case leaves open (absent, or matching any value) get a
+    // placeholder of their type: the case does not constrain them, but a client must send them.
     for declared in case.declared.iter().filter(|d| d.required) {
-        if case
-            .params
-            .iter()
-            .any(|p| p.name == declared.name && p.location == Some(declared.location))
-        {
+        if case.params.iter().any(|p| {
+            p.name == declared.name
+                && p.location == Some(declared.location)
+                && matches!(p.expected, Expected::Value(_))
+        }) {
             continue;
         }
         if declared.location == ParamLocation::Body {
