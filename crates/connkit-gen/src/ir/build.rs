@@ -243,8 +243,13 @@ fn add_parameters(
     manifest: &Manifest,
     types: &mut TypeSpace,
 ) {
-    // The credential the client's auth sends is not asked of the caller.
-    let is_credential = |p: &Parameter| manifest.auth.is_credential(p.location, &p.name);
+    // The credential the client's auth sends is not asked of the caller, nor are the headers
+    // HTTP itself writes from the request (a `Content-Length` the caller set could only
+    // contradict the body).
+    let is_credential = |p: &Parameter| {
+        manifest.auth.is_credential(p.location, &p.name)
+            || (p.location == ParameterLocation::Header && is_transport_header(&p.name))
+    };
     let mut names = UniqueNames::with_reserved(RESERVED_ARGS);
     // Path parameters in template order first, then the others in declared order.
     let mut ordered: Vec<&Parameter> = Vec::new();
@@ -298,6 +303,13 @@ fn param_shape(type_ref: &crate::types::TypeRef) -> ParamShape {
         TypeRefKind::Map(_) | TypeRefKind::Model | TypeRefKind::Json => ParamShape::Object,
         _ => ParamShape::Scalar,
     }
+}
+
+/// Headers the HTTP client writes itself: the body's length and framing, the connection.
+fn is_transport_header(name: &str) -> bool {
+    ["content-length", "transfer-encoding", "host", "connection"]
+        .iter()
+        .any(|header| name.eq_ignore_ascii_case(header))
 }
 
 fn inline_kind(schema: &SchemaRef) -> Option<&SchemaKind> {
@@ -546,6 +558,12 @@ fn property<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_http_writes_are_not_parameters() {
+        assert!(is_transport_header("Content-Length") && is_transport_header("host"));
+        assert!(!is_transport_header("Content-Type") && !is_transport_header("x-ms-version"));
+    }
 
     #[test]
     fn path_params_come_in_template_order() {
