@@ -62,6 +62,7 @@ fn main() {
             auth: AuthConfig::lwa(),
             hosts: Hosts::default(),
             runtime: RuntimeDependency { path: None, version: "0.1.0".into() },
+            entity_features: false,
             rate_limit: None,
             operations: Default::default(),
         };

@@ -20,8 +20,12 @@ use crate::maintain::api::read_public_api;
 use crate::maintain::docs::render_skill_part;
 use crate::manifest::{Manifest, Tier};
 use crate::naming::SystemName;
-use crate::types::TypeSpace;
+use crate::types::{ModelFeatures, TypeSpace};
 use crate::{GenerateError, GeneratedFile};
+
+/// The cargo feature that compiles the models no operation uses (on by default; off with
+/// `default-features = false` unless picked).
+pub const ALL_MODELS_FEATURE: &str = "all-models";
 
 /// One spec to generate from.
 #[derive(Debug, Clone)]
@@ -149,20 +153,36 @@ pub fn generate(
             }
         })
         .collect();
-    let mut files = vec![GeneratedFile::new(
-        "Cargo.toml",
-        cargo_toml(&cx, &options.runtime, options.own_workspace),
-    )];
-    files.push(GeneratedFile::new("src/config.rs", config_file(&cx)?));
+    // Models compile with the features of the operations that use them: each entity group's
+    // (a connector with entity features), and `all-models` for those no operation uses.
+    let model_features = ModelFeatures {
+        per_user: if cx.group_features() {
+            cx.specs
+                .iter()
+                .flat_map(|s| &s.entities)
+                .map(|e| (e.group.clone(), e.group.clone()))
+                .collect()
+        } else {
+            Default::default()
+        },
+        unused: ALL_MODELS_FEATURE.to_string(),
+    };
+    let mut unused_models = false;
     let model_files: Vec<(String, Vec<GeneratedFile>)> = irs
         .iter()
         .zip(spaces)
         .map(|(ir, types)| {
-            let files =
-                types.emit().into_iter().map(|f| GeneratedFile::new(f.path, f.contents)).collect();
+            let (files, unused) = types.emit_gated(&model_features);
+            unused_models |= unused;
+            let files = files.into_iter().map(|f| GeneratedFile::new(f.path, f.contents)).collect();
             (ir.module.clone(), files)
         })
         .collect();
+    let mut files = vec![GeneratedFile::new(
+        "Cargo.toml",
+        cargo_toml(&cx, &options.runtime, options.own_workspace, unused_models),
+    )];
+    files.push(GeneratedFile::new("src/config.rs", config_file(&cx)?));
     match manifest.tier {
         Tier::Full => {
             let client = client_file(&cx, TokenStream::new())?;

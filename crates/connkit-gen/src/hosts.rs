@@ -410,6 +410,7 @@ mod tests {
             auth: AuthConfig::new(crate::manifest::AuthKind::None),
             hosts: Hosts::default(),
             runtime: RuntimeDependency { path: None, version: "0.1.0".to_string() },
+            entity_features: false,
             rate_limit: None,
             operations: Default::default(),
         }

@@ -31,7 +31,9 @@ pub mod types;
 pub mod workspace;
 
 pub use cargo_toml::{RuntimeSource, cargo_toml};
-pub use generate::{GenerateOptions, GeneratedConnector, SpecSource, SpecStats, generate};
+pub use generate::{
+    ALL_MODELS_FEATURE, GenerateOptions, GeneratedConnector, SpecSource, SpecStats, generate,
+};
 pub use output::{GENERATED_COPY_DIR, GeneratedFile, WriteError, write_files};
 
 /// Why a connector could not be generated.

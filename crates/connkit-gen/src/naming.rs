@@ -152,6 +152,19 @@ pub fn short_module_name(snake: &str, keep_end: bool) -> String {
     snake_ident(&base)
 }
 
+/// Cargo features a connector has besides its groups and specs.
+const RESERVED_FEATURES: [&str; 3] = ["default", "redis", "testing"];
+
+/// The group of an entity, which names its cargo feature in a connector built with
+/// `entity_features`: the entity's name up to its first `.` (Microsoft Graph's tags
+/// `users.calendar` and `users.messages` are both `users`), in snake_case, and never a
+/// feature the crate has otherwise (`default` → `default_group`).
+pub fn entity_group(entity: &str) -> String {
+    let head = entity.split('.').find(|part| !part.trim().is_empty()).unwrap_or(entity);
+    let group = short_module_name(&snake_ident(head), false);
+    if RESERVED_FEATURES.contains(&group.as_str()) { format!("{group}_group") } else { group }
+}
+
 /// An UpperCamelCase identifier for a wire name, with the same guarantees as [`snake_ident`]
 /// (a leading digit gets `N` prepended; `Self` becomes `Self_`).
 pub fn camel_ident(wire: &str) -> String {

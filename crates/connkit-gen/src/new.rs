@@ -203,6 +203,10 @@ pub fn create_connector(
         hosts: hosts(request),
         auth,
         runtime,
+        // A large single spec gets a feature per entity group: users compile what they use.
+        entity_features: request.specs.len() == 1
+            && request.specs.iter().map(|s| s.api.operations.len()).sum::<usize>()
+                >= crate::manifest::ENTITY_FEATURES_FROM,
         rate_limit: None,
         operations: Default::default(),
     };

@@ -90,11 +90,53 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
         Some(AuthKind::Lwa),
         runtime.clone(),
     );
+    // A connector with a feature per entity group, as `connector.toml` asks for it (`connkit
+    // new` does so from 1,000 operations).
+    let grouped = create(
+        &root,
+        "grouped",
+        &load(&[fixture("grouped.yaml")]),
+        TierChoice::Exactly(Tier::Full),
+        None,
+        runtime.clone(),
+    );
+    let mut manifest = connkit_gen::manifest::Manifest::read(&grouped.connector_dir).unwrap();
+    manifest.entity_features = true;
+    std::fs::write(grouped.connector_dir.join("connector.toml"), manifest.to_toml().unwrap())
+        .unwrap();
+    let connector = connkit_gen::maintain::ConnectorDir::open(&root, "grouped").unwrap();
+    let specs = load(&[fixture("grouped.yaml")]);
+    let regenerated =
+        connkit_gen::maintain::regenerate(&connector, &manifest, &specs, "0.1.0").unwrap();
+    let report =
+        connkit_gen::maintain::sync::sync_generated(&connector, &regenerated.generated.files)
+            .unwrap();
+    assert!(!report.has_conflicts(), "{report:?}");
+    let cargo_toml = std::fs::read_to_string(grouped.connector_dir.join("Cargo.toml")).unwrap();
+    assert!(
+        cargo_toml.contains("default = [\"admin\", \"groups\", \"users\", \"all-models\"]"),
+        "{cargo_toml}"
+    );
+    assert!(cargo_toml.contains("all-models = []"), "{cargo_toml}");
     cargo(
         &root,
         &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],
         None,
     );
+    // Each group alone, none, only the models no operation uses, and everything.
+    for features in [
+        &["--no-default-features", "--features", "users"][..],
+        &["--no-default-features", "--features", "groups"],
+        &["--no-default-features", "--features", "admin"],
+        &["--no-default-features"],
+        &["--no-default-features", "--features", "all-models"],
+        &["--all-features"],
+    ] {
+        let mut args = vec!["clippy", "--quiet", "-p", "grouped-connector", "--all-targets"];
+        args.extend_from_slice(features);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        cargo(&root, &args, None);
+    }
     // One spec of a lite multi-spec connector alone: every method of an operation (the page
     // method, its stream twins, the shared request builder) is behind the spec's feature.
     cargo(
@@ -126,6 +168,8 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
             "multi-connector",
             "-p",
             "shapes-connector",
+            "-p",
+            "grouped-connector",
         ],
         Some("-D warnings"),
     );

@@ -119,7 +119,7 @@ fn multi_spec_connectors_have_one_feature_per_spec() {
     let outcome =
         create(workspace.path(), "multi", &specs, TierChoice::Exactly(Tier::Full), None, None);
     let cargo = std::fs::read_to_string(outcome.connector_dir.join("Cargo.toml")).unwrap();
-    assert!(cargo.contains("default = [\"allof\", \"nullable\"]"), "{cargo}");
+    assert!(cargo.contains("default = [\"allof\", \"nullable\", \"all-models\"]"), "{cargo}");
     assert!(outcome.connector_dir.join("src/models/allof/mod.rs").is_file());
     assert!(outcome.connector_dir.join("src/models/nullable/mod.rs").is_file());
     let services =

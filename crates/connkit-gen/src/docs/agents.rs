@@ -28,6 +28,7 @@ pub(super) struct AgentsContext {
     settings: Vec<Setting>,
     auth: Auth,
     hosts: Vec<Host>,
+    features: Vec<Feature>,
     spec_files: Vec<String>,
     operation_count: usize,
     entities: Vec<Entity>,
@@ -49,6 +50,13 @@ struct Auth {
     kind: &'static str,
     description: String,
     variables: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Feature {
+    name: String,
+    what: String,
+    default: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -132,6 +140,7 @@ pub(super) fn context(cx: &Context<'_>, files: &[GeneratedFile]) -> AgentsContex
         settings,
         auth,
         hosts: hosts(cx),
+        features: features(cx, files),
         spec_files: cx.manifest.specs.iter().map(|s| s.file.clone()).collect(),
         operation_count: ops().count(),
         entities: entities(cx, files),
@@ -208,6 +217,55 @@ fn auth(cx: &Context<'_>, settings: &[Setting]) -> Auth {
         .filter(|full| settings.iter().any(|s| s.name == *full))
         .collect();
     Auth { kind: config.kind.as_str(), description, variables }
+}
+
+/// The crate's cargo features, read from the generated `Cargo.toml`, with what each compiles.
+fn features(cx: &Context<'_>, files: &[GeneratedFile]) -> Vec<Feature> {
+    let Some(cargo) = files.iter().find(|f| f.path.as_path() == std::path::Path::new("Cargo.toml"))
+    else {
+        return Vec::new();
+    };
+    let Ok(table) = cargo.contents.parse::<toml::Table>() else { return Vec::new() };
+    let Some(features) = table.get("features").and_then(toml::Value::as_table) else {
+        return Vec::new();
+    };
+    let defaults: Vec<&str> = features
+        .get("default")
+        .and_then(toml::Value::as_array)
+        .map(|list| list.iter().filter_map(toml::Value::as_str).collect())
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for name in features.keys().filter(|name| *name != "default") {
+        let what = if let Some(spec) = cx.specs.iter().find(|s| s.module == *name && cx.multi()) {
+            format!("the `{}` spec: its services and models", spec.stem)
+        } else if name == crate::ALL_MODELS_FEATURE {
+            "the models no operation uses (webhook payloads, schemas listed for reference)"
+                .to_string()
+        } else if name == "redis" {
+            "quotas, learned limits and the token shared through Redis (see below)".to_string()
+        } else {
+            let entities: Vec<String> = cx
+                .specs
+                .iter()
+                .flat_map(|s| &s.entities)
+                .filter(|e| e.group == *name)
+                .map(|e| format!("`{}`", e.name))
+                .collect();
+            if entities.is_empty() {
+                continue;
+            }
+            format!(
+                "the services of {} and the models they use",
+                if entities.len() > 4 {
+                    format!("{}, ... ({} entities)", entities[..3].join(", "), entities.len())
+                } else {
+                    entities.join(", ")
+                }
+            )
+        };
+        out.push(Feature { name: name.clone(), what, default: defaults.contains(&name.as_str()) });
+    }
+    out
 }
 
 fn hosts(cx: &Context<'_>) -> Vec<Host> {

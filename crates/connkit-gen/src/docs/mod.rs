@@ -132,8 +132,19 @@ pub fn skill_md(cx: &Context<'_>) -> Result<String, GenerateError> {
             prefix => &cx.manifest.prefix,
             hosts => Serde(host_docs(cx)),
             default_host => Serde(&cx.manifest.hosts.default),
+            groups => Serde(entity_groups(cx)),
         },
     )
+}
+
+/// The entity groups of a connector with a cargo feature per group (none otherwise), sorted.
+fn entity_groups(cx: &Context<'_>) -> Vec<String> {
+    if !cx.group_features() {
+        return Vec::new();
+    }
+    let groups: std::collections::BTreeSet<&str> =
+        cx.specs.iter().flat_map(|s| &s.entities).map(|e| e.group.as_str()).collect();
+    groups.into_iter().map(str::to_string).collect()
 }
 
 /// Replaces the generated part of an existing SKILL.md (between the markers) with the one of

@@ -67,16 +67,29 @@ pub fn helper_items(code: Option<&str>) -> TokenStream {
 /// each behind its spec's feature when `gated`.
 pub fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) -> TokenStream {
     let mut envelopes: BTreeMap<String, (TokenStream, TokenStream)> = BTreeMap::new();
+    // With a feature per entity group, an envelope compiles with the groups whose operations
+    // answer with it (its model is behind them).
+    let mut groups: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
     for spec in specs {
-        for op in spec.operations() {
-            if let ErrorIr::Envelope(ty) = &op.error {
-                let key = ty.to_string();
-                let gate = if gated { cx.feature_gate(spec) } else { TokenStream::new() };
-                envelopes.entry(key).or_insert_with(|| (ty.clone(), gate));
+        for entity in &spec.entities {
+            for op in &entity.operations {
+                if let ErrorIr::Envelope(ty) = &op.error {
+                    let key = ty.to_string();
+                    let gate = if gated { cx.feature_gate(spec) } else { TokenStream::new() };
+                    envelopes.entry(key.clone()).or_insert_with(|| (ty.clone(), gate));
+                    groups.entry(key).or_default().insert(entity.group.clone());
+                }
             }
         }
     }
-    let impls = envelopes.into_values().map(|(ty, gate)| {
+    let impls = envelopes.into_iter().map(|(key, (ty, gate))| {
+        let gate = match groups.get(&key) {
+            Some(groups) if cx.group_features() => {
+                let groups = groups.iter();
+                quote!(#[cfg(any(#(feature = #groups),*))])
+            }
+            _ => gate,
+        };
         quote! {
             #gate
             impl ::connkit::ApiErrorBody for #ty {

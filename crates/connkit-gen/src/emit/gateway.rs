@@ -42,8 +42,10 @@ pub fn gateway_file(cx: &Context<'_>) -> Result<String, GenerateError> {
                 let module = format_ident!("{}", entity.module);
                 let service = format_ident!("{}", entity.service);
                 let doc = format!("The `{}` operations.", entity.name);
+                let gate = cx.group_gate(entity);
                 accessors.push(quote! {
                     #[doc = #doc]
+                    #gate
                     pub fn #accessor(&self) -> crate::services::#module::#service {
                         crate::services::#module::#service::new(self.client.clone())
                     }

@@ -49,6 +49,22 @@ impl Context<'_> {
         self.specs.len() > 1
     }
 
+    /// Whether the connector has a cargo feature per entity group ([`Manifest::entity_features`]
+    /// on a full, single-spec connector).
+    pub fn group_features(&self) -> bool {
+        self.manifest.entity_features && !self.multi() && self.tier() == Tier::Full
+    }
+
+    /// `#[cfg(feature = "group")]` for an entity of a connector with group features.
+    pub fn group_gate(&self, entity: &crate::ir::EntityIr) -> TokenStream {
+        if self.group_features() {
+            let feature = &entity.group;
+            quote!(#[cfg(feature = #feature)])
+        } else {
+            TokenStream::new()
+        }
+    }
+
     /// The tier.
     pub fn tier(&self) -> Tier {
         self.manifest.tier

@@ -47,7 +47,8 @@ pub fn services_files(cx: &Context<'_>) -> Result<Vec<GeneratedFile>, GenerateEr
                 "The `{}` operations ([`{}::{}::{}`]).",
                 entity.name, services_path, entity.module, entity.service
             ));
-            entity_mods.push(quote!(#mod_doc pub mod #module;));
+            let gate = cx.group_gate(entity);
+            entity_mods.push(quote!(#mod_doc #gate pub mod #module;));
         }
         if cx.multi() {
             let spec_mod = format_ident!("{}", spec.module);

@@ -118,9 +118,12 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 module,
                 service,
                 description,
+                group: crate::naming::entity_group(&entity_name),
                 operations: Vec::new(),
             }
         });
+        // The models this operation's types lead to are needed by the entity's group.
+        types.use_for(&entity.group);
         // Full: one service per entity. Lite: one client for everything, beside its own methods.
         let scope = if input.manifest.tier == Tier::Lite { String::new() } else { entity_name };
         let methods = method_names.entry(scope).or_insert_with(|| {

@@ -83,6 +83,9 @@ pub struct EntityIr {
     pub accessor: String,
     /// What the entity is, from the tag's description.
     pub description: Option<String>,
+    /// The entity's group ([`crate::naming::entity_group`]): its cargo feature in a connector
+    /// with `entity_features`.
+    pub group: String,
     /// The operations.
     pub operations: Vec<OperationIr>,
 }

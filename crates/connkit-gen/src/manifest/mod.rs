@@ -17,6 +17,10 @@ pub use auth::{
 };
 pub use connkit::paginate::Pagination;
 
+/// The number of operations from which `connkit new` gives a connector one cargo feature per
+/// entity group ([`Manifest::entity_features`]).
+pub const ENTITY_FEATURES_FROM: usize = 1000;
+
 /// The file name of the manifest inside a connector directory.
 pub const MANIFEST_FILE: &str = "connector.toml";
 
@@ -69,6 +73,12 @@ pub struct Manifest {
     pub hosts: Hosts,
     /// The runtime dependency of the generated crate.
     pub runtime: RuntimeDependency,
+    /// One cargo feature per entity group (on by default), so that a user compiles only the
+    /// services and models of the groups they use. `connkit new` turns it on for a spec of
+    /// [`ENTITY_FEATURES_FROM`] operations or more; single-spec connectors only (several
+    /// specs have a feature per spec).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub entity_features: bool,
     /// A client-wide rate limit (every operation together), if the API has one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimit>,
@@ -257,6 +267,7 @@ mod tests {
             auth: AuthConfig::lwa(),
             hosts: Hosts::default(),
             runtime: RuntimeDependency { path: None, version: "0.1.0".to_string() },
+            entity_features: false,
             rate_limit: None,
             operations,
         }

@@ -21,6 +21,8 @@ pub(crate) struct Emitter<'a> {
     pub(crate) traits: &'a Traits,
     /// The module path tokens (`crate::models`).
     pub(crate) module_path: &'a TokenStream,
+    /// Which features compile which models (`None`: every model always compiles).
+    pub(crate) gating: Option<&'a super::usage::Gating>,
 }
 
 /// The helper in `mod.rs` that keeps `null` apart from absence for optional nullable fields.
@@ -116,6 +118,8 @@ impl Emitter<'_> {
                 group.push(id);
             }
         }
+        // The features of the files that use the `present` helper: it compiles with them.
+        let mut present_gate: Option<Option<std::collections::BTreeSet<String>>> = None;
         for (owner, members) in by_owner.iter().enumerate() {
             if members.is_empty() || self.defs[owner].owner != owner {
                 continue;
@@ -126,21 +130,35 @@ impl Emitter<'_> {
                 path: PathBuf::from(format!("{module}.rs")),
                 contents: format_file(quote!(#(#items)*)),
             });
+            let features = self.gating.and_then(|g| g.features_of(members));
+            let uses_present = members.iter().any(|id| uses_present(&self.defs[*id]));
+            if uses_present {
+                present_gate = Some(match (present_gate, &features) {
+                    (None, features) => features.clone(),
+                    (Some(None), _) | (Some(_), None) => None,
+                    (Some(Some(mut union)), Some(more)) => {
+                        union.extend(more.iter().cloned());
+                        Some(union)
+                    }
+                });
+            }
+            let gate = super::usage::cfg_attr(features.as_ref());
             let module = ident(&module);
             let exported = members.iter().map(|id| ident(&self.defs[*id].name));
             mod_items.push(quote! {
+                #gate
                 mod #module;
+                #gate
                 pub use self::#module::{#(#exported),*};
             });
         }
-        let uses_present = self.defs.iter().any(|def| {
-            matches!(&def.kind, DefKind::Struct { fields, .. } if fields.iter().any(|f| !f.required && f.nullable))
-        });
-        let present = uses_present.then(|| {
+        let present_gate = super::usage::cfg_attr(present_gate.clone().flatten().as_ref());
+        let present = self.defs.iter().any(uses_present).then(|| {
             let helper = ident(PRESENT_HELPER);
             quote! {
                 /// Reads a present value, `null` included, as `Some`, so that optional nullable
                 /// fields keep "absent" and `null` apart.
+                #present_gate
                 fn #helper<'de, D, T>(deserializer: D) -> ::core::result::Result<::core::option::Option<T>, D::Error>
                 where
                     D: ::serde::Deserializer<'de>,
@@ -590,4 +608,9 @@ fn format_file(tokens: TokenStream) -> String {
         Ok(file) => prettyplease::unparse(&file),
         Err(_) => tokens.to_string(),
     }
+}
+
+/// Whether a definition has an optional nullable field (read with the `present` helper).
+fn uses_present(def: &Def) -> bool {
+    matches!(&def.kind, DefKind::Struct { fields, .. } if fields.iter().any(|f| !f.required && f.nullable))
 }

@@ -54,6 +54,15 @@ pub(crate) enum Ty {
 }
 
 impl Ty {
+    /// Pushes the definitions this type names.
+    pub(crate) fn named(&self, out: &mut Vec<DefId>) {
+        match self {
+            Ty::Named(id) => out.push(*id),
+            Ty::Vec(inner) | Ty::Map(inner) | Ty::Option(inner) => inner.named(out),
+            Ty::Prim(_) | Ty::Json | Ty::JsonMap => {}
+        }
+    }
+
     /// The type without an outer `Option`, and whether there was one.
     pub(crate) fn split_option(self) -> (Ty, bool) {
         match self {

@@ -23,7 +23,9 @@ mod finish;
 mod ir;
 mod names;
 mod plan;
+mod usage;
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use connkit_spec::model::{Api, SchemaRef};
@@ -129,6 +131,22 @@ pub struct TypeSpace {
     builder: Builder,
     module_path: TokenStream,
     title: String,
+    /// Who uses the types [`TypeSpace::type_for`] hands out now ([`TypeSpace::use_for`]).
+    user: Option<String>,
+    /// The definitions each user reached directly (`None`: usage is not tracked).
+    roots: Option<BTreeMap<String, BTreeSet<usize>>>,
+}
+
+/// How the models module is split into cargo features: a model compiles only when a feature
+/// of the operations that use it is on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ModelFeatures {
+    /// The feature of each user ([`TypeSpace::use_for`]) when models are gated per user (the
+    /// entity groups of a large connector); empty when they are not.
+    pub per_user: BTreeMap<String, String>,
+    /// The feature that compiles the models no operation uses (webhook payloads, schemas the
+    /// spec lists for reference), on by default.
+    pub unused: String,
 }
 
 impl TypeSpace {
@@ -144,7 +162,20 @@ impl TypeSpace {
             .collect();
         let module_path =
             if segments.is_empty() { quote!(crate::models) } else { quote!(#(#segments)::*) };
-        TypeSpace { builder: Builder::new(&api.schemas), module_path, title: api.title.clone() }
+        TypeSpace {
+            builder: Builder::new(&api.schemas),
+            module_path,
+            title: api.title.clone(),
+            user: None,
+            roots: None,
+        }
+    }
+
+    /// Records that the types handed out from now on are used by `user` (an entity group).
+    /// Once called, [`TypeSpace::emit_gated`] knows which models each user needs.
+    pub fn use_for(&mut self, user: &str) {
+        self.user = Some(user.to_string());
+        self.roots.get_or_insert_with(BTreeMap::new).entry(user.to_string()).or_default();
     }
 
     /// The Rust type for a schema used somewhere (parameter, body, response, property).
@@ -153,6 +184,11 @@ impl TypeSpace {
     /// become `{module_path}::{TypeName}` (in an `Option` when the schema accepts `null`).
     pub fn type_for(&mut self, schema: &SchemaRef, name_hint: &str) -> TypeRef {
         let ty = self.builder.ty_ref(schema, name_hint);
+        if let (Some(user), Some(roots)) = (&self.user, &mut self.roots) {
+            let mut ids = Vec::new();
+            ty.named(&mut ids);
+            roots.entry(user.clone()).or_default().extend(ids);
+        }
         self.type_ref(&ty)
     }
 
@@ -182,9 +218,27 @@ impl TypeSpace {
     /// of the models module: one file per named schema or top-level inline type, plus `mod.rs`
     /// re-exporting every type. Formatted with prettyplease; same input, same bytes.
     pub fn emit(self) -> Vec<GeneratedFile> {
-        let TypeSpace { mut builder, module_path, title } = self;
+        self.emit_gated(&ModelFeatures::default()).0
+    }
+
+    /// [`TypeSpace::emit`], each model file behind the features of the operations that use
+    /// it (when usage was tracked with [`TypeSpace::use_for`]): per user when
+    /// `features.per_user` names them, and the models no operation uses behind
+    /// `features.unused`. Also returns whether any model is behind `features.unused`.
+    pub fn emit_gated(self, features: &ModelFeatures) -> (Vec<GeneratedFile>, bool) {
+        let TypeSpace { mut builder, module_path, title, roots, .. } = self;
         let traits = finish::finish(&mut builder.defs);
-        Emitter { defs: &builder.defs, traits: &traits, module_path: &module_path }.files(&title)
+        let reach = roots.map(|roots| usage::reach(&builder.defs, &roots));
+        let gating = reach.map(|reach| usage::Gating { reach, features: features.clone() });
+        let emitter = Emitter {
+            defs: &builder.defs,
+            traits: &traits,
+            module_path: &module_path,
+            gating: gating.as_ref(),
+        };
+        let files = emitter.files(&title);
+        let unused = gating.as_ref().is_some_and(usage::Gating::any_unused);
+        (files, unused)
     }
 
     fn type_ref(&self, ty: &Ty) -> TypeRef {

@@ -102,6 +102,7 @@ fn manifest() -> Manifest {
         auth: AuthConfig::new(AuthKind::None),
         hosts: Hosts::default(),
         runtime: RuntimeDependency { path: None, version: "0.1.0".to_string() },
+        entity_features: false,
         rate_limit: None,
         operations: Default::default(),
     }
