@@ -91,9 +91,13 @@ impl SharedSlot {
             }
             let tokens = &self.state.tokens;
             if let Some(lock) = self.state.run(tokens.try_lock(&self.slot, self.lock_ttl)).await? {
+                let held = HeldLock {
+                    state: Arc::clone(&self.state),
+                    slot: self.slot.clone(),
+                    lock: Some(lock),
+                };
                 let outcome = self.refresh_locked(fetch, rejected).await;
-                // A lost unlock is harmless: the lock expires.
-                let _ = self.state.run(tokens.unlock(&self.slot, &lock)).await;
+                held.release().await;
                 return outcome;
             }
             if Instant::now() + pause > give_up {
@@ -175,6 +179,147 @@ impl SharedSlot {
     }
 }
 
+/// The refresh lock while this process holds it. Released after the refresh, and also when
+/// the refresh is abandoned (the call's timeout, a dropped future): the others then need not
+/// wait for the lock's expiry. A release that never reaches the store is harmless: the lock
+/// expires.
+struct HeldLock {
+    state: Arc<SharedState>,
+    slot: String,
+    lock: Option<String>,
+}
+
+impl HeldLock {
+    async fn release(mut self) {
+        if let Some(lock) = self.lock.take() {
+            let _ = self.state.run(self.state.tokens.unlock(&self.slot, &lock)).await;
+        }
+    }
+}
+
+impl Drop for HeldLock {
+    fn drop(&mut self) {
+        let Some(lock) = self.lock.take() else { return };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else { return };
+        let (state, slot) = (Arc::clone(&self.state), std::mem::take(&mut self.slot));
+        runtime.spawn(async move {
+            let _ = state.run(state.tokens.unlock(&slot, &lock)).await;
+        });
+    }
+}
+
 fn now_ms() -> u64 {
     SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use futures::future::BoxFuture;
+
+    use super::*;
+    use crate::ratelimit::Quota;
+    use crate::shared::{
+        LearnedScope, QuotaStore, Reservation, ReserveRequest, StoreError, TokenStore,
+    };
+
+    /// A store without tokens whose lock is free, recording the unlocks it receives.
+    #[derive(Default)]
+    struct Recording {
+        unlocked: Mutex<Vec<String>>,
+    }
+
+    impl QuotaStore for Recording {
+        fn reserve<'a>(
+            &'a self,
+            _: ReserveRequest<'a>,
+        ) -> BoxFuture<'a, Result<Reservation, StoreError>> {
+            Box::pin(async { Ok(Reservation::Go(Duration::ZERO)) })
+        }
+        fn block<'a>(&'a self, _: &'a str, _: Duration) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn learn<'a>(
+            &'a self,
+            _: &'a str,
+            _: &'a str,
+            _: Option<(LearnedScope, Quota)>,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    impl TokenStore for Recording {
+        fn load<'a>(&'a self, _: &'a str) -> BoxFuture<'a, Result<Option<Vec<u8>>, StoreError>> {
+            Box::pin(async { Ok(None) })
+        }
+        fn try_lock<'a>(
+            &'a self,
+            _: &'a str,
+            _: Duration,
+        ) -> BoxFuture<'a, Result<Option<String>, StoreError>> {
+            Box::pin(async { Ok(Some("lock-1".to_string())) })
+        }
+        fn save<'a>(
+            &'a self,
+            _: &'a str,
+            _: Vec<u8>,
+            _: Duration,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            Box::pin(async { Ok(()) })
+        }
+        fn unlock<'a>(
+            &'a self,
+            _: &'a str,
+            lock: &'a str,
+        ) -> BoxFuture<'a, Result<(), StoreError>> {
+            self.unlocked.lock().unwrap().push(lock.to_string());
+            Box::pin(async { Ok(()) })
+        }
+    }
+
+    fn slot(store: &Arc<Recording>) -> SharedSlot {
+        let options = crate::shared::guard_options(
+            Duration::from_millis(100),
+            false,
+            1,
+            "test store".into(),
+            "ns".into(),
+        );
+        let state = Arc::new(SharedState::new(store.clone(), store.clone(), options));
+        SharedSlot::new(state, &["https://auth.example/token", "client"], "secret", None)
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_refresh_releases_its_lock() {
+        let store = Arc::new(Recording::default());
+        let slot = slot(&store);
+        let mut fetch = Some(futures::future::pending::<Result<FreshToken, Error>>);
+        let abandoned =
+            tokio::time::timeout(Duration::from_millis(20), slot.obtain(&mut fetch, None)).await;
+        assert!(abandoned.is_err(), "the token request never answers");
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(*store.unlocked.lock().unwrap(), ["lock-1"], "released on drop");
+    }
+
+    #[tokio::test]
+    async fn a_finished_refresh_releases_its_lock_once() {
+        let store = Arc::new(Recording::default());
+        let slot = slot(&store);
+        let mut fetch = Some(|| async {
+            Ok(FreshToken {
+                value: HeaderValue::from_static("Bearer t"),
+                lifetime: Some(Duration::from_secs(60)),
+            })
+        });
+        let token = slot.obtain(&mut fetch, None).await.unwrap().unwrap();
+        assert_eq!(token.value, "Bearer t");
+        for _ in 0..10 {
+            tokio::task::yield_now().await;
+        }
+        assert_eq!(*store.unlocked.lock().unwrap(), ["lock-1"]);
+    }
 }

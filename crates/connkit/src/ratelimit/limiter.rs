@@ -38,6 +38,13 @@ impl Limiter {
         self.quota
     }
 
+    /// Takes a cell now if one is free, without waiting: counts a request this limiter did
+    /// not see (one sent under a shared quota before a fallback to this one).
+    #[cfg(feature = "redis")]
+    pub(crate) fn charge(&self) {
+        let _ = self.gcra.check();
+    }
+
     /// Waits for a cell; fails at once when the wait would end after `deadline`.
     pub(crate) async fn acquire(
         &self,

@@ -137,6 +137,19 @@ impl RateLimits {
         })
     }
 
+    /// Counts a request of `op` sent under the shared quotas in the local limiters (the
+    /// operation's and the client's), so that a fallback starts from it instead of a full
+    /// burst.
+    #[cfg(feature = "redis")]
+    pub(crate) fn charge(&self, op: &str) {
+        if let Some(limiter) = self.operations.get(op) {
+            limiter.charge();
+        }
+        if let Some(limiter) = &self.client {
+            limiter.charge();
+        }
+    }
+
     /// Waits for every local limit that applies.
     pub(crate) async fn wait(
         &self,

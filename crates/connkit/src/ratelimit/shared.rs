@@ -2,6 +2,7 @@
 //! limiters as the fallback while the store is down.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -29,6 +30,9 @@ pub(crate) struct SharedLimits {
     /// limits starts after it, so that cells reserved before an outage and local ones do not
     /// add up.
     reserved_until: Mutex<Option<Instant>>,
+    /// Whether the local limiters were charged for the shared cells since the last one was
+    /// reserved (see [`RateLimits::charge`]).
+    charged: AtomicBool,
 }
 
 impl SharedLimits {
@@ -43,6 +47,7 @@ impl SharedLimits {
             operations: operations.into_iter().collect(),
             pushed: Mutex::new(HashMap::new()),
             reserved_until: Mutex::new(None),
+            charged: AtomicBool::new(true),
         }
     }
 
@@ -56,6 +61,11 @@ impl SharedLimits {
         local: &RateLimits,
     ) -> Result<Duration, LimitError> {
         let started = Instant::now();
+        if self.state.recovering() {
+            // Others may still send under their local share (see RECOVERY_GRACE): keep to it
+            // too, before the shared cell is taken so that the cell's time is the send's.
+            local.wait(op, host, deadline).await?;
+        }
         let mut poll = FIRST_PROBE_POLL;
         loop {
             let request = ReserveRequest {
@@ -71,6 +81,7 @@ impl SharedLimits {
                         let due = Instant::now() + wait;
                         *until = Some(until.map_or(due, |u| u.max(due)));
                     }
+                    self.charged.store(false, Ordering::Release);
                     if !wait.is_zero() {
                         tokio::time::sleep(wait).await;
                     }
@@ -98,6 +109,11 @@ impl SharedLimits {
                             return Err(LimitError::PastDeadline);
                         }
                         tokio::time::sleep_until(until).await;
+                    }
+                    if !self.charged.swap(true, Ordering::AcqRel) {
+                        // The last shared cell was this process's latest request: the local
+                        // limits go on from it rather than granting a burst on top.
+                        local.charge(op);
                     }
                     local.wait(op, host, deadline).await?;
                     return Ok(started.elapsed());

@@ -19,7 +19,15 @@ pub(crate) struct Unavailable {
 
 /// First pause after a failure before the store is tried again; doubles up to the cap.
 const FIRST_PAUSE: Duration = Duration::from_millis(250);
-const MAX_PAUSE: Duration = Duration::from_secs(2);
+const MAX_PAUSE: Duration = Duration::from_secs(1);
+
+/// How long after the store comes back a process still keeps to its local (divided) limits as
+/// well as the shared ones. The processes of an account notice the return at different times
+/// (each tries again after its own pause, and a reconnect may take a second try): until all
+/// have, some still send under their local share, so those back in shared mode must too, or
+/// the account's total passes the quota.
+pub(crate) const RECOVERY_GRACE: Duration =
+    Duration::from_millis(2 * MAX_PAUSE.as_millis() as u64 + 500);
 
 /// The stores of one client and how to treat their failures.
 pub(crate) struct SharedState {
@@ -48,6 +56,8 @@ struct Health {
     /// No command is sent before this instant.
     retry_at: Option<Instant>,
     pause: Duration,
+    /// When the store last came back after an outage.
+    recovered_at: Option<Instant>,
 }
 
 impl SharedState {
@@ -72,6 +82,13 @@ impl SharedState {
     /// Changes each time the store comes back after an outage.
     pub(crate) fn epoch(&self) -> u64 {
         self.epoch.load(Ordering::Acquire)
+    }
+
+    /// True for [`RECOVERY_GRACE`] after the store came back from an outage: the shared
+    /// quotas apply, and the local ones too.
+    pub(crate) fn recovering(&self) -> bool {
+        let Ok(health) = self.health.lock() else { return false };
+        health.recovered_at.is_some_and(|at| at.elapsed() < RECOVERY_GRACE)
     }
 
     /// Runs one store command under the timeout and the outage policy.
@@ -112,6 +129,7 @@ impl SharedState {
         let Ok(mut health) = self.health.lock() else { return };
         if let Some(since) = health.down_since.take() {
             self.epoch.fetch_add(1, Ordering::AcqRel);
+            health.recovered_at = Some(Instant::now());
             tracing::warn!(
                 store = %self.label,
                 outage_ms = since.elapsed().as_millis() as u64,
@@ -245,9 +263,13 @@ mod tests {
         assert!(err.message.contains("paused"), "{}", err.message);
         tokio::time::advance(FIRST_PAUSE).await;
         assert_eq!(shared.epoch(), 0);
+        assert!(!shared.recovering());
         shared.run(async { Ok::<_, StoreError>(()) }).await.unwrap();
         assert_eq!(shared.epoch(), 1, "the recovery is counted");
+        assert!(shared.recovering(), "local limits still apply right after the return");
         shared.run(async { Ok::<_, StoreError>(()) }).await.unwrap();
+        tokio::time::advance(RECOVERY_GRACE).await;
+        assert!(!shared.recovering(), "and only for the grace period");
     }
 
     #[tokio::test(start_paused = true)]

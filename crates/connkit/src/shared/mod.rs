@@ -11,7 +11,11 @@
 //! every store command has a short timeout; when the store fails the client falls back to its
 //! local limits (each quota divided by [`SharedSettings::workers`](crate::settings::SharedSettings::workers))
 //! and its own token cache, logs one warning per outage, and returns to shared mode when the
-//! store answers again. With `{P}_REDIS_REQUIRED=true` a failure fails the call instead.
+//! store answers again. The switches keep the account's total within its quota: the local
+//! limits start after the last cell reserved in the store, counting it (no fresh burst), and
+//! for a few seconds after the store is back a process keeps to both its local share and the
+//! shared quota, while the other processes notice the return. With `{P}_REDIS_REQUIRED=true`
+//! a failure fails the call instead.
 //!
 //! Turn it on with [`ClientBuilder::shared`](crate::ClientBuilder::shared):
 //!
