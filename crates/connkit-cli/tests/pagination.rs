@@ -1,8 +1,9 @@
 //! Pagination through `connkit new` and `connkit sync` (issue 11): a pagination read from a
 //! parameter name alone is generated but recorded as a guess in `connector.toml`, reported on
 //! stderr and in the JSON report, and listed under the plan's open questions until the user
-//! confirms it; one the runtime cannot follow is a degradation, never silent; writes get no
-//! streams; streams send the page size the spec defaults to or caps.
+//! confirms it; one the runtime cannot follow is a degradation, never silent; a token taken
+//! in a request header pages; writes get no streams; streams send the page size the spec
+//! defaults to or caps.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
@@ -76,13 +77,22 @@ fn guesses_are_recorded_reported_and_confirmed_in_the_manifest() {
     assert!(!code_text.contains("create_thing_stream"), "{code_text}");
     assert!(!code_text.contains("replace_thing_stream"), "{code_text}");
 
-    // A token the runtime cannot send (a request header) is a degradation, with why.
+    // A token taken in a request header pages, the token sent in that header.
+    assert!(code_text.contains("pub fn list_reports_stream"), "{code_text}");
+    assert!(
+        code_text.contains(".with_params_in(::connkit::paginate::ParamLocation::Header)"),
+        "{code_text}"
+    );
+
+    // A token the runtime cannot send (no valid header name) is a degradation, with why.
     assert!(
         stderr.contains("without the streams their documented pagination asks for"),
         "{stderr}"
     );
-    assert!(stderr.contains("listReports"), "{stderr}");
-    assert!(plan.contains("listReports`: the page token goes in the request header"), "{plan}");
+    assert!(stderr.contains("listAudits"), "{stderr}");
+    assert!(!stderr.contains("listReports"), "{stderr}");
+    assert!(plan.contains("listAudits`: the detected pagination is inconsistent"), "{plan}");
+    assert!(plan.contains("`page token` is not a valid header name"), "{plan}");
 
     // `sync` reports the guess until the manifest no longer marks it.
     let (code, _, stderr) = run(&["sync", "things"], dir.path());
@@ -118,9 +128,10 @@ fn the_json_report_lists_guesses_and_unfollowed_paginations() {
     assert_eq!(by_id("listEvents")["pagination"]["page_size"]["size"], 100);
     assert!(by_id("createThing")["item_stream"].is_null());
     let degraded = report["degraded"]["degraded"].as_array().unwrap();
-    let reports =
-        degraded.iter().find(|op| op["id"] == "listReports").expect("listReports degraded");
-    assert_eq!(reports["reasons"][0]["cause"], "pagination_dropped", "{reports:#}");
+    let audits = degraded.iter().find(|op| op["id"] == "listAudits").expect("listAudits degraded");
+    assert_eq!(audits["reasons"][0]["cause"], "pagination_dropped", "{audits:#}");
+    assert!(by_id("listReports")["item_stream"].is_string(), "{report:#}");
+    assert_eq!(by_id("listReports")["pagination"]["param_in"], "header", "{report:#}");
     // `--strict` makes the degradation an error.
     let strict = tempfile::tempdir().unwrap();
     let (code, _, _) = run(&["new", "things", "--spec", &fixture(), "--strict"], strict.path());

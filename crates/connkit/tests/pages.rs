@@ -151,3 +151,33 @@ async fn keyset_pages_send_the_last_id_and_a_page_size_the_caller_did_not_choose
     let received = server.received_requests().await.unwrap();
     assert_eq!(received[0].url.query(), Some("limit=1"));
 }
+
+#[tokio::test]
+async fn a_token_sent_in_a_request_header_follows_the_answers_header() {
+    use connkit::paginate::ParamLocation;
+    use wiremock::matchers::header;
+    let server = MockServer::start().await;
+    Mock::given(header("x-cursor", "c2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!([3])))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("X-Cursor", "c2")
+                .set_body_json(serde_json::json!([1, 2])),
+        )
+        .mount(&server)
+        .await;
+    let client = HttpClient::builder().base_url(server.uri()).build().unwrap();
+    const ARTICLES: Operation = Operation::new("listArticles", Method::GET, "/articles");
+    let pagination = Pagination::cursor("X-Cursor", TokenSource::header("X-Cursor"))
+        .with_params_in(ParamLocation::Header);
+    let items: Vec<u32> =
+        client.request(&ARTICLES).items::<u32>(&pagination).try_collect().await.unwrap();
+    assert_eq!(items, [1, 2, 3]);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 2);
+    assert!(received[0].headers.get("x-cursor").is_none());
+    assert_eq!(received[1].headers.get("x-cursor").unwrap(), "c2");
+}

@@ -595,6 +595,9 @@ pub fn pagination_tokens(pagination: &Pagination) -> Option<TokenStream> {
         ParamLocation::Body => {
             Some(quote!(.with_params_in(::connkit::paginate::ParamLocation::Body)))
         }
+        ParamLocation::Header => {
+            Some(quote!(.with_params_in(::connkit::paginate::ParamLocation::Header)))
+        }
         _ => None,
     };
     let number = |n: u64| proc_macro2::Literal::u64_unsuffixed(n);

@@ -29,8 +29,9 @@ pub fn facts_for_spec(analysis: &Analysis, spec_index: usize, api: &Api) -> Vec<
     facts
 }
 
-/// The runtime descriptor for a detected pagination, or why it cannot be expressed (a token
-/// sent in a request header, a style without the field it needs).
+/// The runtime descriptor for a detected pagination (its parameters in the query, the JSON
+/// body or a request header), or why it cannot be expressed (a style without the field it
+/// needs, a descriptor the runtime rejects).
 ///
 /// # Errors
 ///
@@ -39,13 +40,7 @@ pub fn facts_for_spec(analysis: &Analysis, spec_index: usize, api: &Api) -> Vec<
 pub fn pagination(found: &analyze::Pagination) -> Result<Pagination, String> {
     let param_in = match found.request_location {
         Some(RequestLocation::Body) => ParamLocation::Body,
-        Some(RequestLocation::Header) => {
-            return Err(format!(
-                "the page token goes in the request header `{}`, which the runtime's \
-                 pagination cannot set",
-                found.request_param.as_deref().unwrap_or("?")
-            ));
-        }
+        Some(RequestLocation::Header) => ParamLocation::Header,
         Some(RequestLocation::Query) | None => ParamLocation::Query,
     };
     let source = || match (&found.response_path, &found.header) {

@@ -58,6 +58,7 @@ fn page_call<'a>(base: &Prepared<'a>, request: &PageRequest) -> Result<Prepared<
         PageRequest::Url { url } => call.url = url.clone(),
         PageRequest::Params { .. } => {
             call.url = request.apply_to_url(&base.url);
+            request.apply_to_headers(&mut call.headers);
             if request.has_body_params() {
                 let mut body: serde_json::Value = match &base.body {
                     Some(bytes) if !bytes.is_empty() => crate::client::decode_json(bytes)?,

@@ -187,6 +187,8 @@ pub enum ParamLocation {
     Query,
     /// A top-level field of the JSON request body (search endpoints that page by POST).
     Body,
+    /// A request header (APIs that take the page token in a header, `X-Cursor`).
+    Header,
 }
 
 impl ParamLocation {
@@ -481,6 +483,14 @@ impl Pagination {
         if names.iter().any(|name| name.trim().is_empty()) {
             return invalid("pagination parameter or header name is empty".to_string());
         }
+        if self.params_in() == ParamLocation::Header
+            && let Some(bad) =
+                names.iter().find(|name| http::HeaderName::from_bytes(name.as_bytes()).is_err())
+        {
+            return invalid(format!(
+                "pagination header parameter `{bad}` is not a valid header name"
+            ));
+        }
         if let PageStyle::NextToken { source: TokenSource::Header(h), .. }
         | PageStyle::Cursor { source: TokenSource::Header(h), .. }
         | PageStyle::NextUrl { source: TokenSource::Header(h) } = &self.style
@@ -521,6 +531,8 @@ mod tests {
             Pagination::next_url(TokenSource::header("Next-Page")).with_items_path("data"),
             Pagination::next_token("token", TokenSource::body("next"))
                 .with_params_in(ParamLocation::Body),
+            Pagination::cursor("X-Cursor", TokenSource::header("X-Cursor"))
+                .with_params_in(ParamLocation::Header),
             Pagination::keyset("starting_after", "id")
                 .with_has_more("has_more")
                 .with_items_path("data")
@@ -577,6 +589,12 @@ mod tests {
         assert!(Pagination::offset("o").with_page_size("l", 0).validate().is_err());
         assert!(Pagination::next_url(TokenSource::header("bad header")).validate().is_err());
         assert!(Pagination::keyset("after", "").validate().is_err());
+        assert!(
+            Pagination::cursor("bad header", TokenSource::body("next"))
+                .with_params_in(ParamLocation::Header)
+                .validate()
+                .is_err()
+        );
         assert!(Pagination::keyset("after", "id").with_page_size("limit", 0).validate().is_err());
         assert!(Pagination::keyset("after", "id").with_page_size(" ", 5).validate().is_err());
         // Flags and totals may not sit in the items or on the token.

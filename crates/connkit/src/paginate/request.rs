@@ -122,6 +122,24 @@ impl PageRequest {
     pub fn has_body_params(&self) -> bool {
         self.params().iter().any(|p| p.location == ParamLocation::Body)
     }
+
+    /// Sets this request's header parameters on `headers` (replacing a header of the same
+    /// name, or only where there is none for a page size the caller may choose). A value that
+    /// is not valid in a header is left out. Query and body parameters are left to
+    /// [`PageRequest::apply_to_url`] and [`PageRequest::apply_to_json`].
+    pub fn apply_to_headers(&self, headers: &mut http::HeaderMap) {
+        for param in self.params().iter().filter(|p| p.location == ParamLocation::Header) {
+            let (Ok(name), Ok(value)) = (
+                http::HeaderName::from_bytes(param.name.as_bytes()),
+                http::HeaderValue::from_str(&param.value.as_text()),
+            ) else {
+                continue;
+            };
+            if !(param.if_absent && headers.contains_key(&name)) {
+                headers.insert(name, value);
+            }
+        }
+    }
 }
 
 /// One paging parameter to set on the caller's request.
@@ -350,6 +368,28 @@ mod tests {
         let text = serde_json::to_string(&size(ParamLocation::Query)).unwrap();
         assert!(text.contains(r#""if_absent":true"#), "{text}");
         assert_eq!(serde_json::from_str::<PageRequest>(&text).unwrap(), size(ParamLocation::Query));
+    }
+
+    #[test]
+    fn header_params_set_headers() {
+        let request = PageRequest::Params {
+            params: vec![
+                PageParam::new("X-Cursor", ParamValue::Text("c2".into()), ParamLocation::Header),
+                PageParam::default_value(
+                    "X-Page-Size",
+                    ParamValue::Number(50),
+                    ParamLocation::Header,
+                ),
+            ],
+        };
+        let mut headers = http::HeaderMap::new();
+        headers.insert("x-cursor", http::HeaderValue::from_static("old"));
+        headers.insert("x-page-size", http::HeaderValue::from_static("5"));
+        request.apply_to_headers(&mut headers);
+        assert_eq!(headers["x-cursor"], "c2");
+        assert_eq!(headers["x-page-size"], "5");
+        let base = Url::parse("https://h/p?a=1").unwrap();
+        assert_eq!(request.apply_to_url(&base), base);
     }
 
     #[test]

@@ -128,14 +128,17 @@ fn json_body(operation: &Operation) -> Option<&SchemaRef> {
 }
 
 /// The page-size parameter: its name and the size to ask for (the spec's default, else its
-/// maximum), preferring the location of the paging parameter.
+/// maximum), preferring the location of the paging parameter. When that parameter is a
+/// request header, only a header page size counts (the runtime sends every paging parameter
+/// where the position goes); otherwise a header never does.
 pub(super) fn page_size<'a>(
     fields: &[RequestField<'a>],
     location: Option<RequestLocation>,
 ) -> Option<(&'a str, Option<u64>)> {
+    let in_header = location == Some(RequestLocation::Header);
     let sized: Vec<&RequestField<'a>> = fields
         .iter()
-        .filter(|f| is_page_size(f.name) && f.location != RequestLocation::Header)
+        .filter(|f| is_page_size(f.name) && (f.location == RequestLocation::Header) == in_header)
         .filter(|f| !matches!(f.schema.map(|s| &s.kind), Some(SchemaKind::Boolean)))
         .collect();
     let field = sized.iter().find(|f| Some(f.location) == location).or_else(|| sized.first())?;
