@@ -5,6 +5,8 @@
 //!
 //! - [`kinto`]: Kinto 26.5.0 from PyPI in a venv under the workspace's `target/e2e/`, started
 //!   with memory backends and `basicauth`.
+//! - [`mock_front`]: `prism mock` on a spec, and a front that adds headers (Prism's `Prefer`)
+//!   and issues OAuth2 tokens itself (the conformance run).
 //! - [`prism`]: Stoplight Prism (npm `@stoplight/prism-cli`) as a validating proxy
 //!   (`prism proxy --errors`) in front of an upstream.
 //! - [`cargo_manifest`]: dev-dependencies added to a generated connector's `Cargo.toml`.
@@ -26,6 +28,7 @@ mod error;
 pub mod http_probe;
 pub mod install;
 pub mod kinto;
+pub mod mock_front;
 pub mod paths;
 pub mod prism;
 pub mod process;
