@@ -9,7 +9,7 @@ use super::OperationFacts;
 use crate::manifest::{AuthConfig, AuthKind, KeyLocation, Pagination, RateLimit};
 
 /// The facts of every operation of spec `spec_index` (as many as `api.operations`, in order).
-/// Operations the analysis skipped get the facts of [`super::operation_facts`].
+/// The ids and entities of [`super::operation_facts`], with the analysis' pagination and rate limits.
 pub fn facts_for_spec(analysis: &Analysis, spec_index: usize, api: &Api) -> Vec<OperationFacts> {
     let mut facts = super::operation_facts(api);
     for op in analysis.operations.iter().filter(|op| op.spec_index == spec_index) {

@@ -1,8 +1,9 @@
 //! Splitting a large service into files by sub-resource, so that no services file reaches
 //! 300 lines (the guideline's limit).
 
+use connkit_spec::analyze::is_meaningful_segment as is_meaningful;
+
 use super::OperationIr;
-use super::facts::is_meaningful;
 use crate::naming::{UniqueNames, snake_ident};
 
 /// One file of a split service: a module name and the operations it holds (indices into the

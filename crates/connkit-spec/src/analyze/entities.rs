@@ -14,19 +14,21 @@ pub struct Entity {
     pub operations: Vec<String>,
 }
 
-/// The entity of one operation.
-pub(crate) fn entity_of(operation: &Operation) -> String {
+/// The entity of one operation: the one grouping every part of connkit uses.
+pub fn entity_of(operation: &Operation) -> String {
     if let Some(tag) = operation.tags.iter().find(|t| !t.trim().is_empty()) {
         return tag.trim().to_string();
     }
     operation
         .path
         .split('/')
-        .find(|segment| is_meaningful(segment))
+        .find(|segment| is_meaningful_segment(segment))
         .map_or_else(|| "root".to_string(), str::to_string)
 }
 
-fn is_meaningful(segment: &str) -> bool {
+/// Whether a path segment names something: not empty, not a `{parameter}`, not a version
+/// (`v1`, `2021-06-30`), not `api` or `rest`.
+pub fn is_meaningful_segment(segment: &str) -> bool {
     !segment.is_empty()
         && !segment.starts_with('{')
         && !is_version(segment)

@@ -36,8 +36,9 @@ fn stem(source: &str) -> String {
     if stem.is_empty() { "spec".to_string() } else { stem.to_string() }
 }
 
-/// The per-spec unique id of every operation of `api`, in order.
-pub(crate) fn local_ids(api: &Api) -> Vec<String> {
+/// The per-spec unique id of every operation of `api`, in order: the one id every part of
+/// connkit (analysis, generator, `connkit call`) uses for an operation within its spec.
+pub fn operation_ids(api: &Api) -> Vec<String> {
     let bases: Vec<String> = api.operations.iter().map(base_id).collect();
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for base in &bases {

@@ -26,7 +26,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 pub use auth::AuthKind;
-pub use entities::Entity;
+pub use entities::{Entity, entity_of, is_meaningful_segment};
+pub use ids::operation_ids;
 pub use pagination::{Pagination, PaginationStyle, RequestLocation};
 pub use rate_limit::{RateLimit, RateLimitSource};
 pub use tier::{DecisionRow, Rule, Tier};
@@ -223,7 +224,7 @@ pub fn analyze_apis(apis: &[&Api]) -> Analysis {
                 auth.push(kind);
             }
         }
-        let local = ids::local_ids(api);
+        let local = ids::operation_ids(api);
         for (operation_index, (operation, operation_id)) in
             api.operations.iter().zip(local).enumerate()
         {
