@@ -271,6 +271,19 @@ fn vendor_extensions() {
     assert_eq!(p.response_path.as_deref(), Some("/@odata.nextLink"));
     // Without a nextLinkName the list is one page, whatever the answer looks like.
     assert_eq!(detect(&query("api-version", "string"), body, "", r#", "x-ms-pageable": {}"#), None);
+    // ... unless a response header hands out the continuation token a parameter takes.
+    let params = [query("continuation", "string"), query("maxResults", "integer")].join(",");
+    let body =
+        r#"{"type": "object", "properties": {"filesystems": {"type": "array", "items": {}}}}"#;
+    let header = r#""x-ms-continuation": {"schema": {"type": "string"}}"#;
+    let ms = r#", "x-ms-pageable": {"itemName": "filesystems"}"#;
+    let p = detect(&params, body, header, ms).unwrap();
+    assert_eq!(p.style, PaginationStyle::NextToken);
+    assert_eq!(p.request_param.as_deref(), Some("continuation"));
+    assert_eq!(p.header.as_deref(), Some("x-ms-continuation"));
+    assert_eq!(p.items_path.as_deref(), Some("filesystems"));
+    assert_eq!(p.limit_param.as_deref(), Some("maxResults"));
+    assert_eq!(detect(&params, body, "", ms), None);
     let dropshot = r#", "x-dropshot-pagination": {"required": []}"#;
     let body = r#"{"type": "object", "properties": {"items": {"type": "array", "items": {}}, "next_page": {"type": "string", "nullable": true}}}"#;
     let params = [query("page_token", "string"), query("limit", "integer")].join(",");
@@ -391,4 +404,32 @@ fn a_default_answer_is_the_success_when_no_other_is_declared() {
     assert_eq!(analysis.operations[1].pagination, None, "a default that describes errors");
     assert_eq!(spec.api.operations[0].success_responses().count(), 1);
     assert_eq!(spec.api.operations[1].success_responses().count(), 0);
+}
+
+#[test]
+fn link_lists_are_items_only_where_the_operation_lists_links() {
+    let params = [query("pageToken", "string")].join(",");
+    let body = r#"{"type": "object", "properties": {"channelPartnerLinks": {"type": "array", "items": {"type": "object"}}, "nextPageToken": {"type": "string"}}}"#;
+    let document = |path: &str| {
+        serde_json::json!({
+            "openapi": "3.0.0",
+            "info": {"title": "t", "version": "1"},
+            "paths": {path: {"get": {
+                "operationId": "list",
+                "parameters": serde_json::from_str::<serde_json::Value>(&format!("[{params}]")).unwrap(),
+                "responses": {"200": {"description": "ok", "content": {"application/json": {
+                    "schema": serde_json::from_str::<serde_json::Value>(body).unwrap()}}}},
+            }}},
+        })
+        .to_string()
+    };
+    let found = |path: &str| {
+        let spec = load_str("links.json", &document(path)).unwrap();
+        analyze(&[spec]).operations.remove(0).pagination
+    };
+    let p = found("/v1/{parent}/channelPartnerLinks").unwrap();
+    assert_eq!(p.items_path.as_deref(), Some("channelPartnerLinks"));
+    assert_eq!(p.response_path.as_deref(), Some("nextPageToken"));
+    // Elsewhere a link list is navigation, not the items.
+    assert_eq!(found("/v1/{parent}/customers"), None);
 }

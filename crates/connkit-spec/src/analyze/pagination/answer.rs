@@ -176,11 +176,21 @@ impl<'a> Answer<'a> {
 
     /// Where the items are: `Some(vec![])` for the body itself, else the best array field.
     pub(super) fn items(&self, operation_path: &str) -> Option<&Field<'a>> {
+        let resource = resource_names(operation_path);
+        // Link lists (`_links`, `links`) are navigation, not items, unless the operation lists
+        // links itself (`/channelPartnerLinks` answering `channelPartnerLinks`).
+        let lists_resource = |f: &Field<'a>| {
+            let leaf = normalized(f.leaf());
+            let leaf = leaf.strip_suffix('s').unwrap_or(&leaf);
+            resource.first().is_some_and(|r| leaf.contains(r.as_str()) || r.contains(leaf))
+        };
         let arrays: Vec<&Field<'a>> = self
             .fields
             .iter()
             .filter(|f| matches!(f.shape, Shape::Array { .. }) && f.depth() <= 3)
-            .filter(|f| !f.path.iter().any(|s| normalized(s).contains("links")))
+            .filter(|f| {
+                lists_resource(f) || !f.path.iter().any(|s| normalized(s).contains("links"))
+            })
             .collect();
         let useful: Vec<&Field<'a>> = arrays
             .iter()
@@ -194,7 +204,6 @@ impl<'a> Answer<'a> {
         if level.len() == 1 {
             return level.first().copied();
         }
-        let resource = resource_names(operation_path);
         let exactly = |f: &&Field<'a>| {
             let n = normalized(f.leaf());
             resource.iter().any(|r| n == *r || n == format!("{r}s") || n == format!("{r}list"))

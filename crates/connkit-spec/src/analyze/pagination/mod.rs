@@ -225,7 +225,15 @@ fn next_token(
         found.response_path = Some(next.path_text());
         return Some(found);
     }
-    // A token parameter whose next value comes in a response header.
+    header_token(fields, operation, items)
+}
+
+/// A token parameter whose next value comes in a response header (`x-ms-continuation`).
+fn header_token(
+    fields: &[RequestField<'_>],
+    operation: &Operation,
+    items: String,
+) -> Option<Pagination> {
     let header = token_header(operation)?;
     let field = fields.iter().find(|f| f.role() == Some(ParamRole::Token))?;
     let mut found = Pagination::new(token_style(field.name), items).with_param(field);
@@ -482,10 +490,19 @@ fn from_extensions(
         return Some(Some(found));
     }
     let pageable = operation.extensions.get("x-ms-pageable")?.as_object()?;
-    let Some(next) = pageable.get("nextLinkName").and_then(|v| v.as_str()) else {
-        return Some(None);
-    };
     let items = pageable.get("itemName").and_then(|v| v.as_str()).unwrap_or("value");
+    let Some(next) = pageable.get("nextLinkName").and_then(|v| v.as_str()) else {
+        // No next link in the body: one page, unless a response header hands out the
+        // continuation token a parameter takes (Azure Storage's `x-ms-continuation`).
+        let fields = request_fields(api, operation);
+        return Some(header_token(&fields, operation, path_text(&[items])).map(|mut found| {
+            if let Some((param, size)) = page_size(&fields, found.request_location) {
+                found.limit_param = Some(param.to_string());
+                found.page_size = size;
+            }
+            found
+        }));
+    };
     let mut found = Pagination::new(PaginationStyle::NextUrl, path_text(&[items]));
     found.response_path = Some(path_text(&[next]));
     Some(Some(found))
