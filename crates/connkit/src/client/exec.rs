@@ -17,7 +17,7 @@ use super::transport::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::ratelimit::LimitError;
-use crate::retry::{Attempted, RetryBudget, Stop, classify};
+use crate::retry::{Attempted, RetryAction, RetryBudget, Stop, classify};
 use futures::future::BoxFuture;
 
 /// A call ready to be attempted (cloneable, so pagination can derive the next page's call).
@@ -121,6 +121,10 @@ enum Outcome {
     Failed(TransportError),
 }
 
+/// The attempt loop, one phase per step: wait for the rate limits ([`CallState::acquire`]),
+/// authorize ([`CallState::authorize`]), exchange ([`CallState::exchange`]), read the answer
+/// ([`CallState::answered`]: success, a redirect or the 401 replay to follow, or a failure),
+/// and back off before the next attempt or stop ([`CallState::back_off`]).
 async fn attempts(
     client: &HttpClient,
     call: &Prepared<'_>,
@@ -128,69 +132,142 @@ async fn attempts(
     deadline: Option<Instant>,
     call_span: tracing::Span,
 ) -> Result<Success, Error> {
-    let inner = &client.inner;
-    let started = Instant::now();
-    // Built on the first failure: most calls never need it.
+    let mut state = CallState::new(client, call, deadline);
+    // Built on the first failure: most calls never need it (and it is not `Sync`, so it stays
+    // out of the state the phases borrow across awaits).
     let mut budget: Option<RetryBudget> = None;
-    let mut method = call.operation.method().clone();
-    let mut url = call.url.clone();
-    let mut body = call.body.clone();
-    let mut replayed_after_401 = false;
-    let mut redirects = 0;
-    let mut attempt: u32 = 0;
     let mut summary = CallSummary { span: call_span, attempts: 0, status: None };
-    let op = call.operation.id();
     loop {
-        attempt += 1;
-        summary.attempts = attempt;
-        let waited = match inner.limits.acquire(op, call.host, deadline) {
-            None => Duration::ZERO,
-            Some(wait) => wait.await.map_err(|err| match err {
-                LimitError::PastDeadline => call_error(
-                    client,
-                    call,
-                    &url,
-                    ErrorKind::RateLimited,
-                    "the client-side quota would wait past the call's deadline",
-                ),
-                LimitError::Shared(message) => Error::new(ErrorKind::Transport, message)
-                    .with_request(
-                        Some(op.to_owned().into()),
-                        method.clone(),
-                        client.redact_url(&url),
-                    ),
-            })?,
-        };
-        let mut request = AttemptRequest {
-            method: method.clone(),
-            url: url.clone(),
-            headers: call.headers.clone(),
-            body: body.clone(),
-            streaming: !read_body,
-        };
-        let used = match &inner.auth {
-            Some(auth) if client.is_trusted(&url) => Some(
-                auth.authorize(&mut request, &inner.auth_context)
-                    .await
-                    .map_err(|e| enrich(e, client, call, &method, &url))?,
-            ),
-            _ => None,
-        };
+        summary.attempts += 1;
+        let waited = state.acquire().await?;
+        let (request, used) = state.authorize(read_body).await?;
         let attempt_span = tracing::debug_span!(
             "connkit.attempt",
-            attempt,
+            attempt = summary.attempts,
             wait_ms = waited.as_millis() as u64,
             status = tracing::field::Empty,
         );
-        let timeout = match (inner.attempt_timeout, deadline) {
+        let (action, outcome) = match state.exchange(request, read_body, &attempt_span).await {
+            Outcome::Answered { status, headers, body } => {
+                attempt_span.record("status", status.as_u16());
+                summary.status = Some(status.as_u16());
+                match state.answered(status, headers, body, used).await {
+                    Next::Again => continue,
+                    Next::Done(success) => return Ok(success),
+                    Next::Failed(action, outcome) => (action, outcome),
+                }
+            }
+            Outcome::Failed(err) => state.transport_failed(err, &attempt_span),
+        };
+        state.back_off(&mut budget, action, outcome, &attempt_span).await?;
+    }
+}
+
+/// What the loop does after an answer.
+enum Next {
+    /// Send again at once: a 401 replayed with fresh credentials, or a redirect followed.
+    Again,
+    /// The call succeeded.
+    Done(Success),
+    /// The attempt failed: back off and retry, or stop.
+    Failed(RetryAction, Outcome),
+}
+
+/// One call across its attempts: what a redirect or the 401 replay changes (method, URL,
+/// body).
+struct CallState<'c, 'a> {
+    client: &'c HttpClient,
+    call: &'c Prepared<'a>,
+    deadline: Option<Instant>,
+    started: Instant,
+    method: Method,
+    url: Url,
+    body: Option<Bytes>,
+    replayed_after_401: bool,
+    redirects: u32,
+}
+
+impl<'c, 'a> CallState<'c, 'a> {
+    fn new(client: &'c HttpClient, call: &'c Prepared<'a>, deadline: Option<Instant>) -> Self {
+        Self {
+            client,
+            call,
+            deadline,
+            started: Instant::now(),
+            method: call.operation.method().clone(),
+            url: call.url.clone(),
+            body: call.body.clone(),
+            replayed_after_401: false,
+            redirects: 0,
+        }
+    }
+
+    /// Waits for the rate limits that apply; returns the time waited.
+    async fn acquire(&self) -> Result<Duration, Error> {
+        let (client, call) = (self.client, self.call);
+        let Some(wait) = client.inner.limits.acquire(call.operation.id(), call.host, self.deadline)
+        else {
+            return Ok(Duration::ZERO);
+        };
+        wait.await.map_err(|err| match err {
+            LimitError::PastDeadline => call_error(
+                client,
+                call,
+                &self.url,
+                ErrorKind::RateLimited,
+                "the client-side quota would wait past the call's deadline",
+            ),
+            LimitError::Shared(message) => Error::new(ErrorKind::Transport, message).with_request(
+                Some(call.operation.id().to_owned().into()),
+                self.method.clone(),
+                client.redact_url(&self.url),
+            ),
+        })
+    }
+
+    /// The attempt's request with its credentials (only for a trusted URL); also returns
+    /// the credentials used, which a 401 may refresh.
+    async fn authorize(
+        &self,
+        read_body: bool,
+    ) -> Result<(AttemptRequest, Option<crate::auth::Authorized>), Error> {
+        let mut request = AttemptRequest {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers: self.call.headers.clone(),
+            body: self.body.clone(),
+            streaming: !read_body,
+        };
+        let inner = &self.client.inner;
+        let used = match &inner.auth {
+            Some(auth) if self.client.is_trusted(&self.url) => Some(
+                auth.authorize(&mut request, &inner.auth_context)
+                    .await
+                    .map_err(|e| enrich(e, self.client, self.call, &self.method, &self.url))?,
+            ),
+            _ => None,
+        };
+        Ok((request, used))
+    }
+
+    /// Sends the request under the attempt's timeout (the shorter of the attempt timeout
+    /// and what is left of the call's).
+    async fn exchange(
+        &self,
+        request: AttemptRequest,
+        read_body: bool,
+        attempt_span: &tracing::Span,
+    ) -> Outcome {
+        let deadline = self.deadline;
+        let timeout = match (self.client.inner.attempt_timeout, deadline) {
             (Some(t), Some(d)) => Some(t.min(d.saturating_duration_since(Instant::now()))),
             (t, Some(d)) => t.or(Some(d.saturating_duration_since(Instant::now()))),
             (t, None) => t,
         };
         // The request moves into the transport's (boxed) future now, so the attempt future
         // stays small.
-        let exchange = one_attempt(client.inner.transport.send(request), read_body);
-        let outcome = match timeout {
+        let exchange = one_attempt(self.client.inner.transport.send(request), read_body);
+        match timeout {
             Some(limit) => tokio::time::timeout(limit, exchange)
                 .instrument(attempt_span.clone())
                 .await
@@ -198,73 +275,102 @@ async fn attempts(
                     Outcome::Failed(TransportError::new(TransportErrorKind::Timeout, elapsed))
                 }),
             None => exchange.instrument(attempt_span.clone()).await,
-        };
+        }
+    }
 
-        let (action, outcome) = match outcome {
-            Outcome::Answered { status, headers, body: response_body } => {
-                attempt_span.record("status", status.as_u16());
-                summary.status = Some(status.as_u16());
-                if let Some(tell_others) = inner.limits.observe(op, call.host, status, &headers) {
-                    tell_others.await;
-                }
-                if status == StatusCode::UNAUTHORIZED
-                    && !replayed_after_401
-                    && let (Some(auth), Some(used)) = (&inner.auth, used)
-                    && auth.unauthorized(used)
-                {
-                    tracing::debug!("401: refreshing credentials and replaying once");
-                    replayed_after_401 = true;
-                    continue;
-                }
-                if status.is_redirection()
-                    && redirects < inner.max_redirects
-                    && let Some(next) = redirect_target(&url, &headers)
-                {
-                    redirects += 1;
-                    if status == StatusCode::SEE_OTHER
-                        || (matches!(status.as_u16(), 301 | 302) && method == Method::POST)
-                    {
-                        method = Method::GET;
-                        body = None;
-                    }
-                    url = next;
-                    continue;
-                }
-                if status.is_success() || status.is_redirection() {
-                    return Ok(Success { status, headers, url, body: response_body });
-                }
-                let action = classify(
-                    &method,
-                    call.has_idempotency_key,
-                    Attempted::Response { status, headers: &headers },
-                    SystemTime::now(),
-                );
-                (action, Outcome::Answered { status, headers, body: response_body })
+    /// Reads an answer: tells the rate limits what it said, then follows a 401 replay or a
+    /// redirect, returns a success, or classifies the failure.
+    async fn answered(
+        &mut self,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Body,
+        used: Option<crate::auth::Authorized>,
+    ) -> Next {
+        let inner = &self.client.inner;
+        let op = self.call.operation.id();
+        if let Some(tell_others) = inner.limits.observe(op, self.call.host, status, &headers) {
+            tell_others.await;
+        }
+        if status == StatusCode::UNAUTHORIZED
+            && !self.replayed_after_401
+            && let (Some(auth), Some(used)) = (&inner.auth, used)
+            && auth.unauthorized(used)
+        {
+            tracing::debug!("401: refreshing credentials and replaying once");
+            self.replayed_after_401 = true;
+            return Next::Again;
+        }
+        if status.is_redirection()
+            && self.redirects < inner.max_redirects
+            && let Some(next) = redirect_target(&self.url, &headers)
+        {
+            self.redirects += 1;
+            if status == StatusCode::SEE_OTHER
+                || (matches!(status.as_u16(), 301 | 302) && self.method == Method::POST)
+            {
+                self.method = Method::GET;
+                self.body = None;
             }
-            Outcome::Failed(err) => {
-                tracing::debug!(parent: &attempt_span, error = %err, "attempt failed");
-                let action = classify(
-                    &method,
-                    call.has_idempotency_key,
-                    Attempted::Transport(err.kind()),
-                    SystemTime::now(),
-                );
-                (action, Outcome::Failed(err))
-            }
-        };
+            self.url = next;
+            return Next::Again;
+        }
+        if status.is_success() || status.is_redirection() {
+            return Next::Done(Success { status, headers, url: self.url.clone(), body });
+        }
+        let action = classify(
+            &self.method,
+            self.call.has_idempotency_key,
+            Attempted::Response { status, headers: &headers },
+            SystemTime::now(),
+        );
+        Next::Failed(action, Outcome::Answered { status, headers, body })
+    }
+
+    /// Classifies a failed exchange (no answer).
+    fn transport_failed(
+        &self,
+        err: TransportError,
+        attempt_span: &tracing::Span,
+    ) -> (RetryAction, Outcome) {
+        tracing::debug!(parent: attempt_span, error = %err, "attempt failed");
+        let action = classify(
+            &self.method,
+            self.call.has_idempotency_key,
+            Attempted::Transport(err.kind()),
+            SystemTime::now(),
+        );
+        (action, Outcome::Failed(err))
+    }
+
+    /// Sleeps before the next attempt, or ends the call with the last failure when the retry
+    /// budget is spent, the failure is not retryable, or the wait would pass the deadline.
+    async fn back_off(
+        &self,
+        budget: &mut Option<RetryBudget>,
+        action: RetryAction,
+        outcome: Outcome,
+        attempt_span: &tracing::Span,
+    ) -> Result<(), Error> {
         let wait = budget
-            .get_or_insert_with(|| RetryBudget::new(&inner.retry))
-            .next_wait(action, started.elapsed());
+            .get_or_insert_with(|| RetryBudget::new(&self.client.inner.retry))
+            .next_wait(action, self.started.elapsed());
         let wait = match wait {
-            Ok(wait) if deadline.is_some_and(|d| Instant::now() + wait > d) => Err(Stop::TooLong),
+            Ok(wait) if self.deadline.is_some_and(|d| Instant::now() + wait > d) => {
+                Err(Stop::TooLong)
+            }
             other => other,
         };
         match wait {
             Ok(wait) => {
-                tracing::debug!(parent: &attempt_span, wait_ms = wait.as_millis() as u64, "retrying");
+                tracing::debug!(parent: attempt_span, wait_ms = wait.as_millis() as u64, "retrying");
                 tokio::time::sleep(wait).await;
+                Ok(())
             }
-            Err(stop) => return Err(final_error(client, call, &method, &url, outcome, stop).await),
+            Err(stop) => {
+                Err(final_error(self.client, self.call, &self.method, &self.url, outcome, stop)
+                    .await)
+            }
         }
     }
 }
