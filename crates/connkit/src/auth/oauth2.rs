@@ -182,6 +182,39 @@ impl Flow {
 
     /// One token request: form POST, parsed `access_token` and `expires_in`.
     async fn fetch(&self, context: &AuthContext) -> Result<(Secret, Option<Duration>), Error> {
+        let request = self.token_request()?;
+        let (status, headers, body) = exchange(context, request).await?;
+        if !status.is_success() {
+            let detail = oauth_error(&body);
+            let request_id = crate::client::request_id(&headers);
+            return Err(Error::new(
+                ErrorKind::Auth,
+                format!("the token endpoint refused the request with HTTP {status}{detail}"),
+            )
+            .with_response(status, headers, request_id, body));
+        }
+        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
+            Error::new(ErrorKind::Auth, format!("the token response is not valid: {e}"))
+        })?;
+        if parsed.access_token.is_empty() {
+            return Err(Error::new(
+                ErrorKind::Auth,
+                "the token response has an empty access_token",
+            ));
+        }
+        if let (Some(new_refresh), Some(slot)) = (parsed.refresh_token, &self.refresh_token)
+            && !new_refresh.is_empty()
+            && let Ok(mut current) = slot.lock()
+        {
+            *current = Secret::new(new_refresh);
+        }
+        let lifetime = parsed.expires_in.as_ref().and_then(seconds).map(Duration::from_secs_f64);
+        Ok((Secret::new(parsed.access_token), lifetime))
+    }
+
+    /// The token request: the grant (refresh token, else client credentials), the scopes,
+    /// the client's credentials in the form or in a Basic header, and the extra parameters.
+    fn token_request(&self) -> Result<AttemptRequest, Error> {
         let url = Url::parse(&self.token_url)
             .map_err(|e| Error::new(ErrorKind::Auth, format!("the token URL is invalid: {e}")))?;
         let mut form: Vec<(&str, &str)> = Vec::new();
@@ -227,48 +260,29 @@ impl Flow {
         );
         request.headers.insert(http::header::ACCEPT, HeaderValue::from_static("application/json"));
         request.body = Some(body.into());
-
-        let exchange = async {
-            let response = context.transport.send(request).await?;
-            let body = response.body.bytes().await?;
-            Ok::<_, crate::client::TransportError>((response.status, response.headers, body))
-        };
-        let outcome = match context.timeout {
-            Some(limit) => tokio::time::timeout(limit, exchange).await.unwrap_or_else(|elapsed| {
-                Err(crate::client::TransportError::new(TransportErrorKind::Timeout, elapsed))
-            }),
-            None => exchange.await,
-        };
-        let (status, headers, body) = outcome.map_err(|e| {
-            Error::new(ErrorKind::Auth, format!("the token request failed: {e}")).with_source(e)
-        })?;
-        if !status.is_success() {
-            let detail = oauth_error(&body);
-            let request_id = crate::client::request_id(&headers);
-            return Err(Error::new(
-                ErrorKind::Auth,
-                format!("the token endpoint refused the request with HTTP {status}{detail}"),
-            )
-            .with_response(status, headers, request_id, body));
-        }
-        let parsed: TokenResponse = serde_json::from_slice(&body).map_err(|e| {
-            Error::new(ErrorKind::Auth, format!("the token response is not valid: {e}"))
-        })?;
-        if parsed.access_token.is_empty() {
-            return Err(Error::new(
-                ErrorKind::Auth,
-                "the token response has an empty access_token",
-            ));
-        }
-        if let (Some(new_refresh), Some(slot)) = (parsed.refresh_token, &self.refresh_token)
-            && !new_refresh.is_empty()
-            && let Ok(mut current) = slot.lock()
-        {
-            *current = Secret::new(new_refresh);
-        }
-        let lifetime = parsed.expires_in.as_ref().and_then(seconds).map(Duration::from_secs_f64);
-        Ok((Secret::new(parsed.access_token), lifetime))
+        Ok(request)
     }
+}
+
+/// Sends the token request under the auth timeout and reads the whole answer.
+async fn exchange(
+    context: &AuthContext,
+    request: AttemptRequest,
+) -> Result<(http::StatusCode, http::HeaderMap, bytes::Bytes), Error> {
+    let exchange = async {
+        let response = context.transport.send(request).await?;
+        let body = response.body.bytes().await?;
+        Ok::<_, crate::client::TransportError>((response.status, response.headers, body))
+    };
+    let outcome = match context.timeout {
+        Some(limit) => tokio::time::timeout(limit, exchange).await.unwrap_or_else(|elapsed| {
+            Err(crate::client::TransportError::new(TransportErrorKind::Timeout, elapsed))
+        }),
+        None => exchange.await,
+    };
+    outcome.map_err(|e| {
+        Error::new(ErrorKind::Auth, format!("the token request failed: {e}")).with_source(e)
+    })
 }
 
 #[derive(serde::Deserialize)]

@@ -4,6 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
+use url::Url;
 
 use super::http_client::{ClientInner, HttpClient};
 use super::transport::{ReqwestTransport, Transport};
@@ -234,56 +235,17 @@ impl ClientBuilder {
     /// The client, or one [`ErrorKind::Request`] error listing every invalid setting.
     pub fn build(self) -> Result<HttpClient, Error> {
         let mut problems = Vec::new();
-        let mut hosts = Vec::new();
-        for (name, text) in &self.hosts {
-            match parse_base(text) {
-                Ok(url) => hosts.push((name.clone(), url)),
-                Err(problem) => problems.push(format!("base URL `{name}`: {problem}")),
-            }
-        }
-        if self.hosts.is_empty() {
-            problems.push("no base URL: call `base_url`".to_owned());
-        }
-        let mut headers = HeaderMap::new();
-        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
-        match HeaderValue::from_str(user_agent) {
-            Ok(value) => {
-                headers.insert(http::header::USER_AGENT, value);
-            }
-            Err(_) => problems.push("the user agent is not a valid header value".to_owned()),
-        }
-        for (name, value) in &self.default_headers {
-            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
-                (Ok(name), Ok(value)) => {
-                    headers.append(name, value);
-                }
-                (Err(_), _) => {
-                    problems.push(format!("default header `{name}` has an invalid name"))
-                }
-                (_, Err(_)) => {
-                    problems.push(format!("default header `{name}` has an invalid value"))
-                }
-            }
-        }
-        let mut secret_query_params = self.secret_query_params;
+        let hosts = self.checked_hosts(&mut problems);
+        let headers = self.checked_headers(&mut problems);
+        let mut secret_query_params = self.secret_query_params.clone();
         if let Some(auth) = &self.auth {
             if let Err(err) = auth.validate() {
                 problems.push(format!("auth: {err}"));
             }
             secret_query_params.extend(auth.secret_query_params());
         }
-        let transport = match self.transport {
-            Some(transport) => Some(transport),
-            None => match ReqwestTransport::with_connect_timeout(self.connect_timeout) {
-                Ok(transport) => Some(Arc::new(transport) as Arc<dyn Transport>),
-                Err(err) => {
-                    problems.push(format!("the HTTP client could not be created: {err}"));
-                    None
-                }
-            },
-        };
-        let transport = match transport {
-            Some(transport) if problems.is_empty() => transport,
+        let transport = match (self.checked_transport(&mut problems), problems.is_empty()) {
+            (Some(transport), true) => transport,
             _ => {
                 return Err(Error::new(
                     ErrorKind::Request,
@@ -333,6 +295,61 @@ impl ClientBuilder {
             max_redirects: self.max_redirects,
             secret_query_params,
         }))
+    }
+
+    /// The parsed base URLs (at least one is needed); a problem for each invalid one.
+    fn checked_hosts(&self, problems: &mut Vec<String>) -> Vec<(String, Url)> {
+        let mut hosts = Vec::new();
+        for (name, text) in &self.hosts {
+            match parse_base(text) {
+                Ok(url) => hosts.push((name.clone(), url)),
+                Err(problem) => problems.push(format!("base URL `{name}`: {problem}")),
+            }
+        }
+        if self.hosts.is_empty() {
+            problems.push("no base URL: call `base_url`".to_owned());
+        }
+        hosts
+    }
+
+    /// The user agent and the default headers; a problem for each invalid name or value.
+    fn checked_headers(&self, problems: &mut Vec<String>) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        let user_agent = self.user_agent.as_deref().unwrap_or(DEFAULT_USER_AGENT);
+        match HeaderValue::from_str(user_agent) {
+            Ok(value) => {
+                headers.insert(http::header::USER_AGENT, value);
+            }
+            Err(_) => problems.push("the user agent is not a valid header value".to_owned()),
+        }
+        for (name, value) in &self.default_headers {
+            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                (Ok(name), Ok(value)) => {
+                    headers.append(name, value);
+                }
+                (Err(_), _) => {
+                    problems.push(format!("default header `{name}` has an invalid name"))
+                }
+                (_, Err(_)) => {
+                    problems.push(format!("default header `{name}` has an invalid value"))
+                }
+            }
+        }
+        headers
+    }
+
+    /// The transport given, else a reqwest one with the connect timeout.
+    fn checked_transport(&self, problems: &mut Vec<String>) -> Option<Arc<dyn Transport>> {
+        if let Some(transport) = &self.transport {
+            return Some(Arc::clone(transport));
+        }
+        match ReqwestTransport::with_connect_timeout(self.connect_timeout) {
+            Ok(transport) => Some(Arc::new(transport) as Arc<dyn Transport>),
+            Err(err) => {
+                problems.push(format!("the HTTP client could not be created: {err}"));
+                None
+            }
+        }
     }
 }
 
