@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use connkit_spec::analyze::Analysis;
-use connkit_spec::{Loader, Pagination, PaginationStyle, RateLimit, RateLimitSource, Severity};
+use connkit_spec::{Pagination, PaginationStyle, RateLimit, RateLimitSource, Severity};
 
 use super::degraded::DegradedReport;
 use crate::exit::{CommandError, ExitStatus};
@@ -36,31 +36,12 @@ pub use super::output::Format;
 /// Runs `connkit analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
     let locations = super::spec_paths::expand(&args.specs, &args.dir)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))?;
-    let loader = Loader::new();
-    let loaded = runtime.block_on(async {
-        let loads = locations.iter().map(|location| loader.load(location));
-        futures::future::join_all(loads).await
-    });
-    let mut specs = Vec::with_capacity(loaded.len());
-    for result in loaded {
-        match result {
-            Ok(spec) => specs.push(spec),
-            Err(err) => {
-                return Err(CommandError::usage(miette::miette!(
-                    help = "fix the document (or leave it out) and run `connkit analyze` again",
-                    "{err}"
-                ))
-                .with_code(match err {
-                    connkit_spec::LoadError::Limit { .. } => "spec_too_large",
-                    _ => "spec_unreadable",
-                }));
-            }
-        }
-    }
+    let runtime = super::loading::runtime()?;
+    let specs = super::loading::load_specs(
+        &runtime,
+        &locations,
+        "fix the document (or leave it out) and run `connkit analyze` again",
+    )?;
     let analysis = connkit_spec::analyze(&specs);
     let roots: Vec<String> =
         locations.iter().map(|l| super::degraded::shown_relative(l, &args.dir)).collect();

@@ -67,20 +67,13 @@ pub(crate) fn open(dir: &std::path::Path, system: &str) -> Result<ConnectorDir, 
     ConnectorDir::open(dir, system).map_err(maintain_error)
 }
 
-/// A current-thread runtime for loading specs.
-pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))
-}
-
 /// Loads the specs recorded in the connector's manifest, in order. The error names the spec
 /// file (relative to the connector) and why it did not load.
 pub(crate) fn load_manifest_specs(
     connector: &ConnectorDir,
 ) -> Result<Vec<LoadedSpec>, (String, String)> {
-    let runtime = runtime().map_err(|err| (String::new(), format!("{:?}", err.report)))?;
+    let runtime =
+        super::loading::runtime().map_err(|err| (String::new(), format!("{:?}", err.report)))?;
     let loader = Loader::new();
     let mut out = Vec::new();
     for entry in &connector.manifest.specs {

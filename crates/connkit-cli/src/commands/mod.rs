@@ -6,6 +6,7 @@ pub mod check;
 mod degraded;
 pub mod docs;
 pub mod init;
+mod loading;
 pub mod new;
 mod new_report;
 pub mod output;

@@ -8,7 +8,6 @@ use clap::{Args, ValueEnum};
 use connkit_gen::manifest::{AuthKind, Tier};
 use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewError, NewRequest, NewSpec, Progress, TierChoice, create_connector};
-use connkit_spec::{LoadError, Loader};
 
 use super::degraded::{self, DegradedReport, PaginationGuesses};
 use super::new_report;
@@ -92,60 +91,21 @@ impl Progress for Bar {
     }
 }
 
-/// Runs `connkit new`.
+/// Runs `connkit new`: checks the target folder, loads and analyses the specs (nothing is
+/// written when that fails), sets up the workspace if needed, creates the connector and
+/// reports what it did.
 pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     let system = SystemName::parse(&args.system)
         .map_err(|err| CommandError::usage(miette::miette!("{err}")).with_code("invalid_system"))?;
     let connector_dir = args.dir.join("connectors").join(system.as_str());
-    if connector_dir.join("connector.toml").is_file() {
-        return Err(CommandError::usage(miette::miette!(
-            help =
-                format!("run `connkit sync {system}` to regenerate it, or remove the folder first"),
-            "`{}` already exists; `connkit new` never overwrites a connector",
-            connector_dir.display()
-        ))
-        .with_code("connector_exists"));
-    }
-    if connkit_gen::new::holds_files(&connector_dir) {
-        return Err(CommandError::usage(miette::miette!(
-            help = format!(
-                "move those files elsewhere (or remove the folder), or choose another system name; \
-                 `connkit sync` only works on a folder that `connkit new` made"
-            ),
-            "`{}` holds files but no connector (no connector.toml); `connkit new` never writes over them",
-            connector_dir.display()
-        ))
-        .with_code("folder_not_empty"));
-    }
+    check_target(&system, &connector_dir)?;
     let locations = super::spec_paths::expand(&args.specs, &args.dir)
         .map_err(|err| err.with_code("spec_not_found"))?;
-    let bar = if std::io::stderr().is_terminal() {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.enable_steady_tick(std::time::Duration::from_millis(120));
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar();
     bar.set_message(format!("loading {} spec(s)", locations.len()));
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))?;
-    let loader = Loader::new();
-    let loaded = runtime.block_on(async {
-        futures::future::join_all(locations.iter().map(|location| loader.load(location))).await
-    });
-    let mut specs = Vec::with_capacity(loaded.len());
-    for result in loaded {
-        specs.push(result.map_err(|err| {
-            let code = match err {
-                LoadError::Limit { .. } => "spec_too_large",
-                _ => "spec_unreadable",
-            };
-            CommandError::usage(miette::miette!(help = "fix the document or leave it out", "{err}"))
-                .with_code(code)
-        })?);
-    }
+    let runtime = super::loading::runtime()?;
+    let specs =
+        super::loading::load_specs(&runtime, &locations, "fix the document or leave it out")?;
     bar.set_message("analysing");
     let analysis = connkit_spec::analyze(&specs);
     if args.strict {
@@ -158,21 +118,6 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
             return Err(strict_error(&report, "nothing was written"));
         }
     }
-    let runtime_path = match &args.connkit_path {
-        Some(path) => Some(std::path::absolute(path).map_err(|err| {
-            CommandError::usage(miette::miette!(
-                "invalid --connkit-path `{}`: {err}",
-                path.display()
-            ))
-        })?),
-        None => {
-            let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../connkit");
-            built_from
-                .join("Cargo.toml")
-                .is_file()
-                .then(|| built_from.canonicalize().unwrap_or(built_from))
-        }
-    };
     let request = NewRequest {
         system: system.clone(),
         workspace: args.dir.clone(),
@@ -196,7 +141,7 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         token_url: args.token_url.clone(),
         token_header: args.token_header.clone(),
         key_prefix: args.key_prefix.clone(),
-        runtime_path,
+        runtime_path: runtime_path(args.connkit_path.as_deref())?,
         connkit_version: env!("CARGO_PKG_VERSION").to_string(),
     };
     // Only once the specs loaded (and passed --strict): a failed `new` leaves the folder as
@@ -211,7 +156,66 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
             super::init::report(&initialised);
         });
     }
-    let outcome = create_connector(&request, &Bar(bar.clone())).map_err(|err| match err {
+    let outcome = create_connector(&request, &Bar(bar.clone())).map_err(new_error)?;
+    bar.finish_and_clear();
+    report(&args, &system, &specs, &analysis, &outcome)
+}
+
+/// `connkit new` never writes over a connector, nor into a folder that holds other files.
+fn check_target(system: &SystemName, connector_dir: &Path) -> Result<(), CommandError> {
+    if connector_dir.join("connector.toml").is_file() {
+        return Err(CommandError::usage(miette::miette!(
+            help =
+                format!("run `connkit sync {system}` to regenerate it, or remove the folder first"),
+            "`{}` already exists; `connkit new` never overwrites a connector",
+            connector_dir.display()
+        ))
+        .with_code("connector_exists"));
+    }
+    if connkit_gen::new::holds_files(connector_dir) {
+        return Err(CommandError::usage(miette::miette!(
+            help = format!(
+                "move those files elsewhere (or remove the folder), or choose another system name; \
+                 `connkit sync` only works on a folder that `connkit new` made"
+            ),
+            "`{}` holds files but no connector (no connector.toml); `connkit new` never writes over them",
+            connector_dir.display()
+        ))
+        .with_code("folder_not_empty"));
+    }
+    Ok(())
+}
+
+/// A spinner on a terminal, nothing otherwise.
+fn progress_bar() -> indicatif::ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// The runtime crate the connector depends on by path: `--connkit-path`, else the checkout
+/// this binary was built from when it is still there, else none (crates.io).
+fn runtime_path(given: Option<&Path>) -> Result<Option<PathBuf>, CommandError> {
+    if let Some(path) = given {
+        return std::path::absolute(path).map(Some).map_err(|err| {
+            CommandError::usage(miette::miette!(
+                "invalid --connkit-path `{}`: {err}",
+                path.display()
+            ))
+        });
+    }
+    let built_from = Path::new(env!("CARGO_MANIFEST_DIR")).join("../connkit");
+    Ok(built_from
+        .join("Cargo.toml")
+        .is_file()
+        .then(|| built_from.canonicalize().unwrap_or(built_from)))
+}
+
+fn new_error(err: NewError) -> CommandError {
+    match err {
         NewError::Exists(_) => {
             CommandError::usage(miette::miette!("{err}")).with_code("connector_exists")
         }
@@ -221,12 +225,22 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         }
         NewError::Io { .. } => CommandError::failure(miette::miette!("{err}")).with_code("io"),
         other => CommandError::failure(miette::miette!("{other}")).with_code("internal"),
-    })?;
-    bar.finish_and_clear();
+    }
+}
+
+/// Says what was created (text on stderr, or the JSON document on stdout), what is degraded
+/// or guessed, and what to do next; `--strict` fails on degraded operations.
+fn report(
+    args: &NewArgs,
+    system: &SystemName,
+    specs: &[connkit_spec::LoadedSpec],
+    analysis: &connkit_spec::Analysis,
+    outcome: &connkit_gen::new::NewOutcome,
+) -> Result<ExitStatus, CommandError> {
     let connector = format!("connectors/{system}");
     let roots: Vec<String> =
         outcome.manifest.specs.iter().map(|entry| format!("{connector}/{}", entry.file)).collect();
-    let degraded = DegradedReport::collect(&specs, &analysis, &roots, Some(&outcome.specs));
+    let degraded = DegradedReport::collect(specs, analysis, &roots, Some(&outcome.specs));
     let guesses = PaginationGuesses::collect(&outcome.specs);
     let next_steps = vec![
         format!(
@@ -238,8 +252,8 @@ pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
         NewFormat::Json => {
             let document = new_report::document(&new_report::NewReportInput {
                 system: system.as_str(),
-                outcome: &outcome,
-                specs: &specs,
+                outcome,
+                specs,
                 degraded: &degraded,
                 guesses: &guesses,
                 next_steps: &next_steps,

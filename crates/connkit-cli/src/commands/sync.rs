@@ -9,10 +9,11 @@ use connkit_gen::maintain::plan_sync::{PlanAction, sync_plan};
 use connkit_gen::maintain::sync::{SpecDocument, SyncReport, add_spec_documents, sync_generated};
 use connkit_gen::maintain::{ConnectorDir, regenerate};
 use connkit_gen::manifest::MANIFEST_FILE;
-use connkit_spec::{LoadedSpec, Loader};
+use connkit_spec::LoadedSpec;
 
-use super::check::{load_manifest_specs, maintain_error, open, runtime};
+use super::check::{load_manifest_specs, maintain_error, open};
 use super::degraded::{DegradedReport, PaginationGuesses};
+use super::loading::runtime;
 use super::output::{Format, print_json};
 use crate::exit::{CommandError, ExitStatus};
 
@@ -58,7 +59,6 @@ fn documents(spec: &LoadedSpec) -> Vec<SpecDocument> {
 /// Loads `location` (a URL, or a path relative to the workspace).
 fn load(
     rt: &tokio::runtime::Runtime,
-    loader: &Loader,
     location: &str,
     dir: &Path,
 ) -> Result<LoadedSpec, CommandError> {
@@ -67,10 +67,7 @@ fn load(
     } else {
         dir.join(location).display().to_string()
     };
-    rt.block_on(loader.load(&resolved)).map_err(|err| {
-        CommandError::usage(miette::miette!(help = "fix the document or leave it out", "{err}"))
-            .with_code("spec_unreadable")
-    })
+    super::loading::load_spec(rt, &resolved, "fix the document or leave it out")
 }
 
 /// Updates `openapi/` and connector.toml from `--spec` and `--refetch`.
@@ -79,11 +76,10 @@ fn update_specs(args: &SyncArgs, connector: &mut ConnectorDir) -> Result<(), Com
         return Ok(());
     }
     let rt = runtime()?;
-    let loader = Loader::new();
     let mut manifest = connector.manifest.clone();
     let mut manifest_changed = false;
     for location in &args.specs {
-        let spec = load(&rt, &loader, location, &args.dir)?;
+        let spec = load(&rt, location, &args.dir)?;
         let analysis = connkit_spec::analyze(std::slice::from_ref(&spec));
         let stem = analysis.specs.first().map(|s| s.stem.clone()).unwrap_or_else(|| "spec".into());
         let source = is_url(location).then(|| location.clone());
@@ -103,7 +99,7 @@ fn update_specs(args: &SyncArgs, connector: &mut ConnectorDir) -> Result<(), Com
             eprintln!("--refetch: no spec in connector.toml has a source URL");
         }
         for (url, stem) in sources {
-            let spec = load(&rt, &loader, &url, &args.dir)?;
+            let spec = load(&rt, &url, &args.dir)?;
             let (file, changed) = add_spec_documents(
                 connector,
                 &mut manifest,
