@@ -68,6 +68,22 @@ pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
 }
 
 fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
+    write_summary(out, analysis)?;
+    write_specs(out, analysis)?;
+    write_decision(out, analysis)?;
+    write_auth(out, analysis)?;
+    write_entities_and_operations(out, analysis)?;
+    if !analysis.diagnostics.is_empty() {
+        writeln!(out, "\nDiagnostics")?;
+        for diagnostic in &analysis.diagnostics {
+            writeln!(out, "  {diagnostic}")?;
+        }
+    }
+    Ok(())
+}
+
+/// The tier with its reasons, and the counts.
+fn write_summary(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     let paginated = analysis.operations.iter().filter(|op| op.pagination.is_some()).count();
     let limited = analysis.operations.iter().filter(|op| op.rate_limit.is_some()).count();
     let errors = analysis.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
@@ -85,8 +101,10 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
         limited,
         analysis.diagnostics.len(),
         errors
-    )?;
+    )
+}
 
+fn write_specs(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "\nSpecs")?;
     let rows: Vec<Vec<String>> = analysis
         .specs
@@ -95,8 +113,11 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
             vec![s.stem.clone(), s.spec_version.clone(), s.operations.to_string(), s.title.clone()]
         })
         .collect();
-    table(out, &["SPEC", "VERSION", "OPS", "TITLE"], &rows)?;
+    table(out, &["SPEC", "VERSION", "OPS", "TITLE"], &rows)
+}
 
+/// Each signal of the decision table, held or not, in plain words.
+fn write_decision(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "\nDecision table (full when any signal holds, else lite)")?;
     let width = analysis.decision.iter().map(|row| row.rule.signal().len()).max().unwrap_or(0);
     for row in &analysis.decision {
@@ -108,7 +129,11 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
             row.message
         )?;
     }
+    Ok(())
+}
 
+/// Each auth kind with its details (`name=... in=...`).
+fn write_auth(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "\nAuth")?;
     for auth in &analysis.auth {
         let detail = serde_json::to_value(auth)
@@ -130,7 +155,10 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
             writeln!(out, "  {} {detail}", auth.kind_name())?;
         }
     }
+    Ok(())
+}
 
+fn write_entities_and_operations(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
     writeln!(out, "\nEntities")?;
     let rows: Vec<Vec<String>> = analysis
         .entities
@@ -154,15 +182,7 @@ fn write_text(out: &mut impl Write, analysis: &Analysis) -> io::Result<()> {
             ]
         })
         .collect();
-    table(out, &["ID", "METHOD", "PATH", "ENTITY", "PAGINATION", "RATE LIMIT"], &rows)?;
-
-    if !analysis.diagnostics.is_empty() {
-        writeln!(out, "\nDiagnostics")?;
-        for diagnostic in &analysis.diagnostics {
-            writeln!(out, "  {diagnostic}")?;
-        }
-    }
-    Ok(())
+    table(out, &["ID", "METHOD", "PATH", "ENTITY", "PAGINATION", "RATE LIMIT"], &rows)
 }
 
 fn describe_pagination(p: &Pagination) -> String {

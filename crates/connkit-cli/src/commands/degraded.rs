@@ -89,75 +89,92 @@ impl DegradedReport {
         let mut report = DegradedReport::default();
         for (index, spec) in specs.iter().enumerate() {
             let root = roots.get(index).map_or(spec.api.source.as_str(), String::as_str);
-            let typing = irs.and_then(|irs| irs.get(index)).map(untyped_bodies).unwrap_or_default();
-            let unpaged =
-                irs.and_then(|irs| irs.get(index)).map(dropped_paginations).unwrap_or_default();
-            let errors: Vec<&Diagnostic> =
-                spec.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
-            let mut claimed = vec![false; errors.len()];
-            for (op_index, operation) in spec.api.operations.iter().enumerate() {
-                report.operations += 1;
-                let mut reasons = Vec::new();
-                for (position, diagnostic) in errors.iter().enumerate() {
-                    if diagnostic.concerns_operation(&operation.pointer) {
-                        claimed[position] = true;
-                        reasons.push(locate(diagnostic, root));
-                    }
-                }
-                let method = operation.method.to_string();
-                let key = (method.clone(), operation.path.clone());
-                if let Some(reason) = typing.get(&key) {
-                    reasons.push(Located {
-                        cause: Cause::UntypedSuccess,
-                        message: reason.clone(),
-                        location: format!("{root}#{}", operation.pointer),
-                    });
-                }
-                if let Some(reason) = unpaged.get(&key) {
-                    reasons.push(Located {
-                        cause: Cause::PaginationDropped,
-                        message: format!("no item and page streams: {reason}"),
-                        location: format!("{root}#{}", operation.pointer),
-                    });
-                }
-                if !reasons.is_empty() {
-                    let id = ids.get(&(index, op_index)).map_or_else(
-                        || operation.operation_id.clone().unwrap_or_default(),
-                        |id| id.to_string(),
-                    );
-                    report.degraded.push(DegradedOperation {
-                        id,
-                        method,
-                        path: operation.path.clone(),
-                        reasons,
-                    });
-                }
-            }
-            // The loader reports a file it could not read where the `$ref` to it is; when that
-            // place already degraded an operation, it says nothing more.
-            let places: Vec<(&Option<String>, &str)> = errors
-                .iter()
-                .zip(&claimed)
-                .filter(|(_, claimed)| **claimed)
-                .map(|(d, _)| (&d.file, d.pointer.as_str()))
-                .collect();
-            for (diagnostic, claimed) in errors.iter().zip(claimed) {
-                let same_place = || {
-                    diagnostic.operation.is_none()
-                        && places.contains(&(&diagnostic.file, diagnostic.pointer.as_str()))
-                };
-                if claimed || same_place() {
-                    continue;
-                }
-                let located = locate(diagnostic, root);
-                if diagnostic.operation.is_some() {
-                    report.skipped.push(located);
-                } else {
-                    report.other_errors.push(located);
-                }
-            }
+            let ir = irs.and_then(|irs| irs.get(index));
+            report.add_spec(index, spec, root, &ids, ir);
         }
         report
+    }
+
+    /// The degraded operations of spec `index`, then its errors no operation claimed.
+    fn add_spec(
+        &mut self,
+        index: usize,
+        spec: &LoadedSpec,
+        root: &str,
+        ids: &HashMap<(usize, usize), &str>,
+        ir: Option<&SpecIr>,
+    ) {
+        let typing = ir.map(untyped_bodies).unwrap_or_default();
+        let unpaged = ir.map(dropped_paginations).unwrap_or_default();
+        let errors: Vec<&Diagnostic> =
+            spec.diagnostics.iter().filter(|d| d.severity == Severity::Error).collect();
+        let mut claimed = vec![false; errors.len()];
+        for (op_index, operation) in spec.api.operations.iter().enumerate() {
+            self.operations += 1;
+            let mut reasons = Vec::new();
+            for (position, diagnostic) in errors.iter().enumerate() {
+                if diagnostic.concerns_operation(&operation.pointer) {
+                    claimed[position] = true;
+                    reasons.push(locate(diagnostic, root));
+                }
+            }
+            let method = operation.method.to_string();
+            let key = (method.clone(), operation.path.clone());
+            if let Some(reason) = typing.get(&key) {
+                reasons.push(Located {
+                    cause: Cause::UntypedSuccess,
+                    message: reason.clone(),
+                    location: format!("{root}#{}", operation.pointer),
+                });
+            }
+            if let Some(reason) = unpaged.get(&key) {
+                reasons.push(Located {
+                    cause: Cause::PaginationDropped,
+                    message: format!("no item and page streams: {reason}"),
+                    location: format!("{root}#{}", operation.pointer),
+                });
+            }
+            if !reasons.is_empty() {
+                let id = ids.get(&(index, op_index)).map_or_else(
+                    || operation.operation_id.clone().unwrap_or_default(),
+                    |id| id.to_string(),
+                );
+                self.degraded.push(DegradedOperation {
+                    id,
+                    method,
+                    path: operation.path.clone(),
+                    reasons,
+                });
+            }
+        }
+        self.add_unclaimed(&errors, &claimed, root);
+    }
+
+    /// Errors that degraded no operation: skipped operations and errors outside operations.
+    /// The loader reports a file it could not read where the `$ref` to it is; when that
+    /// place already degraded an operation, it says nothing more.
+    fn add_unclaimed(&mut self, errors: &[&Diagnostic], claimed: &[bool], root: &str) {
+        let places: Vec<(&Option<String>, &str)> = errors
+            .iter()
+            .zip(claimed)
+            .filter(|(_, claimed)| **claimed)
+            .map(|(d, _)| (&d.file, d.pointer.as_str()))
+            .collect();
+        for (diagnostic, claimed) in errors.iter().zip(claimed) {
+            let same_place = || {
+                diagnostic.operation.is_none()
+                    && places.contains(&(&diagnostic.file, diagnostic.pointer.as_str()))
+            };
+            if *claimed || same_place() {
+                continue;
+            }
+            let located = locate(diagnostic, root);
+            if diagnostic.operation.is_some() {
+                self.skipped.push(located);
+            } else {
+                self.other_errors.push(located);
+            }
+        }
     }
 
     /// Whether anything was degraded or an error was found (what `--strict` fails on).
