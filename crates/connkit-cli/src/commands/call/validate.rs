@@ -67,52 +67,15 @@ fn check_schema(
     {
         return Ok(());
     }
-    let fail = |path: &str, expected: &str| {
-        Err(DecodeFailure {
+    if let Some(expected) = scalar_mismatch(&schema.kind, value) {
+        return Err(DecodeFailure {
             path: path.to_string(),
             message: format!("expected {expected}, found {}", describe(value)),
-        })
-    };
+        });
+    }
     match &schema.kind {
-        SchemaKind::Any | SchemaKind::Enum { .. } | SchemaKind::Const { .. } => Ok(()),
-        SchemaKind::Null => {
-            if value.is_null() {
-                Ok(())
-            } else {
-                fail(path, "null")
-            }
-        }
-        SchemaKind::Boolean => {
-            if value.is_boolean() {
-                Ok(())
-            } else {
-                fail(path, "a boolean")
-            }
-        }
-        SchemaKind::Integer { .. } => {
-            if value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
-            {
-                Ok(())
-            } else {
-                fail(path, "an integer")
-            }
-        }
-        SchemaKind::Number => {
-            if value.is_number() {
-                Ok(())
-            } else {
-                fail(path, "a number")
-            }
-        }
-        SchemaKind::String { .. } => {
-            if value.is_string() {
-                Ok(())
-            } else {
-                fail(path, "a string")
-            }
-        }
         SchemaKind::Array { items } => {
-            let Some(elements) = value.as_array() else { return fail(path, "an array") };
+            let elements = value.as_array().map_or(&[][..], Vec::as_slice);
             for (index, element) in elements.iter().enumerate() {
                 let len = path.len();
                 path.push_str(&format!("[{index}]"));
@@ -122,27 +85,8 @@ fn check_schema(
             Ok(())
         }
         SchemaKind::Object { properties, required, .. } => {
-            let Some(object) = value.as_object() else { return fail(path, "an object") };
-            for name in required {
-                if !object.contains_key(name) {
-                    return Err(DecodeFailure {
-                        path: format!("{path}.{name}"),
-                        message: "missing required field".to_string(),
-                    });
-                }
-            }
-            for (name, property) in properties {
-                let Some(field) = object.get(name) else { continue };
-                let len = path.len();
-                path.push('.');
-                path.push_str(name);
-                // An optional field may be null: the generated model reads it as `None`.
-                if !field.is_null() || required.contains(name) {
-                    walk(api, property, field, path, depth)?;
-                }
-                path.truncate(len);
-            }
-            Ok(())
+            let Some(object) = value.as_object() else { return Ok(()) };
+            check_object(api, properties, required, object, path, depth)
         }
         SchemaKind::AllOf { parts } => {
             parts.iter().try_for_each(|part| walk(api, part, value, path, depth))
@@ -161,6 +105,56 @@ fn check_schema(
         }
         _ => Ok(()),
     }
+}
+
+/// What `kind` expects when `value` is not of its JSON type (`a string`, `an array`, ...);
+/// `None` when the type fits or the kind does not constrain it.
+fn scalar_mismatch(kind: &SchemaKind, value: &Value) -> Option<&'static str> {
+    let (fits, expected) = match kind {
+        SchemaKind::Null => (value.is_null(), "null"),
+        SchemaKind::Boolean => (value.is_boolean(), "a boolean"),
+        SchemaKind::Integer { .. } => (
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0),
+            "an integer",
+        ),
+        SchemaKind::Number => (value.is_number(), "a number"),
+        SchemaKind::String { .. } => (value.is_string(), "a string"),
+        SchemaKind::Array { .. } => (value.is_array(), "an array"),
+        SchemaKind::Object { .. } => (value.is_object(), "an object"),
+        _ => (true, ""),
+    };
+    (!fits).then_some(expected)
+}
+
+/// Required fields present, and each present field as its schema says (an optional field
+/// may be null: the generated model reads it as `None`).
+fn check_object(
+    api: &Api,
+    properties: &indexmap::IndexMap<String, SchemaRef>,
+    required: &[String],
+    object: &serde_json::Map<String, Value>,
+    path: &mut String,
+    depth: usize,
+) -> Result<(), DecodeFailure> {
+    for name in required {
+        if !object.contains_key(name) {
+            return Err(DecodeFailure {
+                path: format!("{path}.{name}"),
+                message: "missing required field".to_string(),
+            });
+        }
+    }
+    for (name, property) in properties {
+        let Some(field) = object.get(name) else { continue };
+        let len = path.len();
+        path.push('.');
+        path.push_str(name);
+        if !field.is_null() || required.contains(name) {
+            walk(api, property, field, path, depth)?;
+        }
+        path.truncate(len);
+    }
+    Ok(())
 }
 
 fn describe(value: &Value) -> String {
