@@ -43,30 +43,8 @@ pub(crate) fn normalize(docs: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), Lo
         );
     }
 
-    let info = ctx.object_field(root, &at, "info");
-    let empty = Map::new();
-    let info_map = info.unwrap_or(&empty);
-    if info.is_none() {
-        ctx.warning(
-            DiagnosticKind::MissingField,
-            &at.child("info"),
-            "no `info` object; title and version are empty",
-        );
-    }
-    let title = string_field(info_map, "title").unwrap_or_default();
-    let version = string_field(info_map, "version").unwrap_or_default();
-    let description = string_field(info_map, "description");
-
-    // Named schemas first, so references anywhere resolve to their names.
-    let (container, key) = match spec_version {
-        SpecVersion::Swagger2 => (at.clone(), "definitions"),
-        _ => (at.child("components"), "schemas"),
-    };
-    if let Some(holder) = ctx.value(&container).and_then(Value::as_object)
-        && let Some(map) = ctx.object_field(holder, &container, key)
-    {
-        ctx.register_named_schemas(&container.child(key), map);
-    }
+    let info = read_info(&mut ctx, root, &at);
+    register_named_schemas(&mut ctx, spec_version, &at);
 
     let servers = match spec_version {
         SpecVersion::Swagger2 => v2::servers(&mut ctx, root, &at),
@@ -76,6 +54,82 @@ pub(crate) fn normalize(docs: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), Lo
     let security = security::requirements(&mut ctx, root, &at).unwrap_or_default();
     let tags = tags(&mut ctx, root, &at);
     let operations = paths::operations(&mut ctx, root, &at);
+    warn_about_webhooks(&mut ctx, root, &at);
+    ctx.drain_schema_queue();
+
+    let mut extensions = extensions(root);
+    extensions.extend(context::extensions(info.map));
+    let external_docs = root.get("externalDocs").and_then(Value::as_object).and_then(|docs| {
+        Some(ExternalDocs {
+            url: string_field(docs, "url")?,
+            description: string_field(docs, "description"),
+        })
+    });
+    let api = Api {
+        source: root_doc.name.clone(),
+        title: info.title,
+        version: info.version,
+        spec_version,
+        declared_version,
+        description: info.description,
+        servers,
+        operations,
+        schemas: std::mem::take(&mut ctx.schemas),
+        security_schemes,
+        security,
+        tags,
+        external_docs,
+        extensions,
+    };
+    Ok((api, ctx.diagnostics))
+}
+
+/// The `info` object's fields (empty, with a warning, when there is none).
+struct Info<'v> {
+    map: &'v Map<String, Value>,
+    title: String,
+    version: String,
+    description: Option<String>,
+}
+
+static EMPTY_INFO: std::sync::LazyLock<Map<String, Value>> = std::sync::LazyLock::new(Map::new);
+
+fn read_info<'v>(ctx: &mut Ctx<'_>, root: &'v Map<String, Value>, at: &Target) -> Info<'v> {
+    let info = ctx.object_field(root, at, "info");
+    if info.is_none() {
+        ctx.warning(
+            DiagnosticKind::MissingField,
+            &at.child("info"),
+            "no `info` object; title and version are empty",
+        );
+    }
+    let map: &'v Map<String, Value> = match info {
+        Some(map) => map,
+        None => &EMPTY_INFO,
+    };
+    Info {
+        map,
+        title: string_field(map, "title").unwrap_or_default(),
+        version: string_field(map, "version").unwrap_or_default(),
+        description: string_field(map, "description"),
+    }
+}
+
+/// Named schemas first, so references anywhere resolve to their names.
+fn register_named_schemas(ctx: &mut Ctx<'_>, spec_version: SpecVersion, at: &Target) {
+    let (container, key) = match spec_version {
+        SpecVersion::Swagger2 => (at.clone(), "definitions"),
+        _ => (at.child("components"), "schemas"),
+    };
+    if let Some(holder) = ctx.value(&container).and_then(Value::as_object)
+        && let Some(map) = ctx.object_field(holder, &container, key)
+    {
+        ctx.register_named_schemas(&container.child(key), map);
+    }
+}
+
+/// Webhooks are requests the API sends: a connector has nothing to call; said once.
+fn warn_about_webhooks(ctx: &mut Ctx<'_>, root: &Map<String, Value>, at: &Target) {
     if let Some(webhooks) = root.get("webhooks").and_then(Value::as_object)
         && !webhooks.is_empty()
     {
@@ -88,33 +142,6 @@ pub(crate) fn normalize(docs: &DocumentSet) -> Result<(Api, Vec<Diagnostic>), Lo
             ),
         );
     }
-    ctx.drain_schema_queue();
-
-    let mut extensions = extensions(root);
-    extensions.extend(context::extensions(info_map));
-    let external_docs = root.get("externalDocs").and_then(Value::as_object).and_then(|docs| {
-        Some(ExternalDocs {
-            url: string_field(docs, "url")?,
-            description: string_field(docs, "description"),
-        })
-    });
-    let api = Api {
-        source: root_doc.name.clone(),
-        title,
-        version,
-        spec_version,
-        declared_version,
-        description,
-        servers,
-        operations,
-        schemas: std::mem::take(&mut ctx.schemas),
-        security_schemes,
-        security,
-        tags,
-        external_docs,
-        extensions,
-    };
-    Ok((api, ctx.diagnostics))
 }
 
 fn detect_version(root: &Map<String, Value>) -> Result<(SpecVersion, String), String> {
