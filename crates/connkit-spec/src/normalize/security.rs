@@ -62,46 +62,11 @@ fn scheme<'a>(
         return None;
     };
     match kind {
-        "apiKey" => {
-            let name = string_field(object, "name");
-            let location = match str_field(object, "in") {
-                Some("header") => Some(ParameterLocation::Header),
-                Some("query") => Some(ParameterLocation::Query),
-                Some("cookie") => Some(ParameterLocation::Cookie),
-                _ => None,
-            };
-            match (name, location) {
-                (Some(name), Some(location)) => {
-                    Some(SecurityScheme::ApiKey { name, location, description })
-                }
-                _ => {
-                    ctx.error(
-                        DiagnosticKind::MissingField,
-                        at,
-                        "apiKey scheme needs `name` and `in` (header, query or cookie); it is skipped",
-                    );
-                    None
-                }
-            }
-        }
+        "apiKey" => api_key(ctx, object, at, description),
         "basic" => {
             Some(SecurityScheme::Http { scheme: "basic".into(), bearer_format: None, description })
         }
-        "http" => {
-            let Some(scheme) = str_field(object, "scheme") else {
-                ctx.error(
-                    DiagnosticKind::MissingField,
-                    at,
-                    "http scheme without `scheme`; it is skipped",
-                );
-                return None;
-            };
-            Some(SecurityScheme::Http {
-                scheme: scheme.to_ascii_lowercase(),
-                bearer_format: string_field(object, "bearerFormat"),
-                description,
-            })
-        }
+        "http" => http(ctx, object, at, description),
         "oauth2" => {
             let flows = if ctx.version == SpecVersion::Swagger2 {
                 v2_flow(object).into_iter().collect()
@@ -134,6 +99,51 @@ fn scheme<'a>(
             })
         }
     }
+}
+
+/// An `apiKey` scheme: its parameter's name and where it goes (skipped, with an error,
+/// when either is missing).
+fn api_key(
+    ctx: &mut Ctx<'_>,
+    object: &Map<String, Value>,
+    at: &Target,
+    description: Option<String>,
+) -> Option<SecurityScheme> {
+    let name = string_field(object, "name");
+    let location = match str_field(object, "in") {
+        Some("header") => Some(ParameterLocation::Header),
+        Some("query") => Some(ParameterLocation::Query),
+        Some("cookie") => Some(ParameterLocation::Cookie),
+        _ => None,
+    };
+    if let (Some(name), Some(location)) = (name, location) {
+        return Some(SecurityScheme::ApiKey { name, location, description });
+    }
+    ctx.error(
+        DiagnosticKind::MissingField,
+        at,
+        "apiKey scheme needs `name` and `in` (header, query or cookie); it is skipped",
+    );
+    None
+}
+
+/// An `http` scheme (`basic`, `bearer`, ...), lowercased (skipped, with an error, without
+/// `scheme`).
+fn http(
+    ctx: &mut Ctx<'_>,
+    object: &Map<String, Value>,
+    at: &Target,
+    description: Option<String>,
+) -> Option<SecurityScheme> {
+    let Some(scheme) = str_field(object, "scheme") else {
+        ctx.error(DiagnosticKind::MissingField, at, "http scheme without `scheme`; it is skipped");
+        return None;
+    };
+    Some(SecurityScheme::Http {
+        scheme: scheme.to_ascii_lowercase(),
+        bearer_format: string_field(object, "bearerFormat"),
+        description,
+    })
 }
 
 fn scopes(object: &Map<String, Value>) -> IndexMap<String, String> {
