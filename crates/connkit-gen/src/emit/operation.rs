@@ -117,6 +117,9 @@ pub fn emit_operation(op: &OperationIr, site: Site<'_>) -> OperationCode {
     if op.body.is_some() {
         arg_names.push(quote!(body));
     }
+    if let Some(accept) = &op.accept {
+        chain.push(quote!(.header("accept", #accept)));
+    }
     let name = format_ident!("{}", op.rust_name);
     let stream_name = format_ident!("{}", op.stream_method);
     let doc = method_doc(op);

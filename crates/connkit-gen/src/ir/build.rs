@@ -161,6 +161,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
             idempotency_header: None,
             request_method: None,
+            accept: None,
             stream_method: String::new(),
             host: input
                 .hosts
@@ -186,6 +187,9 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             }
             other => other,
         };
+        if matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_)) {
+            ir.accept = success.and_then(|r| accept_of(api, r));
+        }
         ir.error = error_of(&ir.type_stem, api, operation, types);
         ir.response_headers = operation
             .success_responses()
@@ -410,6 +414,21 @@ fn is_binary(schema: &Schema) -> bool {
     }
 }
 
+/// The `Accept` a request sends for a JSON success: the chosen media type when the answer
+/// is documented in several (the server picks by `Accept`, and without one may well pick
+/// text or an image), `application/json` for a wildcard; `None` for a single concrete one.
+fn accept_of(api: &Api, response: &Response) -> Option<String> {
+    let (media, _) = pick_media(api, &response.content)?;
+    let essence = media.content_type.split(';').next().unwrap_or("").trim();
+    if essence.contains('*') {
+        Some("application/json".to_string())
+    } else if response.content.len() > 1 {
+        Some(essence.to_string())
+    } else {
+        None
+    }
+}
+
 /// What a success returns, and for a JSON body how faithfully it is typed.
 fn success_of(
     stem: &str,
@@ -566,6 +585,43 @@ mod tests {
     fn headers_http_writes_are_not_parameters() {
         assert!(is_transport_header("Content-Length") && is_transport_header("host"));
         assert!(!is_transport_header("Content-Type") && !is_transport_header("x-ms-version"));
+    }
+
+    /// The `Accept` of each success of a small spec, by operation id.
+    fn accepts(content: &[(&str, &str)]) -> Vec<Option<String>> {
+        content
+            .iter()
+            .map(|(id, media)| {
+                let spec = format!(
+                    r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{"/x":{{"get":{{
+                    "operationId":"{id}","responses":{{"200":{{"description":"ok","content":{media}}}}}}}}}}}}}"#
+                );
+                let loaded = connkit_spec::load_str("t.json", &spec).expect("the spec loads");
+                let operation = &loaded.api.operations[0];
+                let response = operation.success_responses().next().expect("a success");
+                accept_of(&loaded.api, response)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn negotiated_json_answers_are_asked_for() {
+        let object = r#"{"schema":{"type":"object","properties":{"a":{"type":"string"}}}}"#;
+        let text = r#"{"schema":{"type":"string"}}"#;
+        let several = format!(r#"{{"text/plain":{text},"application/json":{object}}}"#);
+        let image = r#"{"schema":{"type":"string","format":"binary"}}"#;
+        let hal = format!(r#"{{"application/hal+json":{object},"image/*":{image}}}"#);
+        let wildcard = format!(r#"{{"*/*":{object}}}"#);
+        let single = format!(r#"{{"application/json; charset=utf-8":{object}}}"#);
+        assert_eq!(
+            accepts(&[("a", &several), ("b", &hal), ("c", &wildcard), ("d", &single)]),
+            [
+                Some("application/json".to_string()),
+                Some("application/hal+json".to_string()),
+                Some("application/json".to_string()),
+                None
+            ]
+        );
     }
 
     #[test]

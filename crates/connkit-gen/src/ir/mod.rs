@@ -144,6 +144,10 @@ pub struct OperationIr {
     pub stream_method: String,
     /// The named host the operation is served from (`None`: the default host).
     pub host: Option<String>,
+    /// The `Accept` the request sends: the media type of the JSON success when the answer is
+    /// documented in several (a server or mock picks among them by `Accept`) or as a wildcard
+    /// (`*/*`: `application/json` is asked for). `None`: no negotiation needed.
+    pub accept: Option<String>,
 }
 
 /// The most arguments a method takes, `self` included (clippy's `too_many_arguments`).
