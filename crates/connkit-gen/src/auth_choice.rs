@@ -76,27 +76,7 @@ fn scheme_name(kind: &analyze::AuthKind) -> Option<&str> {
 /// The decision for `chosen`, given what the specs declare. `prefix` names the prefix the
 /// connector sends before an API key (when it set one from the spec's description).
 pub fn decide(analysis: &Analysis, apis: &[&Api], chosen: &AuthConfig) -> AuthDecision {
-    let mut options: Vec<AuthOption> = Vec::new();
-    let mut unsupported: Vec<String> = Vec::new();
-    for kind in &analysis.auth {
-        let Some(scheme) = scheme_name(kind) else { continue };
-        match connector_kind(kind) {
-            Some(connector) => match options.iter_mut().find(|o| o.kind == connector) {
-                Some(option) => {
-                    if !option.schemes.iter().any(|s| s == scheme) {
-                        option.schemes.push(scheme.to_string());
-                    }
-                }
-                None => options.push(AuthOption {
-                    kind: connector,
-                    flag: format!("--auth {}", connector.as_str()),
-                    schemes: vec![scheme.to_string()],
-                    chosen: connector == chosen.kind,
-                }),
-            },
-            None => unsupported.push(format!("`{scheme}` ({})", kind.kind_name())),
-        }
-    }
+    let (options, unsupported) = options(analysis, chosen);
     let mut notes = Vec::new();
     if options.len() > 1 {
         let others: Vec<String> = options
@@ -111,6 +91,55 @@ pub fn decide(analysis: &Analysis, apis: &[&Api], chosen: &AuthConfig) -> AuthDe
             others.join(", ")
         ));
     }
+    notes.extend(consent_note(analysis, chosen));
+    if chosen.kind == AuthKind::None && !options.is_empty() {
+        notes.push(
+            "The connector sends no credentials although the spec declares some: choose one \
+             with `--auth KIND`."
+                .to_string(),
+        );
+    }
+    notes.extend(key_notes(apis, chosen));
+    if !unsupported.is_empty() {
+        notes.push(format!(
+            "Not done by the runtime: {}; a custom signing strategy can (connkit::auth::AuthStrategy).",
+            unsupported.join(", ")
+        ));
+    }
+    AuthDecision { options, notes }
+}
+
+/// The connector's auth kinds the spec's schemes map to (schemes of one kind together), and
+/// the schemes the runtime cannot do.
+fn options(analysis: &Analysis, chosen: &AuthConfig) -> (Vec<AuthOption>, Vec<String>) {
+    let mut options: Vec<AuthOption> = Vec::new();
+    let mut unsupported: Vec<String> = Vec::new();
+    for kind in &analysis.auth {
+        let Some(scheme) = scheme_name(kind) else { continue };
+        let Some(connector) = connector_kind(kind) else {
+            unsupported.push(format!("`{scheme}` ({})", kind.kind_name()));
+            continue;
+        };
+        match options.iter_mut().find(|o| o.kind == connector) {
+            Some(option) => {
+                if !option.schemes.iter().any(|s| s == scheme) {
+                    option.schemes.push(scheme.to_string());
+                }
+            }
+            None => options.push(AuthOption {
+                kind: connector,
+                flag: format!("--auth {}", connector.as_str()),
+                schemes: vec![scheme.to_string()],
+                chosen: connector == chosen.kind,
+            }),
+        }
+    }
+    (options, unsupported)
+}
+
+/// A refresh-token connector for a flow that needs a browser once: say so, and that a
+/// static token is `--auth bearer`.
+fn consent_note(analysis: &Analysis, chosen: &AuthConfig) -> Option<String> {
     let consent_flows: Vec<&str> = analysis
         .auth
         .iter()
@@ -124,21 +153,20 @@ pub fn decide(analysis: &Analysis, apis: &[&Api], chosen: &AuthConfig) -> AuthDe
         })
         .filter_map(scheme_name)
         .collect();
-    if chosen.kind == AuthKind::OAuth2RefreshToken && !consent_flows.is_empty() {
-        notes.push(format!(
+    (chosen.kind == AuthKind::OAuth2RefreshToken && !consent_flows.is_empty()).then(|| {
+        format!(
             "The spec's OAuth2 flow ({}) needs a user's consent in a browser once; the connector \
              then exchanges the refresh token you obtained (`REFRESH_TOKEN`). If you hold a \
              static token instead (a bot token, a personal access token), use `--auth bearer`.",
             consent_flows.join(", ")
-        ));
-    }
-    if chosen.kind == AuthKind::None && !options.is_empty() {
-        notes.push(
-            "The connector sends no credentials although the spec declares some: choose one \
-             with `--auth KIND`."
-                .to_string(),
-        );
-    }
+        )
+    })
+}
+
+/// What the connector does with the key: a prefix read from the spec, or an encoding the
+/// description asks for.
+fn key_notes(apis: &[&Api], chosen: &AuthConfig) -> Vec<String> {
+    let mut notes = Vec::new();
     if let Some(prefix) = &chosen.key_prefix {
         notes.push(format!(
             "The spec's description says the key is sent as `{prefix}<key>`: connector.toml \
@@ -159,13 +187,7 @@ pub fn decide(analysis: &Analysis, apis: &[&Api], chosen: &AuthConfig) -> AuthDe
                 .to_string(),
         );
     }
-    if !unsupported.is_empty() {
-        notes.push(format!(
-            "Not done by the runtime: {}; a custom signing strategy can (connkit::auth::AuthStrategy).",
-            unsupported.join(", ")
-        ));
-    }
-    AuthDecision { options, notes }
+    notes
 }
 
 /// The description of the API-key scheme the connector uses.
