@@ -74,9 +74,18 @@ impl Rule {
 /// Evaluates every row. Each message says, in plain words and with its numbers, why the row
 /// holds or not; the messages of the rows that decide are the tier's reasons.
 pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
-    let mut rows = Vec::with_capacity(4);
-    let n = signals.operations;
-    rows.push(DecisionRow {
+    let rows = vec![
+        operations_row(signals.operations),
+        auth_row(signals.auth),
+        paging_row(signals.paginated, signals.rate_limited),
+        entities_row(signals.entities),
+    ];
+    let tier = if rows.iter().any(|row| row.fired) { Tier::Full } else { Tier::Lite };
+    (tier, rows)
+}
+
+fn operations_row(n: usize) -> DecisionRow {
+    DecisionRow {
         rule: Rule::Operations,
         fired: n > 5,
         message: if n > 5 {
@@ -84,12 +93,13 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
         } else {
             format!("{}: 5 or fewer", count(n, "operation"))
         },
-    });
+    }
+}
 
-    let token: Vec<&AuthKind> = signals.auth.iter().filter(|a| a.is_token_based()).collect();
-    let auth_message = if token.is_empty() {
-        let simple: Vec<&str> = signals
-            .auth
+fn auth_row(auth: &[AuthKind]) -> DecisionRow {
+    let token: Vec<&AuthKind> = auth.iter().filter(|a| a.is_token_based()).collect();
+    let message = if token.is_empty() {
+        let simple: Vec<&str> = auth
             .iter()
             .filter(|a| **a != AuthKind::None)
             .map(|a| plain_auth(a.kind_name()))
@@ -105,39 +115,39 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
             dedup(token.iter().map(|a| plain_auth(a.kind_name())).collect()).join(", ")
         )
     };
-    rows.push(DecisionRow { rule: Rule::Auth, fired: !token.is_empty(), message: auth_message });
+    DecisionRow { rule: Rule::Auth, fired: !token.is_empty(), message }
+}
 
-    let (p, r) = (signals.paginated.len(), signals.rate_limited.len());
+fn paging_row(paginated: &[&str], rate_limited: &[&str]) -> DecisionRow {
+    let (p, r) = (paginated.len(), rate_limited.len());
     let fired = p > 0 || r > 0;
     let message = if fired {
         let mut parts = Vec::new();
         if p > 0 {
             let verb = if p == 1 { "pages" } else { "page" };
-            parts.push(format!(
-                "{} {verb} (e.g. {})",
-                count(p, "operation"),
-                examples(signals.paginated)
-            ));
+            parts.push(format!("{} {verb} (e.g. {})", count(p, "operation"), examples(paginated)));
         }
         if r > 0 {
             let verb = if r == 1 { "has" } else { "have" };
             parts.push(format!(
                 "{} {verb} a rate limit (e.g. {})",
                 count(r, "operation"),
-                examples(signals.rate_limited)
+                examples(rate_limited)
             ));
         }
         parts.join("; ")
     } else {
         "no operation pages or has a documented rate limit".to_string()
     };
-    rows.push(DecisionRow { rule: Rule::PaginationOrRateLimit, fired, message });
+    DecisionRow { rule: Rule::PaginationOrRateLimit, fired, message }
+}
 
-    let big: Vec<&Entity> = signals.entities.iter().filter(|e| e.operations.len() >= 2).collect();
+fn entities_row(all: &[Entity]) -> DecisionRow {
+    let big: Vec<&Entity> = all.iter().filter(|e| e.operations.len() >= 2).collect();
     let listed: Vec<String> =
         big.iter().take(5).map(|e| format!("{} ({})", e.name, e.operations.len())).collect();
     let more = if big.len() > 5 { format!(", +{} more", big.len() - 5) } else { String::new() };
-    let entities = count(signals.entities.len(), "entity");
+    let entities = count(all.len(), "entity");
     let message = match big.len() {
         0 => format!("no entity has 2 or more operations ({entities} in all)"),
         1 => format!(
@@ -150,10 +160,7 @@ pub(crate) fn decide(signals: &Signals<'_>) -> (Tier, Vec<DecisionRow>) {
             listed.join(", ")
         ),
     };
-    rows.push(DecisionRow { rule: Rule::Entities, fired: big.len() >= 2, message });
-
-    let tier = if rows.iter().any(|row| row.fired) { Tier::Full } else { Tier::Lite };
-    (tier, rows)
+    DecisionRow { rule: Rule::Entities, fired: big.len() >= 2, message }
 }
 
 /// An auth kind's name in plain words (`api_key` → `API key`).
