@@ -96,32 +96,8 @@ enum Body {
 
 async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let connector = Connector::load(&args.dir, &args.system).await?;
-    let op = resolve::resolve(&connector.analysis, &args.operation).map_err(|why| match why {
-        Unresolved::Ambiguous(candidates) => CommandError::usage(miette::miette!(
-            "operation `{}` is ambiguous in connector `{}`; use one of: {}",
-            args.operation,
-            args.system,
-            candidates.join(", ")
-        ))
-        .with_code("ambiguous_operation"),
-        Unresolved::Unknown(close) if close.is_empty() => CommandError::usage(miette::miette!(
-            help = format!(
-                "run `connkit analyze {}/openapi/*` to list the operations",
-                connector.dir.display()
-            ),
-            "connector `{}` has no operation `{}`",
-            args.system,
-            args.operation
-        ))
-        .with_code("unknown_operation"),
-        Unresolved::Unknown(close) => CommandError::usage(miette::miette!(
-            "connector `{}` has no operation `{}`; did you mean: {}?",
-            args.system,
-            args.operation,
-            close.join(", ")
-        ))
-        .with_code("unknown_operation"),
-    })?;
+    let op = resolve::resolve(&connector.analysis, &args.operation)
+        .map_err(|why| unresolved(&args, &connector, why))?;
     let api = &connector.specs[op.spec_index].api;
     let Some(model) = api.operations.get(op.operation_index) else {
         return Err(CommandError::failure(miette::miette!(
@@ -159,16 +135,7 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     };
     let http = client::build_client(&connector.manifest, &settings, &op.id, rate_limit)
         .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;
-    let method = Method::from_bytes(model.method.as_upper().as_bytes()).map_err(|_| {
-        CommandError::usage(miette::miette!("unsupported method {}", model.method.as_upper()))
-    })?;
-    let mut operation = Operation::owned(op.id.clone(), method, op.path.clone());
-    if let Some(header) = &op.idempotency_header {
-        operation = operation.idempotency_header_owned(header.clone());
-    }
-    if let Some(host) = host {
-        operation = operation.host_owned(host);
-    }
+    let operation = runtime_operation(op, model, host)?;
     let request =
         CallRequest { http: &http, operation: &operation, placed: &placed, body: body.as_ref() };
     let output = Output::new(args.output.clone());
@@ -178,6 +145,56 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
         single(&request, api, model, &output, args.verbose).await
     };
     outcome.map(|()| ExitStatus::Success).or_else(|failure| failure.into_result())
+}
+
+/// The usage error for an operation the connector does not have (with close names), or
+/// names ambiguously.
+fn unresolved(args: &CallArgs, connector: &Connector, why: Unresolved) -> CommandError {
+    match why {
+        Unresolved::Ambiguous(candidates) => CommandError::usage(miette::miette!(
+            "operation `{}` is ambiguous in connector `{}`; use one of: {}",
+            args.operation,
+            args.system,
+            candidates.join(", ")
+        ))
+        .with_code("ambiguous_operation"),
+        Unresolved::Unknown(close) if close.is_empty() => CommandError::usage(miette::miette!(
+            help = format!(
+                "run `connkit analyze {}/openapi/*` to list the operations",
+                connector.dir.display()
+            ),
+            "connector `{}` has no operation `{}`",
+            args.system,
+            args.operation
+        ))
+        .with_code("unknown_operation"),
+        Unresolved::Unknown(close) => CommandError::usage(miette::miette!(
+            "connector `{}` has no operation `{}`; did you mean: {}?",
+            args.system,
+            args.operation,
+            close.join(", ")
+        ))
+        .with_code("unknown_operation"),
+    }
+}
+
+/// The runtime's description of the operation: method, path, idempotency header, host.
+fn runtime_operation(
+    op: &connkit_spec::analyze::AnalyzedOperation,
+    model: &connkit_spec::Operation,
+    host: Option<&str>,
+) -> Result<Operation, CommandError> {
+    let method = Method::from_bytes(model.method.as_upper().as_bytes()).map_err(|_| {
+        CommandError::usage(miette::miette!("unsupported method {}", model.method.as_upper()))
+    })?;
+    let mut operation = Operation::owned(op.id.clone(), method, op.path.clone());
+    if let Some(header) = &op.idempotency_header {
+        operation = operation.idempotency_header_owned(header.clone());
+    }
+    if let Some(host) = host {
+        operation = operation.host_owned(host.to_string());
+    }
+    Ok(operation)
 }
 
 /// Everything needed to build the request of one page.
