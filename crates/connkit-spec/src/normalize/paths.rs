@@ -112,45 +112,11 @@ fn operation<'a>(
     item_servers: &[Server],
 ) -> Operation {
     let at = &place.at;
-    let operation_id = match object.get("operationId") {
-        Some(Value::String(id)) if !id.trim().is_empty() => Some(id.clone()),
-        Some(Value::String(_)) | None => None,
-        Some(other) => {
-            ctx.error(
-                DiagnosticKind::InvalidStructure,
-                &at.child("operationId"),
-                format!(
-                    "`operationId` must be a string, found {}; an id is synthesized",
-                    type_name(other)
-                ),
-            );
-            None
-        }
-    };
-    let own = parameters(ctx, object, at);
-    let mut merged: Vec<RawParameter<'a>> = Vec::new();
-    for param in shared.iter().filter(|p| !own.iter().any(|o| o.key() == p.key())) {
-        merged.push(match param {
-            RawParameter::Regular(p) => RawParameter::Regular(p.clone()),
-            RawParameter::Body { at, object } => RawParameter::Body { at: at.clone(), object },
-            RawParameter::FormData { at, object, name } => {
-                RawParameter::FormData { at: at.clone(), object, name: name.clone() }
-            }
-        });
-    }
-    merged.extend(own);
-
-    let mut parameters = Vec::new();
-    let mut body = None;
-    let mut form = Vec::new();
-    for param in merged {
-        match param {
-            RawParameter::Regular(p) => parameters.push(p),
-            RawParameter::Body { at, object } => body = Some((at, object)),
-            RawParameter::FormData { at, object, name } => form.push((at, object, name)),
-        }
-    }
+    let operation_id = operation_id(ctx, object, at);
+    let split = split_parameters(shared, parameters(ctx, object, at));
+    let mut parameters = split.regular;
     add_missing_path_parameters(ctx, place.path, at, &mut parameters);
+    let (body, form) = (split.body, split.form);
 
     let request_body = match ctx.version {
         SpecVersion::Swagger2 => v2::request_body(ctx, root, object, body, form),
@@ -188,6 +154,62 @@ fn operation<'a>(
         extensions: extensions(object),
         pointer: place.pointer,
     }
+}
+
+/// The operation's `operationId` when it is a non-empty string (an error when it is not a
+/// string: an id is synthesized).
+fn operation_id(ctx: &mut Ctx<'_>, object: &Map<String, Value>, at: &Target) -> Option<String> {
+    match object.get("operationId") {
+        Some(Value::String(id)) if !id.trim().is_empty() => Some(id.clone()),
+        Some(Value::String(_)) | None => None,
+        Some(other) => {
+            ctx.error(
+                DiagnosticKind::InvalidStructure,
+                &at.child("operationId"),
+                format!(
+                    "`operationId` must be a string, found {}; an id is synthesized",
+                    type_name(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// An operation's parameters by kind: the path item's (`shared`) unless the operation
+/// redefines them, then its own.
+struct SplitParameters<'a> {
+    regular: Vec<Parameter>,
+    /// A Swagger 2.0 `in: body` parameter.
+    body: Option<(Target, &'a Map<String, Value>)>,
+    /// Swagger 2.0 `in: formData` parameters.
+    form: Vec<(Target, &'a Map<String, Value>, String)>,
+}
+
+fn split_parameters<'a>(
+    shared: &[RawParameter<'a>],
+    own: Vec<RawParameter<'a>>,
+) -> SplitParameters<'a> {
+    let mut merged: Vec<RawParameter<'a>> = Vec::new();
+    for param in shared.iter().filter(|p| !own.iter().any(|o| o.key() == p.key())) {
+        merged.push(match param {
+            RawParameter::Regular(p) => RawParameter::Regular(p.clone()),
+            RawParameter::Body { at, object } => RawParameter::Body { at: at.clone(), object },
+            RawParameter::FormData { at, object, name } => {
+                RawParameter::FormData { at: at.clone(), object, name: name.clone() }
+            }
+        });
+    }
+    merged.extend(own);
+    let mut split = SplitParameters { regular: Vec::new(), body: None, form: Vec::new() };
+    for param in merged {
+        match param {
+            RawParameter::Regular(p) => split.regular.push(p),
+            RawParameter::Body { at, object } => split.body = Some((at, object)),
+            RawParameter::FormData { at, object, name } => split.form.push((at, object, name)),
+        }
+    }
+    split
 }
 
 /// The `parameters` of a path item or operation.
