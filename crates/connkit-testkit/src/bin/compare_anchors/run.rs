@@ -1,0 +1,182 @@
+//! Runs one measured command: output to a log file, wall time, CPU time of the whole process
+//! tree (user + system, as the kernel accounts it to waited-for children), and a timeout.
+//!
+//! CPU time comes from this process's `cutime` and `cstime` in `/proc/self/stat`, read before
+//! and after the child is reaped. Commands run one at a time, so the difference is the
+//! command's own (a `cargo check` includes its `rustc`, the generator its JVM threads). On a
+//! loaded machine the wall time grows with the load; the CPU time much less.
+
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use std::os::unix::process::CommandExt;
+
+/// The memory limit of every measured process (`RLIMIT_DATA`), set once by `main`.
+static MEMORY_LIMIT: OnceLock<u64> = OnceLock::new();
+
+/// Limits each measured process (the generator, cargo, each rustc) to `gib` GiB of data
+/// memory, so that a huge crate fails alone instead of starving the other users of a shared
+/// machine. Takes effect for commands made by [`command`] afterwards.
+pub fn limit_memory(gib: u64) {
+    let _ = MEMORY_LIMIT.set(gib.saturating_mul(1 << 30));
+}
+
+/// A command for `program` under the memory limit (through util-linux's `prlimit`, which is
+/// on every Debian) when one is set.
+pub fn command(program: impl AsRef<OsStr>) -> Command {
+    match MEMORY_LIMIT.get() {
+        Some(bytes) => {
+            let mut command = Command::new("prlimit");
+            command.arg(format!("--data={bytes}")).arg("--").arg(program);
+            command
+        }
+        None => Command::new(program),
+    }
+}
+
+/// Wall and CPU time of one command.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timing {
+    /// Elapsed time from spawn to exit.
+    pub wall: Duration,
+    /// User + system time of the command and every descendant it waited for.
+    pub cpu: Duration,
+}
+
+/// How a command ended.
+#[derive(Debug, Clone)]
+pub enum Status {
+    /// Exit code 0.
+    Success,
+    /// A non-zero exit or a signal.
+    Failed(ExitStatus),
+    /// Killed (with its process group) after the timeout.
+    TimedOut(Duration),
+}
+
+/// A finished command: how it ended, its timing and its log.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// How it ended.
+    pub status: Status,
+    /// Its timing.
+    pub timing: Timing,
+    /// stdout and stderr, interleaved.
+    pub log: PathBuf,
+}
+
+impl Outcome {
+    /// Whether the command exited with 0.
+    pub fn succeeded(&self) -> bool {
+        matches!(self.status, Status::Success)
+    }
+
+    /// The first line of the log that reads like an error (`error`, `exception`, `panicked`),
+    /// else the last non-empty line; for a timeout, says so.
+    pub fn first_error_line(&self) -> String {
+        if let Status::TimedOut(limit) = self.status {
+            return format!("timed out after {} min", limit.as_secs() / 60);
+        }
+        let text = fs::read_to_string(&self.log).unwrap_or_default();
+        let errorish = |line: &&str| {
+            // Log lines of lower levels may name schemas like `api_errors`.
+            if line.contains(" INFO ") || line.contains(" WARN ") || line.contains(" DEBUG ") {
+                return false;
+            }
+            let lower = line.to_ascii_lowercase();
+            lower.starts_with("error")
+                || lower.contains("error:")
+                || lower.contains(" error ")
+                || lower.contains("exception")
+                || lower.contains("panicked")
+        };
+        let line = text
+            .lines()
+            .map(str::trim)
+            .find(errorish)
+            .or_else(|| text.lines().map(str::trim).rfind(|l| !l.is_empty()))
+            .unwrap_or("no output");
+        let status = match &self.status {
+            Status::Failed(status) => format!(" ({status})"),
+            _ => String::new(),
+        };
+        format!("{}{status}", shorten(line, 200))
+    }
+}
+
+/// `text` cut to `max` characters, with an ellipsis when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{cut}…")
+}
+
+/// Runs `command` in its own process group with stdout and stderr appended to `log`; kills
+/// the group after `timeout`.
+pub fn run_logged(command: &mut Command, log: &Path, timeout: Duration) -> io::Result<Outcome> {
+    if let Some(dir) = log.parent() {
+        fs::create_dir_all(dir)?;
+    }
+    let out = File::create(log)?;
+    let err = out.try_clone()?;
+    command.stdin(Stdio::null()).stdout(out).stderr(err).process_group(0);
+    let cpu_before = children_cpu();
+    let started = Instant::now();
+    let mut child = command.spawn()?;
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break if status.success() { Status::Success } else { Status::Failed(status) };
+        }
+        if started.elapsed() > timeout {
+            kill_group(child.id());
+            child.wait()?;
+            break Status::TimedOut(timeout);
+        }
+        thread::sleep(Duration::from_millis(20));
+    };
+    let wall = started.elapsed();
+    let cpu = children_cpu().saturating_sub(cpu_before);
+    Ok(Outcome { status, timing: Timing { wall, cpu }, log: log.to_path_buf() })
+}
+
+/// Kills a process group this program started (by its id, with `kill`).
+fn kill_group(pid: u32) {
+    let _ = Command::new("kill").arg("-KILL").arg("--").arg(format!("-{pid}")).status();
+}
+
+/// CPU time (user + system) of this process's reaped children, from `/proc/self/stat`.
+fn children_cpu() -> Duration {
+    let Ok(stat) = fs::read_to_string("/proc/self/stat") else { return Duration::ZERO };
+    // Fields after the command name, which is in parentheses and may hold spaces: the first
+    // is field 3 (state); cutime and cstime are fields 16 and 17.
+    let Some((_, rest)) = stat.rsplit_once(')') else { return Duration::ZERO };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = [13, 14]
+        .iter()
+        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
+        .sum();
+    Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64)
+}
+
+/// `getconf CLK_TCK` (100 on Linux), read once.
+fn clock_ticks() -> u64 {
+    static TICKS: OnceLock<u64> = OnceLock::new();
+    *TICKS.get_or_init(|| {
+        Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|out| String::from_utf8(out.stdout).ok())
+            .and_then(|text| text.trim().parse().ok())
+            .filter(|&ticks| ticks > 0)
+            .unwrap_or(100)
+    })
+}
