@@ -67,7 +67,8 @@ impl Checker {
         let template_lock = self.template.join("Cargo.lock");
         if !template_lock.is_file() {
             eprintln!("    pre-building dependencies into {}", template_target.display());
-            let outcome = self.twin_check(krate, &template_target, &logs.join("deps-template.log"))?;
+            let outcome =
+                self.twin_check(krate, &template_target, &logs.join("deps-template.log"))?;
             if !outcome.succeeded() {
                 return Ok(dependency_failure(&outcome));
             }
@@ -102,7 +103,9 @@ impl Checker {
             .and_then(|()| fs::write(src.join("lib.rs"), ""))
             .map_err(Into::into)
             .and_then(|()| self.cargo_check(&krate.dir, target, log));
-        let restored = fs::remove_dir_all(&src).and_then(|()| fs::rename(&aside, &src));
+        let restored = fs::remove_dir_all(&src)
+            .and_then(|()| fs::rename(&aside, &src))
+            .and_then(|()| touch(&src.join("lib.rs")));
         let outcome = result?;
         restored?;
         Ok(outcome)
@@ -119,6 +122,13 @@ impl Checker {
             .env_remove("RUSTFLAGS");
         Ok(run_logged(&mut command, log, self.timeout)?)
     }
+}
+
+/// Sets `file`'s modification time to now. The real `src/` keeps the generation's times when
+/// it is put back, older than the twin's check, so cargo would take the twin's (empty) build
+/// of the crate as fresh and check nothing.
+fn touch(file: &Path) -> std::io::Result<()> {
+    fs::File::options().write(true).open(file)?.set_modified(std::time::SystemTime::now())
 }
 
 fn dependency_failure(outcome: &Outcome) -> CheckResult {
@@ -176,7 +186,8 @@ fn copy_file(from: &Path, to: &Path) -> BoxResult<()> {
     if let Some(parent) = to.parent() {
         fs::create_dir_all(parent)?;
     }
-    fs::copy(from, to).map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))?;
+    fs::copy(from, to)
+        .map_err(|e| format!("copying {} to {}: {e}", from.display(), to.display()))?;
     Ok(())
 }
 

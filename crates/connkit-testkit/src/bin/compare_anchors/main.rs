@@ -33,7 +33,7 @@ use connkit_testkit::paths::workspace_root;
 
 use crate::check::{Checker, GeneratedCrate, remove_dir};
 use crate::report::{Measurement, RunInfo, SpecResult};
-use crate::run::{self, run_logged};
+use crate::run::run_logged;
 use crate::specs::{PreparedSpec, SpecCase};
 use crate::tools::{Tool, Toolbox};
 
@@ -70,7 +70,7 @@ struct Args {
 }
 
 fn main() -> std::process::ExitCode {
-    match run(Args::parse()) {
+    match compare(Args::parse()) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error}");
@@ -79,7 +79,7 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-fn run(args: Args) -> BoxResult<()> {
+fn compare(args: Args) -> BoxResult<()> {
     let cases = specs::select(&args.specs)?;
     if args.list {
         for case in &cases {
@@ -91,7 +91,11 @@ fn run(args: Args) -> BoxResult<()> {
     let full = cases.len() == specs::CASES.len() && tools.len() == Tool::ALL.len();
     let root = workspace_root().join("target").join("compare");
     let out = args.out.clone().unwrap_or_else(|| {
-        if full { workspace_root().join("docs").join("comparison.md") } else { root.join("comparison.md") }
+        if full {
+            workspace_root().join("docs").join("comparison.md")
+        } else {
+            root.join("comparison.md")
+        }
     });
     if args.memory_limit_gib > 0 {
         run::limit_memory(args.memory_limit_gib);
@@ -121,6 +125,7 @@ fn run(args: Args) -> BoxResult<()> {
         versions: toolbox.versions.clone(),
         elapsed: Duration::ZERO,
         complete: false,
+        subset: (!full).then(|| subset_words(&cases, &tools)),
     };
     let mut results = Vec::new();
     for (index, case) in cases.iter().enumerate() {
@@ -133,7 +138,11 @@ fn run(args: Args) -> BoxResult<()> {
         write_report(&out, &report::render(&info, &tools, &results))?;
     }
     println!("{}", report::render(&info, &tools, &results));
-    eprintln!("report written to {} ({:.0} min)", out.display(), started.elapsed().as_secs_f64() / 60.0);
+    eprintln!(
+        "report written to {} ({:.0} min)",
+        out.display(),
+        started.elapsed().as_secs_f64() / 60.0
+    );
     Ok(())
 }
 
@@ -294,6 +303,21 @@ fn command_line() -> String {
         line.push_str(&args.join(" "));
     }
     line
+}
+
+/// What a subset run holds, in words: its specs and tools out of all.
+fn subset_words(cases: &[SpecCase], tools: &[Tool]) -> String {
+    let specs: Vec<&str> = cases.iter().map(|case| case.slug).collect();
+    let tools: Vec<String> = tools.iter().map(ToString::to_string).collect();
+    format!(
+        "{} of the {} specs ({}), {} of the {} tools ({})",
+        specs.len(),
+        specs::CASES.len(),
+        specs.join(", "),
+        tools.len(),
+        Tool::ALL.len(),
+        tools.join(", ")
+    )
 }
 
 fn minutes(duration: Duration) -> String {

@@ -70,6 +70,8 @@ pub struct RunInfo {
     pub elapsed: Duration,
     /// Whether every spec was done (false while running or after an interruption).
     pub complete: bool,
+    /// `None` for a full run (every spec, every tool), else what the subset holds.
+    pub subset: Option<String>,
 }
 
 /// The whole report.
@@ -95,7 +97,11 @@ fn header(md: &mut String, info: &RunInfo) {
         "Written by `compare_anchors` (crates/connkit-testkit/src/bin/compare_anchors/); do not \
          edit by hand, re-run it.\n"
     );
-    let status = if info.complete { "complete" } else { "**partial** (interrupted or still running)" };
+    let status =
+        if info.complete { "complete" } else { "**partial** (interrupted or still running)" };
+    if let Some(subset) = &info.subset {
+        let _ = writeln!(md, "**Subset run**, not the full comparison: {subset}.\n");
+    }
     let _ = writeln!(md, "- date: {}", info.date);
     let _ = writeln!(md, "- machine: {}", info.machine);
     let _ = writeln!(md, "- load average (1, 5, 15 min) at start, at end: {}", info.load);
@@ -262,7 +268,7 @@ fn method(md: &mut String) {
          - **Inputs**: connkit and OpenAPI Generator read the spec as published (Swagger 2.0 for \
          SP-API). progenitor and openapi-to-rust read OpenAPI 3 only: SP-API specs are converted \
          first with `swagger2openapi --patch` (npm), not counted in their time.\n\
-         - **Commands**, each tool with its defaults: `connkit new SLUG --spec FILE --dir DIR` \
+         - **Commands**, each tool with its defaults: `connkit new SLUG --spec FILE --dir DIR --connkit-path crates/connkit` \
          (release build; a connector workspace, the crate is `connectors/SLUG`); \
          `cargo progenitor --input FILE --output DIR --name NAME --version 0.1.0`; \
          `openapi-to-rust generate FILE --output-dir DIR/src/generated --module-name generated` \
@@ -318,7 +324,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -159,10 +159,8 @@ fn children_cpu() -> Duration {
     // is field 3 (state); cutime and cstime are fields 16 and 17.
     let Some((_, rest)) = stat.rsplit_once(')') else { return Duration::ZERO };
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = [13, 14]
-        .iter()
-        .filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok()))
-        .sum();
+    let ticks: u64 =
+        [13, 14].iter().filter_map(|&i| fields.get(i).and_then(|f| f.parse::<u64>().ok())).sum();
     Duration::from_secs_f64(ticks as f64 / clock_ticks() as f64)
 }
 

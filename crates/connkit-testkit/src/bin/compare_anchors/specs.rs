@@ -157,7 +157,8 @@ pub fn prepare(case: SpecCase, tools: &Toolbox, work: &Path) -> BoxResult<Prepar
 
 /// Operations of a Swagger 2.0 or OpenAPI 3 document: HTTP methods under each path item.
 fn count_operations(document: &serde_json::Value) -> usize {
-    const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+    const METHODS: [&str; 8] =
+        ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
     document
         .get("paths")
         .and_then(|paths| paths.as_object())

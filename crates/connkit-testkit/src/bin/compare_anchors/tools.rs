@@ -20,8 +20,8 @@ use connkit_testkit::install::run_install_command;
 use connkit_testkit::paths::workspace_root;
 
 use crate::BoxResult;
-use crate::run;
 use crate::check::GeneratedCrate;
+use crate::run;
 use crate::specs::PreparedSpec;
 
 /// `cargo-progenitor` on crates.io.
@@ -144,22 +144,32 @@ impl Toolbox {
     ) -> Result<(Command, GeneratedCrate), String> {
         let input = if tool.needs_openapi3() { spec.openapi3.as_ref()? } else { &spec.original };
         let name = spec.case.slug.replace('-', "_");
-        let at = |dir: &Path| GeneratedCrate { dir: dir.to_path_buf(), lock_dir: dir.to_path_buf() };
+        let at =
+            |dir: &Path| GeneratedCrate { dir: dir.to_path_buf(), lock_dir: dir.to_path_buf() };
         match tool {
             Tool::Connkit => {
                 let mut command = run::command(&self.connkit);
-                command.arg("new").arg(spec.case.slug).arg("--spec").arg(input).arg("--dir").arg(out);
+                command
+                    .arg("new")
+                    .arg(spec.case.slug)
+                    .arg("--spec")
+                    .arg(input)
+                    .arg("--dir")
+                    .arg(out)
+                    // The runtime of this workspace (it is not on crates.io).
+                    .arg("--connkit-path")
+                    .arg(workspace_root().join("crates").join("connkit"));
                 let dir = out.join("connectors").join(spec.case.slug);
                 Ok((command, GeneratedCrate { dir, lock_dir: out.to_path_buf() }))
             }
             Tool::Progenitor => {
                 let mut command = run::command(self.root.join("cargo/bin/cargo-progenitor"));
-                command
-                    .args(["progenitor", "--input"])
-                    .arg(input)
-                    .arg("--output")
-                    .arg(out)
-                    .args(["--name", &name, "--version", "0.1.0"]);
+                command.args(["progenitor", "--input"]).arg(input).arg("--output").arg(out).args([
+                    "--name",
+                    &name,
+                    "--version",
+                    "0.1.0",
+                ]);
                 Ok((command, at(out)))
             }
             Tool::OpenapiToRust => {
@@ -190,7 +200,12 @@ impl Toolbox {
     /// openapi-to-rust writes `src/generated/` and `REQUIRED_DEPS.toml`, which its README says
     /// to merge into the consuming `Cargo.toml`; this writes that `Cargo.toml` and a `lib.rs`
     /// of one line.
-    pub fn finish_crate(&self, tool: Tool, spec: &PreparedSpec, krate: &GeneratedCrate) -> BoxResult<()> {
+    pub fn finish_crate(
+        &self,
+        tool: Tool,
+        spec: &PreparedSpec,
+        krate: &GeneratedCrate,
+    ) -> BoxResult<()> {
         if tool != Tool::OpenapiToRust {
             return Ok(());
         }
@@ -243,7 +258,10 @@ fn connkit_version(binary: &Path) -> String {
 /// openapi-generator-cli in a venv, and a JRE from Debian when `java` is missing.
 fn install_openapi_generator(root: &Path) -> BoxResult<()> {
     let venv = root.join("venv");
-    eprintln!("== openapi-generator-cli {OPENAPI_GENERATOR_VERSION} (PyPI, venv {})", venv.display());
+    eprintln!(
+        "== openapi-generator-cli {OPENAPI_GENERATOR_VERSION} (PyPI, venv {})",
+        venv.display()
+    );
     if !venv.join("bin").join("pip").is_file() {
         run_install_command("venv", Command::new("python3").arg("-m").arg("venv").arg(&venv))?;
     }
