@@ -249,10 +249,22 @@ fn build_connkit() -> BoxResult<PathBuf> {
 
 fn connkit_version(binary: &Path) -> String {
     let version = first_line_of(Command::new(binary).arg("--version"));
+    // The last commit that changed what `connkit new` generates, so the report names the
+    // connkit it measured even after this branch is rebased.
     let commit = first_line_of(
-        Command::new("git").args(["rev-parse", "--short", "HEAD"]).current_dir(workspace_root()),
+        Command::new("git")
+            .args(["log", "-1", "--format=%h %cs", "--", "crates/connkit", "crates/connkit-spec"])
+            .args(["crates/connkit-gen", "crates/connkit-cli"])
+            .current_dir(workspace_root()),
     );
-    format!("{version}, commit {commit}")
+    let dirty = Command::new("git")
+        .args(["status", "--porcelain", "--", "crates/connkit", "crates/connkit-spec"])
+        .args(["crates/connkit-gen", "crates/connkit-cli"])
+        .current_dir(workspace_root())
+        .output()
+        .is_ok_and(|out| !out.stdout.is_empty());
+    let dirty = if dirty { ", with uncommitted changes" } else { "" };
+    format!("{version}, last change to its crates: commit {commit}{dirty}")
 }
 
 /// openapi-generator-cli in a venv, and a JRE from Debian when `java` is missing.
