@@ -115,39 +115,59 @@ pub(crate) fn request_body<'a>(
                 "an operation cannot have both `in: body` and `in: formData` parameters; the form parameters are ignored",
             );
         }
-        let schema = match object.get("schema") {
-            Some(value) => ctx.schema_ref(&at.child("schema"), value, 1),
-            None => {
-                ctx.error(
-                    DiagnosticKind::MissingField,
-                    &at,
-                    "body parameter without `schema`; any value is accepted",
-                );
-                SchemaRef::any()
-            }
-        };
-        let content = consumes
-            .iter()
-            .map(|content_type| MediaType {
-                encoding: Vec::new(),
-                content_type: content_type.clone(),
-                kind: BodyKind::from_content_type(content_type),
-                schema: Some(schema.clone()),
-            })
-            .collect();
-        return Some(RequestBody {
-            required: bool_field(object, "required"),
-            description: string_field(object, "description"),
-            content,
-        });
+        return Some(body_parameter(ctx, &at, object, &consumes));
     }
     if form.is_empty() {
         return None;
     }
+    Some(form_body(ctx, &form, consumes))
+}
+
+/// The body of an `in: body` parameter: its schema under each `consumes` type.
+fn body_parameter(
+    ctx: &mut Ctx<'_>,
+    at: &Target,
+    object: &Map<String, Value>,
+    consumes: &[String],
+) -> RequestBody {
+    let schema = match object.get("schema") {
+        Some(value) => ctx.schema_ref(&at.child("schema"), value, 1),
+        None => {
+            ctx.error(
+                DiagnosticKind::MissingField,
+                at,
+                "body parameter without `schema`; any value is accepted",
+            );
+            SchemaRef::any()
+        }
+    };
+    let content = consumes
+        .iter()
+        .map(|content_type| MediaType {
+            encoding: Vec::new(),
+            content_type: content_type.clone(),
+            kind: BodyKind::from_content_type(content_type),
+            schema: Some(schema.clone()),
+        })
+        .collect();
+    RequestBody {
+        required: bool_field(object, "required"),
+        description: string_field(object, "description"),
+        content,
+    }
+}
+
+/// The body of `in: formData` parameters: one object schema with a property per parameter,
+/// sent as a form (multipart when a parameter is a file and `consumes` says nothing).
+fn form_body(
+    ctx: &mut Ctx<'_>,
+    form: &[(Target, &Map<String, Value>, String)],
+    consumes: Vec<String>,
+) -> RequestBody {
     let mut properties = IndexMap::new();
     let mut required = Vec::new();
     let mut has_file = false;
-    for (at, object, name) in &form {
+    for (at, object, name) in form {
         has_file |= str_field(object, "type") == Some("file");
         if bool_field(object, "required") {
             required.push(name.clone());
@@ -182,7 +202,7 @@ pub(crate) fn request_body<'a>(
             encoding: Vec::new(),
         })
         .collect();
-    Some(RequestBody { required: any_required, description: None, content })
+    RequestBody { required: any_required, description: None, content }
 }
 
 /// A response: `schema` under each `produces` type, and `headers`.
