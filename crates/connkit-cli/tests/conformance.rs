@@ -42,8 +42,13 @@
 //! dependencies once, then the connectors), 42 s of Prism runs (32 CPU-s, three Prisms at a
 //! time); about 3 min on an idle 2-core machine, under 5 min in any case. A later run
 //! rebuilds only what changed. The full set is far heavier: without its four largest
-//! connectors (GitHub twice, OpenAI, Kubernetes) it took 26 min at load 10-12 (13 min of
-//! build), which is why CI does not run it.
+//! connectors (GitHub twice, OpenAI, Kubernetes: 105 specs, 840 operations, named with
+//! `CONNKIT_CONFORMANCE=amazon,oxide-...,encodings,corpus-...`) it took 18 min at load 20
+//! (102 s generation, 7.6 min build, 9 min of Prism runs) and measured static 95.95 % accepted
+//! / 93.21 % decoded, dynamic 93.69 % / 91.31 %; most failures there are Prism's (answers it
+//! cannot serialise for `*/*` or text, `uint*` formats ignored by its generator, hangs) or the
+//! specs' (examples contradicting their schemas), not yet each listed. With GitHub the build
+//! alone did not finish in 20 min at that load, which is why CI does not run it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "conformance/pattern.rs"]
