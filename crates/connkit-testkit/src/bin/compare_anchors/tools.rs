@@ -109,6 +109,10 @@ impl Toolbox {
                     Command::new("cargo")
                         .args(["install", "--locked", "--root"])
                         .arg(&cargo_root)
+                        // Not cargo's temporary dir: a shared /tmp may be cleaned under a long
+                        // build, and an interrupted install resumes from here.
+                        .arg("--target-dir")
+                        .arg(root.join("install-build"))
                         .args([package, "--version", version]),
                 )?;
                 versions.push((format!("{package} (crates.io)"), version.to_string()));
