@@ -274,7 +274,8 @@ fn method(md: &mut String) {
          `openapi-to-rust generate FILE --output-dir DIR/src/generated --module-name generated` \
          (it writes modules and `REQUIRED_DEPS.toml`; the crate around them is a `Cargo.toml` \
          with those dependencies and a one-line `lib.rs`); \
-         `openapi-generator-cli generate -g rust -i FILE -o DIR --package-name NAME`.\n\
+         `openapi-generator-cli generate -g rust -i FILE -o DIR --package-name NAME \
+         --additional-properties packageVersion=0.1.0`.\n\
          - **Generation time**: wall time of that command, and its CPU time (user + system of \
          the process tree, from `/proc/self/stat`'s children times).\n\
          - **Rust lines**: non-blank lines of the generated `.rs` files (connkit: the connector \
@@ -284,7 +285,7 @@ fn method(md: &mut String) {
          template target dir by checking the crate's twin (same `Cargo.toml`, empty `lib.rs`), \
          then for each crate the template and its `Cargo.lock` are copied in and the twin is \
          checked again (which builds anything this crate needs beyond the template). The timed \
-         `cargo check` then compiles the crate alone; a row where it worked on more than one \
+         `cargo check --offline` then compiles the crate alone; a row where it worked on more than one \
          unit is listed under Failures. For connkit the runtime (`connkit`) counts as a \
          dependency, like `progenitor-client` for progenitor.\n\
          - **Ratios**: connkit / tool per spec; the last row is the geometric mean over the \

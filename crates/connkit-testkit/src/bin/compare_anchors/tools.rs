@@ -194,7 +194,10 @@ impl Toolbox {
                     .arg(input)
                     .arg("-o")
                     .arg(out)
-                    .args(["--package-name", &name]);
+                    // A crate version like progenitor's `--version` (its default is the
+                    // spec's info.version, which Cargo rejects when it reads `2023-11-30`).
+                    .args(["--package-name", &name])
+                    .args(["--additional-properties", "packageVersion=0.1.0"]);
                 Ok((command, at(out)))
             }
         }
