@@ -53,9 +53,12 @@ const KILL_AFTER: Duration = Duration::from_secs(120);
 const TYPED_FLOOR: f64 = 0.995;
 /// Item and page streams among reads whose query parameters page. The issue's goal is 0.90;
 /// the floor follows the detection as it improves (issue 11 items 2 and 3) and never goes down.
-/// Measured 88.0 % on 2026-12-03 (4,382 of 4,979, after the pagination rework of issue 11
-/// items 2-3); the floor sits a little below it and becomes the goal once the run reaches it.
-const PAGING_STREAMS_FLOOR: f64 = 0.85;
+/// Measured 90.6 % on 2026-12-03 (4,513 of 4,979, with page tokens sent in request headers,
+/// link lists that are the listed resource and Azure continuation headers); the floor is that
+/// figure rounded down to a percent, the issue's goal. What still gets no streams: answers in
+/// XML only (238, AWS query and REST-XML APIs), no documented answer (80), answers without an
+/// items array or a next value (`target/corpus/pagination-missing.txt` of `pagination_share`).
+const PAGING_STREAMS_FLOOR: f64 = 0.90;
 /// The issue's goal for [`PAGING_STREAMS_FLOOR`].
 const PAGING_STREAMS_GOAL: f64 = 0.90;
 
