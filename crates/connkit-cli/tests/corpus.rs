@@ -35,11 +35,7 @@ use serde_json::Value;
 
 /// Specs that may fail, each with the reason (a clean, specific error, or work owned
 /// elsewhere). At most 0.5 % of the list.
-const EXPECTED_FAILURES: &[(&str, &str)] = &[(
-    "microsoft.com/graph",
-    "11,422 operations: generation over 60 s; features per entity group and the < 30 s target \
-     are issue 11 item 8",
-)];
+const EXPECTED_FAILURES: &[(&str, &str)] = &[];
 
 /// Each spec's limits. Time is CPU time (user + system): on a shared machine wall time
 /// measures the neighbours too (the table prints both).
