@@ -63,6 +63,14 @@ fn throughput(redis: &RedisServer, processes: usize, seconds: f64) -> BenchResul
         token_lifetime: None,
     })?;
     let worker = std::env::current_exe()?.with_file_name("shared_worker");
+    if !worker.is_file() {
+        return Err(format!(
+            "the worker binary {} is missing: build both with `cargo build --release -p \
+             connkit-testkit --bin shared_worker --bin shared_bench` first",
+            worker.display()
+        )
+        .into());
+    }
     let children: Vec<_> = (0..processes)
         .map(|_| {
             Command::new(&worker)
