@@ -166,7 +166,7 @@ fn resource(index: usize) -> String {
 /// Writes a spec split the way large public APIs split theirs: `openapi.yaml` lists paths
 /// whose operations and path items are `$ref`s into `resources/{name}/`, each resource with
 /// its operations, parameters, models (YAML and JSON), responses and examples in files of
-/// their own, all referring to `shared/` and to each other relative to themselves. Ten files
+/// their own, all referring to `common/` and to each other relative to themselves. Ten files
 /// and five operations per resource. Returns the root file.
 fn write_split_spec(dir: &Path, resources: usize) -> PathBuf {
     let write = |relative: &str, text: &str| {
@@ -175,24 +175,24 @@ fn write_split_spec(dir: &Path, resources: usize) -> PathBuf {
         std::fs::write(path, text).unwrap();
     };
     write(
-        "shared/parameters.yml",
+        "common/parameters.yml",
         "per_page:\n  in: query\n  name: per_page\n  schema: {type: integer, maximum: 200, default: 20}\n\
          page:\n  in: query\n  name: page\n  schema: {type: integer, minimum: 1}\n",
     );
     write(
-        "shared/headers.yml",
+        "common/headers.yml",
         "ratelimit-limit:\n  description: Requests per hour.\n  schema: {type: integer}\n",
     );
     write(
-        "shared/models/error.json",
+        "common/models/error.json",
         r#"{"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}, "message": {"type": "string"}}}"#,
     );
     write(
-        "shared/models/meta.yml",
+        "common/models/meta.yml",
         "meta:\n  type: object\n  properties:\n    total: {type: integer}\n",
     );
     write(
-        "shared/responses/errors.yml",
+        "common/responses/errors.yml",
         "unauthorized:\n  description: Unauthorized.\n  headers:\n    ratelimit-limit:\n      \
          $ref: ../headers.yml#/ratelimit-limit\n  content:\n    application/json:\n      \
          schema:\n        $ref: ../models/error.json\n",
@@ -217,10 +217,10 @@ fn write_split_spec(dir: &Path, resources: usize) -> PathBuf {
             &format!("{base}/{name}_list.yml"),
             &format!(
                 "operationId: {name}_list\ntags: [{name}]\nparameters:\n  \
-                 - $ref: ../../shared/parameters.yml#/per_page\n  \
-                 - $ref: ../../shared/parameters.yml#/page\n  - $ref: parameters.yml#/label\n\
+                 - $ref: ../../common/parameters.yml#/per_page\n  \
+                 - $ref: ../../common/parameters.yml#/page\n  - $ref: parameters.yml#/label\n\
                  responses:\n  '200':\n    $ref: responses/{name}_list.yml\n  '401':\n    \
-                 $ref: ../../shared/responses/errors.yml#/unauthorized\n"
+                 $ref: ../../common/responses/errors.yml#/unauthorized\n"
             ),
         );
         write(
@@ -264,10 +264,10 @@ fn write_split_spec(dir: &Path, resources: usize) -> PathBuf {
             &format!("{base}/responses/{name}_list.yml"),
             &format!(
                 "description: A page.\nheaders:\n  ratelimit-limit:\n    \
-                 $ref: ../../../shared/headers.yml#/ratelimit-limit\ncontent:\n  application/json:\n    \
+                 $ref: ../../../common/headers.yml#/ratelimit-limit\ncontent:\n  application/json:\n    \
                  schema:\n      type: object\n      properties:\n        {name}:\n          \
                  type: array\n          items:\n            $ref: ../models/{name}.yml\n        \
-                 meta:\n          $ref: ../../../shared/models/meta.yml#/meta\n    examples:\n      \
+                 meta:\n          $ref: ../../../common/models/meta.yml#/meta\n    examples:\n      \
                  all:\n        $ref: ../examples/{name}_list.yml\n"
             ),
         );
@@ -300,15 +300,15 @@ fn files_above_the_root_folder_are_copied_with_their_layout() {
     let specs = tempfile::tempdir().unwrap();
     let v1 = specs.path().join("api/v1");
     std::fs::create_dir_all(&v1).unwrap();
-    std::fs::create_dir_all(specs.path().join("api/shared")).unwrap();
+    std::fs::create_dir_all(specs.path().join("api/common")).unwrap();
     std::fs::write(
         v1.join("openapi.yaml"),
         "openapi: 3.0.3\ninfo: {title: Up, version: '1'}\npaths:\n  /items:\n    get:\n      \
-         $ref: ../shared/list.yaml\n",
+         $ref: ../common/list.yaml\n",
     )
     .unwrap();
     std::fs::write(
-        specs.path().join("api/shared/list.yaml"),
+        specs.path().join("api/common/list.yaml"),
         "operationId: listItems\nparameters:\n  - {name: cursor, in: query, schema: {type: string}}\n\
          responses:\n  '200':\n    description: Items.\n    content:\n      application/json:\n        \
          schema: {type: object, properties: {items: {type: array, items: {type: string}}}}\n",
@@ -320,7 +320,7 @@ fn files_above_the_root_folder_are_copied_with_their_layout() {
     assert_eq!(parameter_names(operation(&json, "listItems")), ["cursor"]);
     let connector = workspace.path().join("connectors/up");
     let copied = files_under(&connector.join("openapi"));
-    assert_eq!(copied, BTreeSet::from(["v1/openapi.yaml".to_string(), "shared/list.yaml".into()]));
+    assert_eq!(copied, BTreeSet::from(["v1/openapi.yaml".to_string(), "common/list.yaml".into()]));
     let manifest = std::fs::read_to_string(connector.join("connector.toml")).unwrap();
     assert!(manifest.contains("openapi/v1/openapi.yaml"), "{manifest}");
     // The copy is whole: sync reads it back without a degraded operation.
