@@ -2,7 +2,6 @@
 //! limiters as the fallback while the store is down.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,13 +25,50 @@ pub(crate) struct SharedLimits {
     operations: HashMap<String, Quota>,
     /// What this process told the store: (host, operation, learned) → (store epoch, when).
     pushed: Mutex<HashMap<String, (u64, Instant)>>,
-    /// When the last cell this process reserved in the store comes due: a fallback to local
-    /// limits starts after it, so that cells reserved before an outage and local ones do not
-    /// add up.
-    reserved_until: Mutex<Option<Instant>>,
-    /// Whether the local limiters were charged for the shared cells since the last one was
-    /// reserved (see [`RateLimits::charge`]).
-    charged: AtomicBool,
+    /// What this process knows of the account's queue of reserved cells, for the handover to
+    /// local limits when the store fails.
+    handover: Mutex<Handover>,
+}
+
+/// The handover from shared to local limits.
+///
+/// Cells reserved in the store before an outage are still sent during it, by every process
+/// of the account, each at its own turn; local limits that start at once would send on top of
+/// them. The other processes' cells cannot be read while the store is down, so a process
+/// estimates where the account's queue ends: the queue was as deep as this process last saw
+/// it (its latest reservation had the queue's whole depth before it) up to the outage, when
+/// the other processes stopped reserving. Local limits start after that (and after this
+/// process's own last cell), once per outage.
+#[derive(Default)]
+struct Handover {
+    /// When the last cell this process reserved comes due.
+    reserved_until: Option<Instant>,
+    /// The wait of this process's latest reservation: the depth of the account's queue then.
+    depth: Duration,
+    /// Set when the current fallback began: when local limits take over.
+    local_from: Option<Instant>,
+}
+
+impl Handover {
+    fn reserved(&mut self, wait: Duration) {
+        let due = Instant::now() + wait;
+        self.reserved_until = Some(self.reserved_until.map_or(due, |u| u.max(due)));
+        self.depth = wait;
+        self.local_from = None;
+    }
+
+    /// When local limits take over in this outage, and whether this caller is the first to
+    /// fall back (it charges the local limiters for the shared cells).
+    fn fall_back(&mut self) -> (Instant, bool) {
+        if let Some(from) = self.local_from {
+            return (from, false);
+        }
+        let now = Instant::now();
+        let queue_end = now + self.depth;
+        let from = self.reserved_until.map_or(queue_end, |u| u.max(queue_end));
+        self.local_from = Some(from);
+        (from, true)
+    }
 }
 
 impl SharedLimits {
@@ -46,8 +82,7 @@ impl SharedLimits {
             client,
             operations: operations.into_iter().collect(),
             pushed: Mutex::new(HashMap::new()),
-            reserved_until: Mutex::new(None),
-            charged: AtomicBool::new(true),
+            handover: Mutex::new(Handover::default()),
         }
     }
 
@@ -77,11 +112,9 @@ impl SharedLimits {
             };
             match self.state.run(self.state.quotas.reserve(request)).await {
                 Ok(Reservation::Go(wait)) => {
-                    if let Ok(mut until) = self.reserved_until.lock() {
-                        let due = Instant::now() + wait;
-                        *until = Some(until.map_or(due, |u| u.max(due)));
+                    if let Ok(mut handover) = self.handover.lock() {
+                        handover.reserved(wait);
                     }
-                    self.charged.store(false, Ordering::Release);
                     if !wait.is_zero() {
                         tokio::time::sleep(wait).await;
                     }
@@ -103,16 +136,19 @@ impl SharedLimits {
                     )));
                 }
                 Err(_) => {
-                    let reserved = self.reserved_until.lock().ok().and_then(|u| *u);
-                    if let Some(until) = reserved.filter(|u| *u > Instant::now()) {
-                        if deadline.is_some_and(|d| until > d) {
+                    let (from, first) = match self.handover.lock() {
+                        Ok(mut handover) => handover.fall_back(),
+                        Err(_) => (Instant::now(), false),
+                    };
+                    if from > Instant::now() {
+                        if deadline.is_some_and(|d| from > d) {
                             return Err(LimitError::PastDeadline);
                         }
-                        tokio::time::sleep_until(until).await;
+                        tokio::time::sleep_until(from).await;
                     }
-                    if !self.charged.swap(true, Ordering::AcqRel) {
-                        // The last shared cell was this process's latest request: the local
-                        // limits go on from it rather than granting a burst on top.
+                    if first {
+                        // The account's last shared cell was just sent: the local limits go on
+                        // from it rather than granting a burst on top.
                         local.charge(op);
                     }
                     local.wait(op, host, deadline).await?;
@@ -157,5 +193,38 @@ impl SharedLimits {
         }
         pushed.insert(key, (epoch, Instant::now()));
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn local_limits_start_where_the_accounts_queue_was_last_seen_to_end() {
+        let mut handover = Handover::default();
+        // The latest reservation waited 1.6 s: the account's queue was that deep.
+        handover.reserved(Duration::from_millis(1600));
+        tokio::time::advance(Duration::from_millis(500)).await;
+        let failed_at = Instant::now();
+        let (from, first) = handover.fall_back();
+        assert!(first, "the first caller of an outage charges the local limiters");
+        assert_eq!(from, failed_at + Duration::from_millis(1600));
+        // Every later caller of the same outage waits for the same instant, without charging.
+        tokio::time::advance(Duration::from_millis(300)).await;
+        assert_eq!(handover.fall_back(), (from, false));
+        // A new reservation ends the outage; the next one starts from its own estimate (once
+        // this process's own cells have come due).
+        tokio::time::advance(Duration::from_secs(2)).await;
+        handover.reserved(Duration::ZERO);
+        let (again, first) = handover.fall_back();
+        assert!(first);
+        assert_eq!(again, Instant::now());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_quiet_account_falls_back_at_once() {
+        let mut handover = Handover::default();
+        assert_eq!(handover.fall_back(), (Instant::now(), true));
     }
 }

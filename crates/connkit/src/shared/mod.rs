@@ -12,7 +12,9 @@
 //! local limits (each quota divided by [`SharedSettings::workers`](crate::settings::SharedSettings::workers))
 //! and its own token cache, logs one warning per outage, and returns to shared mode when the
 //! store answers again. The switches keep the account's total within its quota: the local
-//! limits start after the last cell reserved in the store, counting it (no fresh burst), and
+//! limits start where the account's queue of reserved cells is estimated to end (every
+//! process still sends the cells it reserved before the outage), counting the last one (no
+//! fresh burst), and
 //! for a few seconds after the store is back a process keeps to both its local share and the
 //! shared quota, while the other processes notice the return. With `{P}_REDIS_REQUIRED=true`
 //! a failure fails the call instead.
