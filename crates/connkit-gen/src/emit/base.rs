@@ -1,6 +1,6 @@
-//! `src/services/base.rs` (full tier) — the shared patterns of the API: how parameters are
-//! written on the wire, the API's error envelope(s), the pagination shapes in use. In the
-//! lite tier the same helpers sit at the end of `client.rs`.
+//! `src/services/base.rs` (full tier) — the shared patterns of the API: its error
+//! envelope(s), typed once for every service. In the lite tier they sit at the end of
+//! `client.rs`. How parameters go on the wire is the runtime's (`RequestBuilder`).
 
 use std::collections::BTreeMap;
 
@@ -11,57 +11,6 @@ use super::{Context, format_file};
 use crate::GenerateError;
 use crate::docs_text::inner_doc_attrs;
 use crate::ir::{ErrorIr, SpecIr};
-
-/// The parameter helpers operations use: all of them (`None`, the public `base` module of
-/// the full tier), or only those that `code` calls (the private helpers of the lite tier,
-/// where an unused one would be dead code).
-pub fn helper_items(code: Option<&str>) -> TokenStream {
-    let uses = |name: &str| code.is_none_or(|code| code.contains(name));
-    let (text, header) = (uses("param_text"), uses("param_header"));
-    let values = text || header || uses("param_values");
-    let mut out = TokenStream::new();
-    if values {
-        out.extend(quote! {
-            /// The textual values of a parameter as the API expects them: strings as they are,
-            /// numbers and booleans in their JSON form, arrays one value per element, `None` none.
-            pub fn param_values<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::vec::Vec<::std::string::String> {
-                match ::serde_json::to_value(value) {
-                    ::std::result::Result::Ok(::serde_json::Value::Array(items)) => {
-                        items.into_iter().filter_map(scalar_text).collect()
-                    }
-                    ::std::result::Result::Ok(other) => scalar_text(other).into_iter().collect(),
-                    ::std::result::Result::Err(_) => ::std::vec::Vec::new(),
-                }
-            }
-
-            fn scalar_text(value: ::serde_json::Value) -> ::std::option::Option<::std::string::String> {
-                match value {
-                    ::serde_json::Value::Null => ::std::option::Option::None,
-                    ::serde_json::Value::String(text) => ::std::option::Option::Some(text),
-                    other => ::std::option::Option::Some(other.to_string()),
-                }
-            }
-        });
-    }
-    if text {
-        out.extend(quote! {
-            /// One text for a path parameter (array elements comma-joined).
-            pub fn param_text<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::string::String {
-                param_values(value).join(",")
-            }
-        });
-    }
-    if header {
-        out.extend(quote! {
-            /// A header value, `None` when the parameter is absent.
-            pub fn param_header<T: ::serde::Serialize + ?Sized>(value: &T) -> ::std::option::Option<::std::string::String> {
-                let values = param_values(value);
-                (!values.is_empty()).then(|| values.join(","))
-            }
-        });
-    }
-    out
-}
 
 /// `impl ApiErrorBody` for every model of `specs` used as a whole-operation error envelope,
 /// each behind its spec's feature when `gated`.
@@ -109,21 +58,19 @@ pub fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) -> TokenS
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
 pub fn base_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let what = if cx.multi() {
-        "Shared patterns of these APIs: how parameters go on the wire. The error envelopes of each \
-         spec are typed once in its own `base.rs`."
+        "Shared patterns of these APIs. The error envelopes of each spec are typed once in its \
+         own `base.rs`; parameters go on the wire through the runtime's `RequestBuilder`."
     } else {
-        "Shared patterns of this API: how parameters go on the wire, and the API's error envelopes \
-         (typed once here, used by every service)."
+        "Shared patterns of this API: its error envelopes, typed once here for every service. \
+         Parameters go on the wire through the runtime's `RequestBuilder`."
     };
     let header = inner_doc_attrs(&cx.header(what));
-    let helpers = helper_items(None);
     let envelopes =
         if cx.multi() { TokenStream::new() } else { envelope_impls(cx, cx.specs, false) };
     format_file(
         "src/services/base.rs",
         quote! {
             #header
-            #helpers
             #envelopes
         },
     )

@@ -53,23 +53,17 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
     let mut lite_items = TokenStream::new();
     let mut lite_methods = TokenStream::new();
     if cx.tier() == Tier::Lite {
-        let site = Site { http: "self.http", helpers: "self::helpers" };
         for spec in cx.specs {
             let gate = cx.feature_gate(spec);
             for op in spec.operations() {
-                let code = emit_operation(op, site);
+                let code = emit_operation(op, Site::Client);
                 let items = gate_items(&gate, code.items);
                 lite_items.extend(items);
                 lite_methods.extend(gate_methods(&gate, code.methods));
             }
         }
-        let helpers = super::base::helper_items(Some(&lite_methods.to_string()));
         let envelopes = super::base::envelope_impls(cx, cx.specs, true);
         lite_items.extend(quote! {
-            /// How parameters go on the wire.
-            mod helpers {
-                #helpers
-            }
             #envelopes
             #models
         });
@@ -77,8 +71,9 @@ pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, Gene
     let lite_impl = if lite_methods.is_empty() {
         TokenStream::new()
     } else {
+        let doc = doc_attrs(&format!("The operations of the API.\n\n{}", super::ERRORS_DOC));
         quote! {
-            /// The operations of the API.
+            #doc
             impl #client {
                 #lite_methods
             }

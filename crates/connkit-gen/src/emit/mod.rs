@@ -6,9 +6,11 @@
 mod base;
 mod client;
 mod config;
+mod error_type;
 mod gateway;
 mod lib_rs;
 mod operation;
+mod pagination;
 mod service;
 
 use proc_macro2::TokenStream;
@@ -115,6 +117,13 @@ impl Context<'_> {
     }
 }
 
+/// The `# Errors` section of a service (or the lite client): said once for every method,
+/// whose signature names its error body type.
+pub(crate) const ERRORS_DOC: &str = "# Errors\n\nEvery method fails with a [`connkit::Error`] \
+     when the request cannot be sent, the API answers with an error status (the documented body \
+     decoded as the method's error type, [`connkit::Error::api_error`]), or the answer does not \
+     decode.";
+
 /// Formats a file's tokens with prettyplease.
 ///
 /// # Errors
@@ -126,9 +135,4 @@ pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, GenerateEr
         message: err.to_string(),
     })?;
     Ok(prettyplease::unparse(&file))
-}
-
-/// Parses a path like `crate::models::Order` into tokens.
-pub fn path_tokens(path: &str) -> TokenStream {
-    path.parse().unwrap_or_default()
 }

@@ -120,10 +120,6 @@ fn spec_services_struct(cx: &Context<'_>, spec: &SpecIr) -> TokenStream {
     }
 }
 
-fn site() -> Site<'static> {
-    Site { http: "self.client.http()", helpers: "crate::services::base" }
-}
-
 /// The public type names an operation defines (re-exported by a split service).
 fn public_types(op: &OperationIr) -> Vec<String> {
     let mut names = Vec::new();
@@ -203,7 +199,7 @@ fn entity_files(
     dir: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
     let codes: Vec<OperationCode> =
-        entity.operations.iter().map(|op| emit_operation(op, site())).collect();
+        entity.operations.iter().map(|op| emit_operation(op, Site::Service)).collect();
     let formatted: Vec<FormattedOperation> =
         codes.iter().map(FormattedOperation::new).collect::<Result<_, _>>()?;
     let service = format_ident!("{}", entity.service);
@@ -214,7 +210,7 @@ fn entity_files(
         .map(doc_text)
         .filter(|text| !text.trim().is_empty())
         .unwrap_or_else(|| format!("The `{}` operations of the API.", entity.name));
-    let struct_doc = doc_attrs(&entity_doc);
+    let struct_doc = doc_attrs(&format!("{entity_doc}\n\n{}", super::ERRORS_DOC));
     let service_struct = quote! {
         #struct_doc
         #[derive(Debug, Clone)]

@@ -160,7 +160,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             pagination_dropped: None,
             rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
             idempotency_header: None,
-            request_method: None,
+            request_method: String::new(),
             accept: None,
             stream_method: String::new(),
             host: input
@@ -228,9 +228,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             }
             (true, None, _) => ir.pagination_dropped = facts.pagination_dropped.clone(),
         }
-        if ir.pagination.is_some() || matches!(ir.success, SuccessIr::Bytes) {
-            ir.request_method = Some(methods.claim(&format!("{}_request", ir.rust_name)));
-        }
+        ir.request_method = methods.claim(&format!("{}_request", ir.rust_name));
         entity.operations.push(ir);
     }
     SpecIr {

@@ -55,7 +55,7 @@ impl SpecIr {
                 [
                     Some(op.rust_name.clone()),
                     Some(op.stream_method.clone()),
-                    op.request_method.clone(),
+                    Some(op.request_method.clone()),
                 ]
                 .into_iter()
                 .chain([op.pagination.as_ref().map(|p| p.pages_method.clone())])
@@ -136,9 +136,9 @@ pub struct OperationIr {
     pub rate_limit: Option<RateLimit>,
     /// The header carrying an idempotency key, when the operation declares one.
     pub idempotency_header: Option<String>,
-    /// The private method building the request, when the operation has twin methods (item
-    /// and page streams, a byte stream) that share it (`get_orders_request`).
-    pub request_method: Option<String>,
+    /// The public method building the request (`get_orders_request`), which the operation's
+    /// methods send and a hand-written method may reuse.
+    pub request_method: String,
     /// The name of the stream twin (`get_orders_stream`: items of a paginated operation, or
     /// the body of a download), unique within its service.
     pub stream_method: String,

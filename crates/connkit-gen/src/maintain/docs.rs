@@ -65,9 +65,17 @@ pub fn render_skill_part(api: &PublicApi) -> String {
             sections.push((format!("`{client}`"), "client".to_string(), methods, None));
         }
     }
+    let builders = sections.iter().flat_map(|(_, _, methods, _)| methods).any(|m| is_builder(m));
+    if builders {
+        out.push_str(
+            "Each operation method `x` also has `x_request`, the `RequestBuilder` it sends: send \
+             it yourself to add headers or a timeout, or to decode the answer into a type of \
+             your own (listed with the signatures, not in the table).\n",
+        );
+    }
     out.push_str("\n| Where | Method | What it does |\n|---|---|---|\n");
     for (_, reach, methods, _) in &sections {
-        for method in methods {
+        for method in methods.iter().filter(|m| !is_builder(m)) {
             out.push_str(&format!(
                 "| `{reach}` | `{}` | {} |\n",
                 method.name,
@@ -89,6 +97,12 @@ pub fn render_skill_part(api: &PublicApi) -> String {
     out.push_str(SKILL_END);
     out.push('\n');
     out
+}
+
+/// Whether a method is an operation's request builder (it returns the runtime's
+/// `RequestBuilder`).
+fn is_builder(method: &PublicMethod) -> bool {
+    method.signature.ends_with("-> RequestBuilder<'_>")
 }
 
 /// Text for one Markdown table cell: no line breaks, `|` escaped, rustdoc's intra-doc links

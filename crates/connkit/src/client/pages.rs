@@ -5,44 +5,51 @@ use http::HeaderValue;
 
 use super::exec::{self, Prepared};
 use super::http_client::HttpClient;
-use crate::error::Error;
+use crate::error::{ApiErrorBody, Error};
 use crate::paginate::{Items, PageRequest, PageResponse, Pages};
 use crate::retry::generate_key;
 
-/// The future of one page fetch.
-pub type PageFuture<'a> = BoxFuture<'a, Result<PageResponse, Error>>;
+/// The future of one page fetch; a failed page's API body is typed as `E`.
+pub type PageFuture<'a, E = serde_json::Value> = BoxFuture<'a, Result<PageResponse, Error<E>>>;
 
 /// The fetch function the client hands to the pagination engine.
-pub type PageFetch<'a> = Box<dyn FnMut(PageRequest) -> PageFuture<'a> + Send + 'a>;
+pub type PageFetch<'a, E = serde_json::Value> =
+    Box<dyn FnMut(PageRequest) -> PageFuture<'a, E> + Send + 'a>;
 
-/// The pages of a request, from [`RequestBuilder::pages`](super::RequestBuilder::pages).
-pub type ClientPages<'a, T> = Pages<T, serde_json::Value, PageFetch<'a>, PageFuture<'a>>;
+/// The pages of a request, from [`RequestBuilder::pages`](super::RequestBuilder::pages) (the
+/// error body untyped) or [`RequestBuilder::pages_typed`](super::RequestBuilder::pages_typed)
+/// (the error body decoded as `E`).
+pub type ClientPages<'a, T, E = serde_json::Value> =
+    Pages<T, E, PageFetch<'a, E>, PageFuture<'a, E>>;
 
-/// The items of a request, from [`RequestBuilder::items`](super::RequestBuilder::items).
-pub type ClientItems<'a, T> = Items<T, serde_json::Value, PageFetch<'a>, PageFuture<'a>>;
+/// The items of a request, from [`RequestBuilder::items`](super::RequestBuilder::items) or
+/// [`RequestBuilder::items_typed`](super::RequestBuilder::items_typed).
+pub type ClientItems<'a, T, E = serde_json::Value> =
+    Items<T, E, PageFetch<'a, E>, PageFuture<'a, E>>;
 
 /// A fetch function for the engine: each page is one call (retries, auth and limits
-/// included) of the prepared request with the page's parameters or URL.
-pub(crate) fn fetcher<'a>(
+/// included) of the prepared request with the page's parameters or URL; a failed page's
+/// API body is decoded as `E`.
+pub(crate) fn fetcher<'a, E: ApiErrorBody + Send + 'a>(
     prepared: Result<(&'a HttpClient, Prepared<'a>), Error>,
-) -> PageFetch<'a> {
+) -> PageFetch<'a, E> {
     let mut state = match prepared {
         Ok((client, call)) => Ok((client, call)),
         Err(err) => Err(Some(err)),
     };
-    Box::new(move |request: PageRequest| -> PageFuture<'a> {
+    Box::new(move |request: PageRequest| -> PageFuture<'a, E> {
         let (client, call) = match &mut state {
             Ok((client, call)) => (*client, page_call(call, &request)),
             Err(err) => {
                 let err = err.take().unwrap_or_else(|| {
                     Error::new(crate::ErrorKind::Request, "the paginated request is invalid")
                 });
-                return Box::pin(std::future::ready(Err(err)));
+                return Box::pin(std::future::ready(Err(err.typed())));
             }
         };
         Box::pin(async move {
-            let call = call?;
-            let response = exec::send_buffered(client, &call).await?;
+            let call = call.map_err(Error::typed)?;
+            let response = exec::send_buffered(client, &call).await.map_err(Error::typed)?;
             let (status, headers, url, body) = response.into_parts();
             Ok(PageResponse { url, status, headers, body })
         })

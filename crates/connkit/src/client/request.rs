@@ -18,7 +18,7 @@ use super::multipart::Multipart;
 use super::operation::Operation;
 use super::pages::{ClientItems, ClientPages};
 use super::query::QueryValue;
-use super::response::{Response, StreamingResponse};
+use super::response::{ApiResponse, Response, StreamingResponse};
 use super::style::{self, ParamStyle};
 use crate::error::{ApiErrorBody, Error, ErrorKind};
 use crate::paginate::Pagination;
@@ -89,6 +89,16 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
+    /// Sets path parameter `name` from any serializable value, as OpenAPI's default
+    /// (`simple`) style writes it: strings as they are, numbers and booleans in their JSON
+    /// form, array elements comma-joined; one percent-encoded segment.
+    pub fn path_value<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match self.plain(&format!("path parameter `{name}`"), value) {
+            Some(values) => self.path_param(name, values.join(",")),
+            None => self,
+        }
+    }
+
     /// Sets path parameter `name` written in `style` (`simple`, `label` or `matrix`, exploded
     /// or not): arrays and objects expand as OpenAPI describes (`.a.b`, `;id=3;id=4`,
     /// `R=100,G=200`), each piece percent-encoded. `None` (JSON `null`) is reported by `send`
@@ -117,6 +127,64 @@ impl<'a> RequestBuilder<'a> {
         value.push_values(&mut values);
         self.query.extend(values.into_iter().map(|v| (name.to_owned(), v)));
         self
+    }
+
+    /// Adds query parameter `name` from any serializable value, as OpenAPI's default (`form`,
+    /// exploded) style writes it: one value per array element (the parameter repeated),
+    /// nothing for `None`; strings as they are, numbers and booleans in their JSON form.
+    pub fn query_value<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match self.plain(&format!("query parameter `{name}`"), value) {
+            Some(values) => self.query(name, values),
+            None => self,
+        }
+    }
+
+    /// Like [`RequestBuilder::query_value`], the values comma-joined in one parameter (`form`
+    /// not exploded: `Statuses=a,b`).
+    pub fn query_csv_value<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match self.plain(&format!("query parameter `{name}`"), value) {
+            Some(values) => self.query_csv(name, values),
+            None => self,
+        }
+    }
+
+    /// Sets header `name` from any serializable value (array elements comma-joined); `None`
+    /// sets nothing.
+    pub fn header_value<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match self.plain(&format!("header `{name}`"), value) {
+            Some(values) if !values.is_empty() => self.header(name, values.join(",")),
+            _ => self,
+        }
+    }
+
+    /// Adds cookie `name` from any serializable value (array elements comma-joined); `None`
+    /// adds nothing.
+    pub fn cookie_value<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match self.plain(&format!("cookie `{name}`"), value) {
+            Some(values) if !values.is_empty() => self.cookie(name, Some(values.join(","))),
+            _ => self,
+        }
+    }
+
+    /// The idempotency key of this call from the operation's idempotency header parameter
+    /// (see [`RequestBuilder::idempotency_key`]); `None` lets the runtime generate one.
+    pub fn idempotency_key_value<T: Serialize + ?Sized>(mut self, value: &T) -> Self {
+        match self.plain("the idempotency key", value) {
+            Some(values) if !values.is_empty() => self.idempotency_key(Some(values.join(","))),
+            _ => self,
+        }
+    }
+
+    /// The plain textual values of `value`, or `None` after recording why it does not
+    /// serialize.
+    fn plain<T: Serialize + ?Sized>(&mut self, what: &str, value: &T) -> Option<Vec<String>> {
+        match style::to_value(value) {
+            Ok(value) => Some(style::plain_values(&value)),
+            Err(why) => {
+                self.fail(format!("{what}: {why}"));
+                None
+            }
+        }
     }
 
     /// Adds query parameter `name` once, its values comma-joined (`Statuses=a,b`); nothing
@@ -421,6 +489,15 @@ impl<'a> RequestBuilder<'a> {
     /// Lazy: a page is fetched when the stream is polled past the previous one. A problem with
     /// the request itself is the stream's first item.
     pub fn pages<T: DeserializeOwned>(self, pagination: &Pagination) -> ClientPages<'a, T> {
+        self.pages_typed(pagination)
+    }
+
+    /// Like [`RequestBuilder::pages`], with a failed page's API body decoded as `E` (see
+    /// [`ApiErrorBody`]): what a generated `*_pages` method returns.
+    pub fn pages_typed<T: DeserializeOwned, E: ApiErrorBody + Send + 'a>(
+        self,
+        pagination: &Pagination,
+    ) -> ClientPages<'a, T, E> {
         pagination.pages(super::pages::fetcher(self.prepare()))
     }
 
@@ -445,6 +522,15 @@ impl<'a> RequestBuilder<'a> {
     /// # Ok(()) }
     /// ```
     pub fn items<T: DeserializeOwned>(self, pagination: &Pagination) -> ClientItems<'a, T> {
+        self.items_typed(pagination)
+    }
+
+    /// Like [`RequestBuilder::items`], with a failed page's API body decoded as `E` (see
+    /// [`ApiErrorBody`]): what a generated `*_stream` method returns.
+    pub fn items_typed<T: DeserializeOwned, E: ApiErrorBody + Send + 'a>(
+        self,
+        pagination: &Pagination,
+    ) -> ClientItems<'a, T, E> {
         pagination.items(super::pages::fetcher(self.prepare()))
     }
 
@@ -476,6 +562,57 @@ impl<'a> RequestBuilder<'a> {
             let (client, prepared) = prepared?;
             exec::send_streaming(client, &prepared).await
         }
+    }
+
+    /// Like [`RequestBuilder::send_streaming`], an error answer's body decoded as `E`.
+    pub fn send_streaming_typed<E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<StreamingResponse, Error<E>>> + 'a {
+        let sent = self.send_streaming();
+        async move { sent.await.map_err(Error::typed) }
+    }
+
+    /// Sends the call and decodes the JSON answer into `T` (see [`Response::into_json`]); an
+    /// error answer's body is decoded as `E`. What a generated method returns.
+    pub fn send_json<T: DeserializeOwned, E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<T>, Error<E>>> + 'a {
+        let sent = self.send_typed::<E>();
+        async move { sent.await?.into_json().map_err(Error::typed) }
+    }
+
+    /// Like [`RequestBuilder::send_json`] for operations that also answer without content
+    /// (see [`Response::into_json_opt`]): `None` for an empty body.
+    pub fn send_json_opt<T: DeserializeOwned, E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<Option<T>>, Error<E>>> + 'a {
+        let sent = self.send_typed::<E>();
+        async move { sent.await?.into_json_opt().map_err(Error::typed) }
+    }
+
+    /// Sends the call of an operation that answers without a body: the status and headers.
+    pub fn send_empty<E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<()>, Error<E>>> + 'a {
+        let sent = self.send_typed::<E>();
+        async move { Ok(sent.await?.into_value(|_| ())) }
+    }
+
+    /// Sends the call and returns the answer as text (invalid UTF-8 replaced).
+    pub fn send_text<E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<String>, Error<E>>> + 'a {
+        let sent = self.send_typed::<E>();
+        async move { Ok(sent.await?.into_value(|body| String::from_utf8_lossy(&body).into_owned())) }
+    }
+
+    /// Sends the call and returns the raw answer (downloads small enough to hold in memory;
+    /// see [`RequestBuilder::send_streaming_typed`] for large ones).
+    pub fn send_bytes<E: ApiErrorBody + 'a>(
+        self,
+    ) -> impl Future<Output = Result<ApiResponse<Bytes>, Error<E>>> + 'a {
+        let sent = self.send_typed::<E>();
+        async move { Ok(sent.await?.into_value(|body| body)) }
     }
 }
 

@@ -123,6 +123,11 @@ impl Response {
         Ok(ApiResponse { value, status: self.status, headers: self.headers })
     }
 
+    /// The response as an [`ApiResponse`] of `f(body)`, with its status and headers.
+    pub fn into_value<T>(self, f: impl FnOnce(Bytes) -> T) -> ApiResponse<T> {
+        ApiResponse { value: f(self.body), status: self.status, headers: self.headers }
+    }
+
     /// A decode error of this response's body, carrying its headers and the raw body.
     fn undecoded(&self, error: Error) -> Error {
         error.with_undecoded_answer(self.headers.clone(), self.body.clone())

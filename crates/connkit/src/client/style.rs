@@ -231,6 +231,15 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<Value, String
     serde_json::to_value(value).map_err(|e| format!("the value could not be serialized: {e}"))
 }
 
+/// The plain textual values of a parameter: strings as they are, numbers and booleans in
+/// their JSON form, one value per element of an array, none for `null` (an absent `Option`).
+pub(crate) fn plain_values(value: &Value) -> Vec<String> {
+    match value {
+        Value::Array(items) => items.iter().filter_map(scalar).collect(),
+        other => scalar(other).into_iter().collect(),
+    }
+}
+
 /// The text of a scalar: strings as they are, numbers and booleans in JSON form, `null` none.
 fn scalar(value: &Value) -> Option<String> {
     match value {
