@@ -20,6 +20,7 @@ use crate::maintain::api::read_public_api;
 use crate::maintain::docs::render_skill_part;
 use crate::manifest::{Manifest, Tier};
 use crate::naming::SystemName;
+use crate::rustfmt::{FormatOutcome, RUSTFMT_TOML, format_crate};
 use crate::types::{ModelFeatures, TypeSpace};
 use crate::{GenerateError, GeneratedFile};
 
@@ -81,6 +82,9 @@ pub struct GeneratedConnector {
     pub specs: Vec<SpecIr>,
     /// The hosts besides the default one, and what each serves.
     pub hosts: Vec<crate::hosts::NamedHost>,
+    /// How the Rust files were formatted (rustfmt, or prettyplease when rustfmt could not
+    /// run).
+    pub formatting: FormatOutcome,
 }
 
 impl GeneratedConnector {
@@ -201,6 +205,8 @@ pub fn generate(
         }
     }
     files.push(GeneratedFile::new("src/lib.rs", lib_file(&cx)?));
+    let formatting = format_crate(&mut files);
+    files.insert(1, GeneratedFile::new("rustfmt.toml", RUSTFMT_TOML));
     let agents = agents_md(&cx, options.agents_template.as_deref(), &files)?;
     files.push(GeneratedFile::new("AGENTS.md", agents));
     // The generated part of SKILL.md is what `connkit docs` renders from the public API, so
@@ -217,7 +223,7 @@ pub fn generate(
     for stat in &mut stats {
         stat.operations_emitted = stat.operations_emitted.min(stat.operations_total);
     }
-    Ok(GeneratedConnector { files, stats, specs: irs, hosts: hosts.named().to_vec() })
+    Ok(GeneratedConnector { files, stats, specs: irs, hosts: hosts.named().to_vec(), formatting })
 }
 
 /// The bits of the context needed before the IR exists.
@@ -245,10 +251,7 @@ fn full_models(
     if !cx.multi() {
         for (_, files) in model_files {
             for file in files {
-                out.push(GeneratedFile::new(
-                    Path::new("src/models").join(&file.path),
-                    file.contents,
-                ));
+                out.push(tidy_model(Path::new("src/models").join(&file.path), file.contents));
             }
         }
         return Ok(out);
@@ -261,7 +264,7 @@ fn full_models(
             doc_attrs(&format!("Models of the `{}` spec ({}).", spec.stem, doc_text(&spec.title)));
         mods.push(quote!(#gate #doc pub mod #ident;));
         for file in files {
-            out.push(GeneratedFile::new(
+            out.push(tidy_model(
                 Path::new("src/models").join(&module).join(&file.path),
                 file.contents,
             ));
@@ -272,6 +275,14 @@ fn full_models(
     let root = format_file("src/models/mod.rs", quote!(#header #(#mods)*))?;
     out.insert(0, GeneratedFile::new("src/models/mod.rs", root));
     Ok(out)
+}
+
+/// A models file at `path` with its paths shortened (see [`crate::tidy`]); kept as it is in
+/// the unexpected case that it does not parse.
+fn tidy_model(path: PathBuf, contents: String) -> GeneratedFile {
+    let scope = crate::tidy::ModuleScope::of_file(&path);
+    let contents = crate::tidy::tidy_source(&contents, &scope).unwrap_or(contents);
+    GeneratedFile::new(path, contents)
 }
 
 /// Lite tier: the models as an inline `pub mod models { ... }` of `client.rs`.

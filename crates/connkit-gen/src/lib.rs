@@ -27,6 +27,8 @@ pub mod naming;
 pub mod new;
 mod output;
 pub mod plan;
+mod rustfmt;
+mod tidy;
 pub mod types;
 pub mod workspace;
 
@@ -35,6 +37,7 @@ pub use generate::{
     ALL_MODELS_FEATURE, GenerateOptions, GeneratedConnector, SpecSource, SpecStats, generate,
 };
 pub use output::{GENERATED_COPY_DIR, GeneratedFile, WriteError, write_files};
+pub use rustfmt::{FormatOutcome, RUSTFMT_TOML};
 
 /// Why a connector could not be generated.
 #[derive(Debug, thiserror::Error)]

@@ -1,7 +1,8 @@
 //! The connectors generated from the small specs of `connector_fixtures/` (and the README's
 //! example) compile without warnings: one Cargo workspace under
-//! `target/connkit-gen-connectors/` with its own target dir, `cargo clippy --all-targets --
-//! -D warnings` on all of them, and `cargo doc` with rustdoc warnings denied.
+//! `target/connkit-gen-connectors/` with its own target dir, `cargo fmt --check` (generated
+//! code is exactly what rustfmt writes), `cargo clippy --all-targets -- -D warnings` on all of
+//! them, and `cargo doc` with rustdoc warnings denied.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
 mod connector_support;
@@ -118,6 +119,22 @@ fn generated_connectors_pass_clippy_and_rustdoc_without_warnings() {
         "{cargo_toml}"
     );
     assert!(cargo_toml.contains("all-models = []"), "{cargo_toml}");
+    // Exactly what `cargo fmt` produces: a user's `cargo fmt` changes nothing (each connector
+    // carries its rustfmt.toml, so the repository's own style above does not apply).
+    let systems = cases.iter().map(|(system, _, _)| *system).chain(["grouped"]);
+    for system in systems {
+        let lib = root.join("connectors").join(system).join("src/lib.rs");
+        let fmt = Command::new("rustfmt")
+            .args(["--check", "--edition", "2024"])
+            .arg(&lib)
+            .output()
+            .unwrap();
+        assert!(
+            fmt.status.success(),
+            "cargo fmt would change {system}:\n{}",
+            String::from_utf8_lossy(&fmt.stdout)
+        );
+    }
     cargo(
         &root,
         &["clippy", "--quiet", "--workspace", "--all-targets", "--", "-D", "warnings"],

@@ -124,15 +124,16 @@ pub(crate) const ERRORS_DOC: &str = "# Errors\n\nEvery method fails with a [`con
      decoded as the method's error type, [`connkit::Error::api_error`]), or the answer does not \
      decode.";
 
-/// Formats a file's tokens with prettyplease.
+/// Formats a file's tokens: `use` imports instead of absolute paths, blank lines between
+/// items (see [`crate::tidy`]), printed by prettyplease.
 ///
 /// # Errors
 ///
 /// [`GenerateError::Internal`] when the tokens are not a valid file (a generator bug).
 pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, GenerateError> {
-    let file: syn::File = syn::parse2(tokens).map_err(|err| GenerateError::Internal {
+    let mut file: syn::File = syn::parse2(tokens).map_err(|err| GenerateError::Internal {
         file: name.to_string(),
         message: err.to_string(),
     })?;
-    Ok(prettyplease::unparse(&file))
+    Ok(crate::tidy::tidy_file(&mut file, &crate::tidy::ModuleScope::of_file(name.as_ref())))
 }
