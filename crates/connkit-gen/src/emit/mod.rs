@@ -137,3 +137,31 @@ pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, GenerateEr
     })?;
     Ok(crate::tidy::tidy_file(&mut file, &crate::tidy::ModuleScope::of_file(name.as_ref())))
 }
+
+/// Prints a piece of a file with prettyplease alone, absolute paths kept: the pieces a file is
+/// assembled from as text, tidied once put together ([`tidy_text`]).
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] when the tokens are not a valid file (a generator bug).
+pub(crate) fn print_piece(name: &str, tokens: TokenStream) -> Result<String, GenerateError> {
+    let file: syn::File = syn::parse2(tokens).map_err(|err| GenerateError::Internal {
+        file: name.to_string(),
+        message: err.to_string(),
+    })?;
+    Ok(prettyplease::unparse(&file))
+}
+
+/// Tidies `text`, the assembled source of the file `name`, as [`format_file`] does tokens.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] when the text does not parse (a generator bug).
+pub(crate) fn tidy_text(name: &str, text: &str) -> Result<String, GenerateError> {
+    crate::tidy::tidy_source(text, &crate::tidy::ModuleScope::of_file(name.as_ref())).ok_or_else(
+        || GenerateError::Internal {
+            file: name.to_string(),
+            message: "the assembled file does not parse".to_string(),
+        },
+    )
+}

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::operation::{OperationCode, Site, emit_operation};
-use super::{Context, format_file};
+use super::{Context, format_file, print_piece, tidy_text};
 use crate::docs_text::{doc_attrs, doc_text, inner_doc_attrs};
 use crate::ir::{EntityIr, ErrorIr, OperationIr, SpecIr, split_service};
 use crate::naming::camel_ident;
@@ -138,7 +138,8 @@ fn public_types(op: &OperationIr) -> Vec<String> {
 /// One operation formatted once: its methods (as lines of an impl block) and its items.
 /// Files are put together from these texts, which is what formatting the whole file gives
 /// (prettyplease prints each item, and each member of an impl, on its own), without
-/// formatting the operation again for every layout tried.
+/// formatting the operation again for every layout tried. The pieces keep their absolute
+/// paths; each assembled file is tidied once ([`tidy_text`]).
 struct FormattedOperation {
     methods: String,
     items: String,
@@ -147,7 +148,7 @@ struct FormattedOperation {
 impl FormattedOperation {
     fn new(code: &OperationCode) -> Result<FormattedOperation, GenerateError> {
         let (items, methods) = (&code.items, &code.methods);
-        let text = format_file("operation", quote!(impl X { #methods } #items))?;
+        let text = print_piece("operation", quote!(impl X { #methods } #items))?;
         // `impl X {`, the methods, `}` alone on its line, then the items.
         let body = text.strip_prefix("impl X {\n").unwrap_or(&text);
         let end = body.find("\n}\n").map_or(body.len(), |at| at + 1);
@@ -186,7 +187,7 @@ fn impl_head(
     tokens: TokenStream,
     self_ty: TokenStream,
 ) -> Result<String, GenerateError> {
-    let text = format_file(name, quote!(#tokens impl #self_ty { fn placeholder() {} }))?;
+    let text = print_piece(name, quote!(#tokens impl #self_ty { fn placeholder() {} }))?;
     // Drop the placeholder, keep `impl ... {` and the closing brace.
     let at = text.rfind("    fn placeholder() {}\n").unwrap_or(text.len());
     Ok(format!("{}{}", &text[..at], &text[at..].replacen("    fn placeholder() {}\n", "", 1)))
@@ -229,7 +230,7 @@ fn entity_files(
     );
     // Try one file first.
     let single_path = format!("{dir}/{}.rs", entity.module);
-    let head = format_file(
+    let head = print_piece(
         &single_path,
         quote! {
             #header
@@ -239,11 +240,14 @@ fn entity_files(
             }
         },
     )?;
-    let single = assemble(
-        &head,
-        formatted.iter().map(|f| f.methods.as_str()),
-        formatted.iter().map(|f| f.items.as_str()),
-    );
+    let single = tidy_text(
+        &single_path,
+        &assemble(
+            &head,
+            formatted.iter().map(|f| f.methods.as_str()),
+            formatted.iter().map(|f| f.items.as_str()),
+        ),
+    )?;
     if single.lines().count() < MAX_SERVICE_LINES {
         return Ok(vec![GeneratedFile::new(single_path, single)]);
     }
@@ -278,7 +282,7 @@ fn entity_files(
             )));
             let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
             let head = impl_head(&path, part_header.clone(), quote!(super::#service))?;
-            let text = assemble(&head, methods(), items());
+            let text = tidy_text(&path, &assemble(&head, methods(), items()))?;
             if text.lines().count() < MAX_SERVICE_LINES || part.operations.len() > 1 {
                 files.push(GeneratedFile::new(path, text));
                 continue;
@@ -290,14 +294,17 @@ fn entity_files(
                 "Parameter, descriptor and error types of the `{}` service on `{}`.",
                 entity.name, part.module
             )));
-            let types_text = format!(
-                "{}{}",
-                format_file(&types_path, types_header)?,
-                items().collect::<String>()
-            );
+            let types_text = tidy_text(
+                &types_path,
+                &format!(
+                    "{}{}",
+                    print_piece(&types_path, types_header)?,
+                    items().collect::<String>()
+                ),
+            )?;
             let uses = quote!(use super::#types_module::*;);
             let head = impl_head(&path, quote!(#part_header #uses), quote!(super::#service))?;
-            let text = assemble(&head, methods(), std::iter::empty());
+            let text = tidy_text(&path, &assemble(&head, methods(), std::iter::empty()))?;
             files.push(GeneratedFile::new(path, text));
             files.push(GeneratedFile::new(types_path, types_text));
             part_mods.pop();
