@@ -79,10 +79,7 @@ fn guesses_are_recorded_reported_and_confirmed_in_the_manifest() {
 
     // A token taken in a request header pages, the token sent in that header.
     assert!(code_text.contains("pub fn list_reports_stream"), "{code_text}");
-    assert!(
-        code_text.contains(".with_params_in(ParamLocation::Header)"),
-        "{code_text}"
-    );
+    assert!(code_text.contains(".with_params_in(ParamLocation::Header)"), "{code_text}");
 
     // A token the runtime cannot send (no valid header name) is a degradation, with why.
     assert!(
