@@ -163,21 +163,28 @@ impl FormattedOperation {
     }
 }
 
-/// `head` (a formatted file ending in an impl block) with `methods` added to that block, then
-/// `items`.
+/// `head` (a formatted file ending in an impl block) with `items` put before that block and
+/// `methods` added to it.
+///
+/// The file ends with the impl block's closing brace, so code a user appends at its end stays
+/// apart from what a later generation adds (new methods go before that brace, new items before
+/// the block) and a three-way merge takes both without a conflict.
 fn assemble<'a>(
     head: &str,
     methods: impl Iterator<Item = &'a str>,
     items: impl Iterator<Item = &'a str>,
 ) -> String {
-    let mut text = head.strip_suffix("}\n").unwrap_or(head).to_string();
+    let head = head.strip_suffix("}\n").unwrap_or(head);
+    let block = head.rfind("\nimpl").map_or(0, |at| at + 1);
+    let mut text = head[..block].to_string();
+    for item in items {
+        text.push_str(item);
+    }
+    text.push_str(&head[block..]);
     for method in methods {
         text.push_str(method);
     }
     text.push_str("}\n");
-    for item in items {
-        text.push_str(item);
-    }
     text
 }
 
