@@ -43,6 +43,17 @@ fn demo_spec() -> Value {
                 "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}},
                 "responses": {"201": {"description": "created", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}
             }},
+            "/detect": {"post": {
+                "operationId": "detect",
+                "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {"type": "string"}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+            }},
+            "/notes": {"post": {
+                "operationId": "addNote",
+                "requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": {
+                    "type": "object", "properties": {"text": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}}}}},
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}}
+            }},
             "/items/{itemId}": {
                 "get": {
                     "operationId": "getItem",
@@ -283,6 +294,36 @@ async fn missing_settings_are_all_named_with_exit_2() {
         assert!(message.contains(variable), "{variable} not named in: {message}");
     }
     assert!(!message.contains("panicked"), "{message}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn form_bodies_are_encoded_from_json_objects_and_sent_as_given_from_json_strings() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/notes"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(wiremock::matchers::body_string("text=hi+there&tags=a&tags=b"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The spec's form schema is a bare string: the string is the encoded form.
+    Mock::given(method("POST"))
+        .and(path("/detect"))
+        .and(header("content-type", "application/x-www-form-urlencoded"))
+        .and(wiremock::matchers::body_string("q=hola&source=auto"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"language": "es"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = workspace(&server, false);
+    let output =
+        connkit(dir.path(), &["addNote", "--body", r#"{"text": "hi there", "tags": ["a", "b"]}"#])
+            .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let output = connkit(dir.path(), &["detect", "--body", r#""q=hola&source=auto""#]).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("es"));
 }
 
 #[tokio::test(flavor = "multi_thread")]

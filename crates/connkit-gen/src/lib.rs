@@ -37,7 +37,7 @@ pub use generate::{
     ALL_MODELS_FEATURE, GenerateOptions, GeneratedConnector, SpecSource, SpecStats, generate,
 };
 pub use output::{GENERATED_COPY_DIR, GeneratedFile, WriteError, write_files};
-pub use rustfmt::{FormatOutcome, RUSTFMT_TOML};
+pub use rustfmt::{FormatOutcome, MAX_RUSTFMT_LINES, RUSTFMT_TOML};
 
 /// Why a connector could not be generated.
 #[derive(Debug, thiserror::Error)]

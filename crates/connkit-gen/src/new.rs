@@ -119,6 +119,8 @@ pub struct NewOutcome {
     pub specs: Vec<crate::ir::SpecIr>,
     /// The auth options of the specs and what deserves a person's look.
     pub auth: crate::auth_choice::AuthDecision,
+    /// How the Rust files were formatted (rustfmt, or why not).
+    pub formatting: crate::FormatOutcome,
 }
 
 /// Progress callbacks (a progress bar on a terminal).
@@ -305,6 +307,7 @@ pub fn create_connector(
         stats: generated.stats,
         specs: generated.specs,
         auth: auth_decision,
+        formatting: generated.formatting,
     })
 }
 

@@ -451,10 +451,16 @@ fn read_body(
                 e.column()
             ))
         })?;
-        return Ok(Some(if kind == BodyKind::Form {
-            Body::Form(value)
-        } else {
-            Body::Json(value)
+        return Ok(Some(match (kind, value) {
+            // A JSON string for a form is the encoded form itself (`"q=hi&source=en"`), as the
+            // generated method takes it when the spec's form schema names no fields.
+            (BodyKind::Form, serde_json::Value::String(encoded)) => {
+                let content_type =
+                    media.map_or("application/x-www-form-urlencoded", |m| m.content_type.as_str());
+                Body::Raw(encoded.into_bytes(), content_type.to_string())
+            }
+            (BodyKind::Form, value) => Body::Form(value),
+            (_, value) => Body::Json(value),
         }));
     }
     let content_type = media

@@ -284,6 +284,11 @@ fn report(
         ))
     );
     eprint!("{}", guesses.summary());
+    if let connkit_gen::FormatOutcome::Prettyplease(why) = &outcome.formatting {
+        eprintln!(
+            "note: the Rust files were not formatted by rustfmt ({why}); `cargo fmt` will reformat some lines"
+        );
+    }
     if args.format == NewFormat::Text {
         eprintln!("next: {}", next_steps.join(", then "));
     }

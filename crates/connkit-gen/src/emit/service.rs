@@ -247,19 +247,24 @@ fn entity_files(
             }
         },
     )?;
-    let single = tidy_text(
-        &single_path,
-        &assemble(
-            &head,
-            formatted.iter().map(|f| f.methods.as_str()),
-            formatted.iter().map(|f| f.items.as_str()),
-        ),
-    )?;
-    if single.lines().count() < MAX_SERVICE_LINES {
-        return Ok(vec![GeneratedFile::new(single_path, single)]);
+    let sizes: Vec<usize> = formatted.iter().map(FormattedOperation::lines).collect();
+    // Tidying shortens paths and joins some lines: a file twice the limit before it is split
+    // without tidying it whole first (the tidy pass is the costly step of a large spec).
+    let untidied = head.lines().count() + sizes.iter().sum::<usize>();
+    if untidied < 2 * MAX_SERVICE_LINES {
+        let single = tidy_text(
+            &single_path,
+            &assemble(
+                &head,
+                formatted.iter().map(|f| f.methods.as_str()),
+                formatted.iter().map(|f| f.items.as_str()),
+            ),
+        )?;
+        if single.lines().count() < MAX_SERVICE_LINES {
+            return Ok(vec![GeneratedFile::new(single_path, single)]);
+        }
     }
     // Split by sub-resource.
-    let sizes: Vec<usize> = formatted.iter().map(FormattedOperation::lines).collect();
     let index_of =
         |op: &OperationIr| entity.operations.iter().position(|o| std::ptr::eq(o, op)).unwrap_or(0);
     // Pack by estimated size, then check the real files; shrink the budget until every part

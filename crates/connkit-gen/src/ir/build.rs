@@ -169,7 +169,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
                 .map(str::to_string),
         };
         // A `_stream` twin exists for paginated and download operations; keep its name free.
-        ir.stream_method = methods.claim(&format!("{}_stream", ir.rust_name));
+        ir.stream_method = methods.claim(&twin_name(&ir.rust_name, "stream"));
         add_parameters(&mut ir, operation, input.manifest, types);
         ir.body = body_of(&ir.type_stem, api, operation, types);
         let success = operation.success_responses().find(|r| !r.content.is_empty());
@@ -216,7 +216,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             (true, Some(pagination), Some(response)) if json_success => {
                 let items_path = pagination.items_path.as_deref();
                 let item = item_type(&ir.type_stem, api, response, items_path, types);
-                let pages_method = methods.claim(&format!("{}_pages", ir.rust_name));
+                let pages_method = methods.claim(&twin_name(&ir.rust_name, "pages"));
                 ir.pagination = Some(PaginationIr { pagination, item, pages_method, guessed });
             }
             (true, Some(_), _) => {
@@ -228,7 +228,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             }
             (true, None, _) => ir.pagination_dropped = facts.pagination_dropped.clone(),
         }
-        ir.request_method = methods.claim(&format!("{}_request", ir.rust_name));
+        ir.request_method = methods.claim(&twin_name(&ir.rust_name, "request"));
         entity.operations.push(ir);
     }
     SpecIr {
@@ -337,6 +337,14 @@ pub(crate) fn path_params_in_template(path: &str) -> Vec<String> {
     out
 }
 
+/// The name of a method beside an operation's (`list_stream`, `get_request`): a keyword's
+/// escape (`match_`) is dropped first, so `match` gets `match_request`, not `match__request`.
+fn twin_name(rust_name: &str, suffix: &str) -> String {
+    let stem = rust_name.strip_prefix("r#").unwrap_or(rust_name);
+    let stem = stem.trim_end_matches('_');
+    if stem.is_empty() { suffix.to_string() } else { format!("{stem}_{suffix}") }
+}
+
 /// The media type a body is read or sent as, and its kind: JSON first, then forms,
 /// multipart, streams, bytes, text. A wildcard (`*/*`) whose schema is an object, array or
 /// composition counts as JSON: generated specs (Spring's among them) write it for JSON
@@ -368,6 +376,11 @@ fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) 
             required: body.required,
             content_type: media.content_type.clone(),
         },
+        // A form whose schema names no fields (a bare string, as converters of Swagger 2
+        // `formData` sometimes leave it): the caller passes the encoded form itself.
+        BodyKind::Form if !names_fields(api, media.schema.as_ref()) => {
+            BodyIr::Bytes { content_type: media.content_type.clone() }
+        }
         BodyKind::Form => BodyIr::Form {
             ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
             required: body.required,
@@ -478,6 +491,20 @@ fn declared_free_form(api: &Api, schema: &SchemaRef, depth: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether a form body's schema gives it named fields (an object, a composition, anything):
+/// not a string, number, boolean or array, which no form encoding can give names.
+fn names_fields(api: &Api, schema: Option<&SchemaRef>) -> bool {
+    let Some(schema) = schema.and_then(|s| api.resolve(s)) else { return true };
+    !matches!(
+        schema.kind,
+        SchemaKind::String { .. }
+            | SchemaKind::Integer { .. }
+            | SchemaKind::Number
+            | SchemaKind::Boolean
+            | SchemaKind::Array { .. }
+    )
 }
 
 fn binary_schema(api: &Api, schema: &SchemaRef) -> bool {
@@ -620,6 +647,43 @@ mod tests {
                 None
             ]
         );
+    }
+
+    /// The body of a one-operation spec whose request body has `content`.
+    fn body_for(content: &str) -> Option<BodyIr> {
+        let spec = format!(
+            r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{"/x":{{"post":{{
+            "operationId":"x","requestBody":{{"content":{content}}},
+            "responses":{{"204":{{"description":"done"}}}}}}}}}},
+            "components":{{"schemas":{{"Pair":{{"type":"object","properties":{{"q":{{"type":"string"}}}}}}}}}}}}"#
+        );
+        let loaded = connkit_spec::load_str("t.json", &spec).expect("the spec loads");
+        let mut types = TypeSpace::new(&loaded.api, "crate::models");
+        body_of("X", &loaded.api, &loaded.api.operations[0], &mut types)
+    }
+
+    #[test]
+    fn a_form_whose_schema_names_no_fields_is_sent_as_given() {
+        let form = "application/x-www-form-urlencoded";
+        for schema in [r#"{"type":"string"}"#, r#"{"type":"array","items":{"type":"string"}}"#] {
+            match body_for(&format!(r#"{{"{form}":{{"schema":{schema}}}}}"#)) {
+                Some(BodyIr::Bytes { content_type }) => assert_eq!(content_type, form),
+                other => panic!("{schema}: {other:?}"),
+            }
+        }
+        for schema in [r##"{"$ref":"#/components/schemas/Pair"}"##, r#"{"type":"object"}"#] {
+            let body = body_for(&format!(r#"{{"{form}":{{"schema":{schema}}}}}"#));
+            assert!(matches!(body, Some(BodyIr::Form { .. })), "{schema}: {body:?}");
+        }
+        let body = body_for(&format!(r#"{{"{form}":{{}}}}"#));
+        assert!(matches!(body, Some(BodyIr::Form { .. })), "no schema: {body:?}");
+    }
+
+    #[test]
+    fn methods_beside_a_keyword_operation_have_one_underscore() {
+        assert_eq!(twin_name("match_", "request"), "match_request");
+        assert_eq!(twin_name("r#type", "stream"), "type_stream");
+        assert_eq!(twin_name("list_items", "pages"), "list_items_pages");
     }
 
     #[test]

@@ -188,10 +188,11 @@ impl Builder {
             SchemaKind::Boolean => Ty::Prim(Prim::Bool),
             SchemaKind::Integer { .. } => Ty::Prim(integer(schema.format.as_deref())),
             SchemaKind::Number => Ty::Prim(Prim::F64),
-            SchemaKind::String { .. } => match schema.format.as_deref() {
-                Some("binary") => Ty::Prim(Prim::Bytes),
-                _ => Ty::Prim(Prim::String),
-            },
+            // `format: binary` inside a JSON or form document is text like any other string:
+            // a JSON string, a form value. (`Vec<u8>` would go out as an array of numbers and
+            // fail to decode the string a server sends.) Whole binary bodies never get here:
+            // they are `bytes::Bytes` bodies and answers.
+            SchemaKind::String { .. } => Ty::Prim(Prim::String),
             SchemaKind::Array { items } => {
                 Ty::Vec(Box::new(self.ty_ref(items, &format!("{hint}Item"))))
             }

@@ -64,7 +64,6 @@ pub(crate) fn ty_tokens(defs: &[Def], module_path: &TokenStream, ty: &Ty) -> Tok
             Prim::U64 => quote!(u64),
             Prim::F64 => quote!(f64),
             Prim::String => quote!(::std::string::String),
-            Prim::Bytes => quote!(::std::vec::Vec<u8>),
         },
         Ty::Json => quote!(::serde_json::Value),
         Ty::JsonMap => quote!(::serde_json::Map<::std::string::String, ::serde_json::Value>),

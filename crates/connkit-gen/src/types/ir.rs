@@ -30,8 +30,6 @@ pub(crate) enum Prim {
     F64,
     /// `String`
     String,
-    /// `Vec<u8>` (binary strings)
-    Bytes,
 }
 
 /// A type expression.

@@ -60,8 +60,6 @@ pub enum TypeRefKind {
     String,
     /// A generated string enum: `Clone`, `Display`, `as_str()`, keeps unknown values.
     StringEnum,
-    /// `Vec<u8>` (`format: binary`).
-    Bytes,
     /// `Vec<T>` of the inner type.
     List(Box<TypeRef>),
     /// `BTreeMap<String, T>` of the inner type.
@@ -253,7 +251,6 @@ impl TypeSpace {
             Ty::Prim(Prim::Bool) => TypeRefKind::Boolean,
             Ty::Prim(Prim::F64) => TypeRefKind::Number,
             Ty::Prim(Prim::String) => TypeRefKind::String,
-            Ty::Prim(Prim::Bytes) => TypeRefKind::Bytes,
             Ty::Prim(_) => TypeRefKind::Integer,
             Ty::Json | Ty::JsonMap => TypeRefKind::Json,
             Ty::Vec(inner) => TypeRefKind::List(Box::new(self.type_ref(inner))),
