@@ -105,10 +105,17 @@ pub fn upgrade(
         &carried.client_methods,
         &carried.client_items,
     );
-    let imports = client_imports(&client, &carried.gateway_methods, &carried.gateway_items);
+    let in_scope = names_in_scope(&gateway);
+    let imports: Vec<String> =
+        client_imports(&client, &carried.gateway_methods, &carried.gateway_items)
+            .into_iter()
+            .filter(|name| !in_scope.contains(name))
+            .collect();
     let mut gateway_items = carried.gateway_items.clone();
-    if !imports.is_empty() {
-        gateway_items.insert(0, format!("use crate::client::{{{}}};\n", imports.join(", ")));
+    match imports.as_slice() {
+        [] => {}
+        [one] => gateway_items.insert(0, format!("use crate::client::{one};\n")),
+        many => gateway_items.insert(0, format!("use crate::client::{{{}}};\n", many.join(", "))),
     }
     append_block(
         &mut gateway,
@@ -127,6 +134,49 @@ pub fn upgrade(
     let path = connector.dir.join(MANIFEST_FILE);
     std::fs::write(&path, text).map_err(|err| MaintainError::io(&path, err))?;
     Ok(report)
+}
+
+/// The names a Rust file already has in scope at its top level: what its `use` items import
+/// (glob imports aside) and the items it defines. An import of one of them again would not
+/// compile (E0252).
+fn names_in_scope(source: &str) -> BTreeSet<String> {
+    fn imported(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
+        match tree {
+            syn::UseTree::Path(path) => imported(&path.tree, out),
+            syn::UseTree::Name(name) => {
+                out.insert(name.ident.to_string());
+            }
+            syn::UseTree::Rename(rename) => {
+                out.insert(rename.rename.to_string());
+            }
+            syn::UseTree::Group(group) => group.items.iter().for_each(|t| imported(t, out)),
+            syn::UseTree::Glob(_) => {}
+        }
+    }
+    let mut names = BTreeSet::new();
+    let Ok(file) = syn::parse_file(source) else { return names };
+    for item in &file.items {
+        match item {
+            syn::Item::Use(u) => imported(&u.tree, &mut names),
+            syn::Item::Fn(f) => {
+                names.insert(f.sig.ident.to_string());
+            }
+            syn::Item::Struct(s) => {
+                names.insert(s.ident.to_string());
+            }
+            syn::Item::Enum(e) => {
+                names.insert(e.ident.to_string());
+            }
+            syn::Item::Type(t) => {
+                names.insert(t.ident.to_string());
+            }
+            syn::Item::Trait(t) => {
+                names.insert(t.ident.to_string());
+            }
+            _ => {}
+        }
+    }
+    names
 }
 
 /// Names defined public in `client` that the carried gateway code uses: it needs them imported
@@ -491,6 +541,17 @@ fn rewrite(
 mod tests {
     use super::*;
     use crate::maintain::api::PublicApi;
+
+    #[test]
+    fn names_already_in_scope_are_not_imported_again() {
+        let gateway = "use std::sync::Arc;\nuse crate::client::{NotesClient, models::Note as N};\nuse crate::services::*;\npub struct NotesGateway;\nfn helper() {}\n";
+        let names = names_in_scope(gateway);
+        for name in ["Arc", "NotesClient", "N", "NotesGateway", "helper"] {
+            assert!(names.contains(name), "{name}: {names:?}");
+        }
+        assert!(!names.contains("Note") && !names.contains("services"), "{names:?}");
+        assert!(names_in_scope("not rust {").is_empty());
+    }
 
     #[test]
     fn hand_written_items_move_to_their_layer() {
