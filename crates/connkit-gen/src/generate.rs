@@ -251,7 +251,11 @@ fn full_models(
     if !cx.multi() {
         for (_, files) in model_files {
             for file in files {
-                out.push(tidy_model(Path::new("src/models").join(&file.path), file.contents));
+                out.push(tidy_model(
+                    Path::new("src/models").join(&file.path),
+                    file.contents,
+                    cx.tidies(),
+                ));
             }
         }
         return Ok(out);
@@ -267,6 +271,7 @@ fn full_models(
             out.push(tidy_model(
                 Path::new("src/models").join(&module).join(&file.path),
                 file.contents,
+                cx.tidies(),
             ));
         }
     }
@@ -277,9 +282,12 @@ fn full_models(
     Ok(out)
 }
 
-/// A models file at `path` with its paths shortened (see [`crate::tidy`]); kept as it is in
-/// the unexpected case that it does not parse.
-fn tidy_model(path: PathBuf, contents: String) -> GeneratedFile {
+/// A models file at `path` with its paths shortened (see [`crate::tidy`]) when `tidies`;
+/// kept as it is in the unexpected case that it does not parse.
+fn tidy_model(path: PathBuf, contents: String, tidies: bool) -> GeneratedFile {
+    if !tidies {
+        return GeneratedFile::new(path, contents);
+    }
     let scope = crate::tidy::ModuleScope::of_file(&path);
     let contents = crate::tidy::tidy_source(&contents, &scope).unwrap_or(contents);
     GeneratedFile::new(path, contents)

@@ -45,7 +45,20 @@ pub struct Context<'a> {
     pub connkit_version: &'a str,
 }
 
+/// The most operations a connector may have for its services and models to be tidied (paths
+/// shortened into `use` imports, [`crate::tidy`]). The pass parses every file again, which
+/// for a spec of ten thousand operations (Microsoft Graph) would double the generation time;
+/// such a crate keeps the emitters' absolute paths, which compile the same.
+pub const TIDY_MAX_OPERATIONS: usize = 5_000;
+
 impl Context<'_> {
+    /// Whether services and models are tidied ([`TIDY_MAX_OPERATIONS`]).
+    pub fn tidies(&self) -> bool {
+        let operations: usize =
+            self.specs.iter().flat_map(|s| &s.entities).map(|e| e.operations.len()).sum();
+        operations <= TIDY_MAX_OPERATIONS
+    }
+
     /// Whether the connector has several specs (modules and features per spec).
     pub fn multi(&self) -> bool {
         self.specs.len() > 1
@@ -157,7 +170,10 @@ pub(crate) fn print_piece(name: &str, tokens: TokenStream) -> Result<String, Gen
 /// # Errors
 ///
 /// [`GenerateError::Internal`] when the text does not parse (a generator bug).
-pub(crate) fn tidy_text(name: &str, text: &str) -> Result<String, GenerateError> {
+pub(crate) fn tidy_text(name: &str, text: &str, tidies: bool) -> Result<String, GenerateError> {
+    if !tidies {
+        return Ok(text.to_string());
+    }
     crate::tidy::tidy_source(text, &crate::tidy::ModuleScope::of_file(name.as_ref())).ok_or_else(
         || GenerateError::Internal {
             file: name.to_string(),

@@ -248,6 +248,7 @@ fn entity_files(
         },
     )?;
     let sizes: Vec<usize> = formatted.iter().map(FormattedOperation::lines).collect();
+    let tidies = cx.tidies();
     // Tidying shortens paths and joins some lines: a file twice the limit before it is split
     // without tidying it whole first (the tidy pass is the costly step of a large spec).
     let untidied = head.lines().count() + sizes.iter().sum::<usize>();
@@ -259,6 +260,7 @@ fn entity_files(
                 formatted.iter().map(|f| f.methods.as_str()),
                 formatted.iter().map(|f| f.items.as_str()),
             ),
+            tidies,
         )?;
         if single.lines().count() < MAX_SERVICE_LINES {
             return Ok(vec![GeneratedFile::new(single_path, single)]);
@@ -294,7 +296,7 @@ fn entity_files(
             )));
             let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
             let head = impl_head(&path, part_header.clone(), quote!(super::#service))?;
-            let text = tidy_text(&path, &assemble(&head, methods(), items()))?;
+            let text = tidy_text(&path, &assemble(&head, methods(), items()), tidies)?;
             if text.lines().count() < MAX_SERVICE_LINES || part.operations.len() > 1 {
                 files.push(GeneratedFile::new(path, text));
                 continue;
@@ -313,10 +315,11 @@ fn entity_files(
                     print_piece(&types_path, types_header)?,
                     items().collect::<String>()
                 ),
+                tidies,
             )?;
             let uses = quote!(use super::#types_module::*;);
             let head = impl_head(&path, quote!(#part_header #uses), quote!(super::#service))?;
-            let text = tidy_text(&path, &assemble(&head, methods(), std::iter::empty()))?;
+            let text = tidy_text(&path, &assemble(&head, methods(), std::iter::empty()), tidies)?;
             files.push(GeneratedFile::new(path, text));
             files.push(GeneratedFile::new(types_path, types_text));
             part_mods.pop();

@@ -58,18 +58,67 @@ pub fn split_service(
             }
         }
     }
+    // A group cut into several parts names each part after the sub-resources it holds
+    // (`teams_discussions`, `teams_members_memberships`), so a reader finds an operation by
+    // its file name; numbers (`teams_2`) remain only where that is not enough.
+    let all = operations;
+    let cut: Vec<bool> = parts
+        .iter()
+        .map(|(key, _, _)| parts.iter().filter(|(other, _, _)| other == key).count() > 1)
+        .collect();
     // A part named like its entity would trip `clippy::module_inception`.
     let mut names = UniqueNames::with_reserved(["mod", "base", entity_module]);
     parts
         .into_iter()
-        .map(|(key, operations, _)| ServicePart {
-            module: names.claim(&crate::naming::short_module_name(
-                &snake_ident(if key.is_empty() { "root" } else { &key }),
-                false,
-            )),
-            operations,
+        .zip(cut)
+        .map(|((key, operations, _), cut)| {
+            let name = if cut {
+                let paths: Vec<Vec<String>> =
+                    operations.iter().map(|i| meaningful(&all[*i].path)).collect();
+                part_name(&paths).unwrap_or(key)
+            } else {
+                key
+            };
+            ServicePart {
+                module: names.claim(&crate::naming::short_module_name(
+                    &snake_ident(if name.is_empty() { "root" } else { &name }),
+                    false,
+                )),
+                operations,
+            }
         })
         .collect()
+}
+
+/// The name of one part of a group too large for one file, from the paths of its operations,
+/// so that a reader finds an operation by its file name: the last segment they all share,
+/// then the first and the last sub-resource below it (`teams_discussions_members`); the last
+/// two shared segments when all are one resource (`discussions_comments`).
+fn part_name(paths: &[Vec<String>]) -> Option<String> {
+    let shared = shared_prefix(paths);
+    let mut subs: Vec<&String> = Vec::new();
+    for segments in paths {
+        if let Some(sub) = segments.get(shared)
+            && subs.last() != Some(&sub)
+        {
+            subs.push(sub);
+        }
+    }
+    let mut words: Vec<&String> = Vec::new();
+    let first = paths.first()?;
+    match subs.as_slice() {
+        [] => words.extend(first[..shared].iter().rev().take(2).rev()),
+        [one] => words.extend(first[..shared].last().into_iter().chain([*one])),
+        [head, .., tail] => words.extend(first[..shared].last().into_iter().chain([*head, *tail])),
+    }
+    let name = words.iter().map(|w| w.as_str()).collect::<Vec<_>>().join("_");
+    (!name.is_empty()).then_some(name)
+}
+
+/// How many leading segments every path has in common.
+fn shared_prefix(paths: &[Vec<String>]) -> usize {
+    let Some(first) = paths.first() else { return 0 };
+    (0..first.len()).take_while(|n| paths.iter().all(|p| p.get(*n) == first.get(*n))).count()
 }
 
 fn meaningful(path: &str) -> Vec<String> {
