@@ -137,46 +137,12 @@ pub fn upgrade(
 }
 
 /// The names a Rust file already has in scope at its top level: what its `use` items import
-/// (glob imports aside) and the items it defines. An import of one of them again would not
-/// compile (E0252).
+/// (glob imports aside) and the items it defines ([`crate::tidy::ScopeNames`]). An import of
+/// one of them again would not compile (E0252).
 fn names_in_scope(source: &str) -> BTreeSet<String> {
-    fn imported(tree: &syn::UseTree, out: &mut BTreeSet<String>) {
-        match tree {
-            syn::UseTree::Path(path) => imported(&path.tree, out),
-            syn::UseTree::Name(name) => {
-                out.insert(name.ident.to_string());
-            }
-            syn::UseTree::Rename(rename) => {
-                out.insert(rename.rename.to_string());
-            }
-            syn::UseTree::Group(group) => group.items.iter().for_each(|t| imported(t, out)),
-            syn::UseTree::Glob(_) => {}
-        }
-    }
-    let mut names = BTreeSet::new();
-    let Ok(file) = syn::parse_file(source) else { return names };
-    for item in &file.items {
-        match item {
-            syn::Item::Use(u) => imported(&u.tree, &mut names),
-            syn::Item::Fn(f) => {
-                names.insert(f.sig.ident.to_string());
-            }
-            syn::Item::Struct(s) => {
-                names.insert(s.ident.to_string());
-            }
-            syn::Item::Enum(e) => {
-                names.insert(e.ident.to_string());
-            }
-            syn::Item::Type(t) => {
-                names.insert(t.ident.to_string());
-            }
-            syn::Item::Trait(t) => {
-                names.insert(t.ident.to_string());
-            }
-            _ => {}
-        }
-    }
-    names
+    syn::parse_file(source)
+        .map(|file| crate::tidy::ScopeNames::of(&file.items).defined)
+        .unwrap_or_default()
 }
 
 /// Names defined public in `client` that the carried gateway code uses: it needs them imported

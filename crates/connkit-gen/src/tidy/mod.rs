@@ -13,7 +13,7 @@ use std::path::Path;
 
 use quote::format_ident;
 
-use self::names::ScopeNames;
+pub(crate) use self::names::ScopeNames;
 use self::paths::{Gates, Rewriter};
 
 /// The doc text marking where a blank line goes; replaced after printing.

@@ -8,9 +8,9 @@ use syn::visit::{self, Visit};
 
 /// The names of one module scope (a file, or an inline `mod { .. }` inside one).
 #[derive(Debug, Default)]
-pub(super) struct ScopeNames {
+pub(crate) struct ScopeNames {
     /// Items defined in the scope and names its `use` items bring in.
-    pub(super) defined: BTreeSet<String>,
+    pub(crate) defined: BTreeSet<String>,
     /// The scope has a glob import: any name may be taken.
     pub(super) glob: bool,
     /// Names used unqualified: single-segment paths, the first segment of relative paths,
@@ -21,7 +21,7 @@ pub(super) struct ScopeNames {
 impl ScopeNames {
     /// The names of the scope holding `items` (nested inline modules are scopes of their own
     /// and not looked into, but their names are defined here).
-    pub(super) fn of(items: &[syn::Item]) -> Self {
+    pub(crate) fn of(items: &[syn::Item]) -> Self {
         let mut names = ScopeNames::default();
         for item in items {
             names.define(item);
