@@ -26,7 +26,7 @@ impl From<ExitStatus> for ExitCode {
 /// A command's error: the message for stderr, the exit status it maps to, and a stable code
 /// for tools (the `code` of the JSON error object under `--format json`).
 #[derive(Debug)]
-pub struct CommandError {
+pub(crate) struct CommandError {
     /// What went wrong and what to do, rendered by miette.
     pub report: miette::Report,
     /// The exit status for this error.
@@ -39,25 +39,25 @@ pub struct CommandError {
 impl CommandError {
     /// A usage or input error (exit 2), code `usage` unless [`CommandError::with_code`] says
     /// otherwise.
-    pub fn usage(report: impl Into<miette::Report>) -> Self {
+    pub(crate) fn usage(report: impl Into<miette::Report>) -> Self {
         Self { report: report.into(), status: ExitStatus::Usage, code: "usage" }
     }
 
     /// A negative outcome of a command that ran (exit 1), code `failure` unless
     /// [`CommandError::with_code`] says otherwise.
-    pub fn failure(report: impl Into<miette::Report>) -> Self {
+    pub(crate) fn failure(report: impl Into<miette::Report>) -> Self {
         Self { report: report.into(), status: ExitStatus::Failure, code: "failure" }
     }
 
     /// The same error with a more specific stable code.
-    pub fn with_code(mut self, code: &'static str) -> Self {
+    pub(crate) fn with_code(mut self, code: &'static str) -> Self {
         self.code = code;
         self
     }
 
     /// The error as the JSON object printed under `--format json`:
     /// `{"error": {"code", "exit_code", "message", "help"}}`.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         let help = self.report.help().map(|help| help.to_string());
         serde_json::json!({
             "error": {
@@ -81,7 +81,7 @@ fn exit_number(status: ExitStatus) -> u8 {
 /// Where a command's error goes: miette's rendering on stderr for people, or one JSON object
 /// on stdout for a command run with `--format json` (the message goes to stderr as well).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorOutput {
+pub(crate) enum ErrorOutput {
     /// Rendered on stderr.
     Text,
     /// A JSON error object on stdout, and the rendering on stderr.
@@ -91,7 +91,7 @@ pub enum ErrorOutput {
 /// Turns a command's result into the process exit code, printing the error chain on stderr
 /// (and the JSON error object on stdout for [`ErrorOutput::Json`]). A broken pipe
 /// (`connkit call --all | head`) is a success.
-pub fn finish(result: Result<ExitStatus, CommandError>, output: ErrorOutput) -> ExitCode {
+pub(crate) fn finish(result: Result<ExitStatus, CommandError>, output: ErrorOutput) -> ExitCode {
     match result {
         Ok(status) => status.into(),
         Err(err) => {

@@ -222,14 +222,14 @@ fn url_len(text: &str) -> usize {
 }
 
 /// `#[doc = "..."]` attributes for `text` (already escaped with [`doc_text`] or generated).
-pub fn doc_attrs(text: &str) -> TokenStream {
+pub(crate) fn doc_attrs(text: &str) -> TokenStream {
     let lines = text.lines().map(|line| format!(" {line}"));
     let lines: Vec<String> = if text.is_empty() { vec![String::new()] } else { lines.collect() };
     quote!(#(#[doc = #lines])*)
 }
 
 /// `#![doc = "..."]` attributes (a file's module doc) for `text`.
-pub fn inner_doc_attrs(text: &str) -> TokenStream {
+pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
     let lines: Vec<String> = text.lines().map(|line| format!(" {line}")).collect();
     quote!(#(#![doc = #lines])*)
 }

@@ -13,7 +13,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit analyze`.
 #[derive(Debug, Args)]
-pub struct AnalyzeArgs {
+pub(crate) struct AnalyzeArgs {
     /// Spec files (JSON or YAML), directories (every .json/.yaml/.yml in them) or http(s) URLs.
     /// Several specs are analysed together, as one connector.
     #[arg(required = true, value_name = "SPEC_OR_DIR")]
@@ -31,10 +31,10 @@ pub struct AnalyzeArgs {
     pub strict: bool,
 }
 
-pub use super::output::Format;
+pub(crate) use super::output::Format;
 
 /// Runs `connkit analyze`.
-pub fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: AnalyzeArgs) -> Result<ExitStatus, CommandError> {
     let locations = super::spec_paths::expand(&args.specs, &args.dir)?;
     let runtime = super::loading::runtime()?;
     let specs = super::loading::load_specs(

@@ -26,7 +26,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit call`.
 #[derive(Debug, clap::Args)]
-pub struct CallArgs {
+pub(crate) struct CallArgs {
     /// The connector's system name (`connectors/SYSTEM` in the workspace).
     pub system: String,
     /// The operation id (`getOrders`, `ordersV0.getOrders`) or its snake_case form.
@@ -60,7 +60,7 @@ pub struct CallArgs {
 }
 
 /// Runs `connkit call`.
-pub fn run(args: CallArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -17,7 +17,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit check`.
 #[derive(Debug, Args)]
-pub struct CheckArgs {
+pub(crate) struct CheckArgs {
     /// The connector to check; every connector of the workspace when left out.
     #[arg(value_name = "SYSTEM")]
     pub system: Option<String>,
@@ -34,7 +34,7 @@ pub struct CheckArgs {
 
 /// Output formats of `connkit check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CheckFormat {
+pub(crate) enum CheckFormat {
     /// `file:line: severity[rule]: message` and a hint per finding, then a summary.
     Text,
     /// `{"connectors": [...], "findings": [{rule, severity, file, line, message, hint}], "errors": n, "warnings": n}`.
@@ -143,7 +143,7 @@ fn list_rules(format: CheckFormat) -> Result<ExitStatus, CommandError> {
 }
 
 /// Runs `connkit check`.
-pub fn run(args: CheckArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: CheckArgs) -> Result<ExitStatus, CommandError> {
     if args.list_rules {
         return list_rules(args.format);
     }

@@ -13,7 +13,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit docs`.
 #[derive(Debug, Args)]
-pub struct DocsArgs {
+pub(crate) struct DocsArgs {
     /// The connector whose SKILL.md to rewrite.
     #[arg(value_name = "SYSTEM")]
     pub system: String,
@@ -26,7 +26,7 @@ pub struct DocsArgs {
 }
 
 /// Runs `connkit docs`.
-pub fn run(args: DocsArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: DocsArgs) -> Result<ExitStatus, CommandError> {
     let connector = open(&args.dir, &args.system)?;
     let outcome = update_skill(&connector).map_err(maintain_error)?;
     if args.format == Format::Json {

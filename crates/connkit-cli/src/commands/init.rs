@@ -13,7 +13,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit init`.
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The workspace root (created when missing).
     #[arg(long, value_name = "WORKSPACE", default_value = ".")]
     pub dir: PathBuf,
@@ -23,7 +23,7 @@ pub struct InitArgs {
 }
 
 /// Runs `connkit init`.
-pub fn run(args: InitArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: InitArgs) -> Result<ExitStatus, CommandError> {
     let outcome = initialise(&args.dir)?;
     match args.format {
         Format::Text => {

@@ -1,18 +1,18 @@
 //! One module per subcommand; each exposes `run(args) -> Result<ExitStatus, CommandError>`.
 
-pub mod analyze;
-pub mod call;
-pub mod check;
+pub(crate) mod analyze;
+pub(crate) mod call;
+pub(crate) mod check;
 mod degraded;
-pub mod docs;
-pub mod init;
+pub(crate) mod docs;
+pub(crate) mod init;
 mod loading;
-pub mod new;
+pub(crate) mod new;
 mod new_report;
-pub mod output;
+pub(crate) mod output;
 mod spec_paths;
-pub mod sync;
-pub mod upgrade;
+pub(crate) mod sync;
+pub(crate) mod upgrade;
 
 use clap::Subcommand;
 
@@ -20,7 +20,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// The subcommands of `connkit`.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Measure specs against the decision table: signals, tier and reasons, auth, pagination,
     /// rate limits, diagnostics.
     Analyze(analyze::AnalyzeArgs),
@@ -48,7 +48,7 @@ pub enum Command {
 impl Command {
     /// Whether the command was asked for `--format json`: its errors are then JSON objects
     /// on stdout as well.
-    pub fn wants_json(&self) -> bool {
+    pub(crate) fn wants_json(&self) -> bool {
         use output::Format::Json;
         match self {
             Command::Analyze(args) => args.format == Json,
@@ -64,7 +64,7 @@ impl Command {
 }
 
 /// Runs one subcommand.
-pub fn run(command: Command) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(command: Command) -> Result<ExitStatus, CommandError> {
     match command {
         Command::Analyze(args) => analyze::run(args),
         Command::Call(args) => call::run(args),

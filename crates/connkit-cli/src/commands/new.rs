@@ -15,7 +15,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit new`.
 #[derive(Debug, Args)]
-pub struct NewArgs {
+pub(crate) struct NewArgs {
     /// The system name: lowercase letters, digits and single `-`s, starting with a letter and
     /// ending with a letter or digit (`amazon`, `my-api`).
     #[arg(value_name = "SYSTEM")]
@@ -60,7 +60,7 @@ pub struct NewArgs {
 
 /// Output formats of `connkit new`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum NewFormat {
+pub(crate) enum NewFormat {
     /// What was created, on stderr.
     Text,
     /// One JSON document on stdout (see docs/cli-json.md).
@@ -69,7 +69,7 @@ pub enum NewFormat {
 
 /// `--tier` values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TierArg {
+pub(crate) enum TierArg {
     /// The guideline's decision table.
     Auto,
     /// `config.rs`, `client.rs`, `lib.rs`.
@@ -94,7 +94,7 @@ impl Progress for Bar {
 /// Runs `connkit new`: checks the target folder, loads and analyses the specs (nothing is
 /// written when that fails), sets up the workspace if needed, creates the connector and
 /// reports what it did.
-pub fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: NewArgs) -> Result<ExitStatus, CommandError> {
     let system = SystemName::parse(&args.system)
         .map_err(|err| CommandError::usage(miette::miette!("{err}")).with_code("invalid_system"))?;
     let connector_dir = args.dir.join("connectors").join(system.as_str());

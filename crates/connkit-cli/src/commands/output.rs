@@ -9,7 +9,7 @@ use crate::exit::CommandError;
 
 /// Output formats of the commands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// A summary and tables, for people.
     Text,
     /// One JSON document on stdout, for tools (docs/cli-json.md).
@@ -21,7 +21,7 @@ pub enum Format {
 /// # Errors
 ///
 /// A failure (exit 1) when stdout cannot be written.
-pub fn print_json(document: &Value) -> Result<(), CommandError> {
+pub(crate) fn print_json(document: &Value) -> Result<(), CommandError> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = serde_json::to_writer_pretty(&mut out, document)

@@ -14,7 +14,7 @@ use crate::exit::CommandError;
 ///
 /// A usage error naming the path (and both places tried for a relative one) when it does not
 /// exist, a directory that cannot be read or holds no spec file.
-pub fn expand(specs: &[String], dir: &Path) -> Result<Vec<String>, CommandError> {
+pub(super) fn expand(specs: &[String], dir: &Path) -> Result<Vec<String>, CommandError> {
     let mut out = Vec::new();
     for spec in specs {
         let lower = spec.to_ascii_lowercase();

@@ -19,7 +19,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit sync`.
 #[derive(Debug, Args)]
-pub struct SyncArgs {
+pub(crate) struct SyncArgs {
     /// The connector to regenerate.
     #[arg(value_name = "SYSTEM")]
     pub system: String,
@@ -273,7 +273,7 @@ pub(crate) fn finish(
 }
 
 /// Runs `connkit sync`.
-pub fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: SyncArgs) -> Result<ExitStatus, CommandError> {
     let mut connector = open(&args.dir, &args.system)?;
     update_specs(&args, &mut connector)?;
     let specs = load_manifest_specs(&connector).map_err(|(file, message)| {

@@ -14,7 +14,7 @@ use crate::exit::{CommandError, ExitStatus};
 
 /// Arguments of `connkit upgrade`.
 #[derive(Debug, Args)]
-pub struct UpgradeArgs {
+pub(crate) struct UpgradeArgs {
     /// The lite connector to upgrade.
     #[arg(value_name = "SYSTEM")]
     pub system: String,
@@ -27,7 +27,7 @@ pub struct UpgradeArgs {
 }
 
 /// Runs `connkit upgrade`.
-pub fn run(args: UpgradeArgs) -> Result<ExitStatus, CommandError> {
+pub(crate) fn run(args: UpgradeArgs) -> Result<ExitStatus, CommandError> {
     let connector = open(&args.dir, &args.system)?;
     let specs = load_manifest_specs(&connector).map_err(|(file, message)| {
         CommandError::usage(miette::miette!(

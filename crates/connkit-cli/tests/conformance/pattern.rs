@@ -6,7 +6,7 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 /// An example matching `pattern` with a length in `min..=max` where possible; `None` when the
 /// pattern uses what the Rust regex syntax does not parse (look-arounds, back-references).
-pub fn example(pattern: &str, min: usize, max: usize) -> Option<String> {
+pub(crate) fn example(pattern: &str, min: usize, max: usize) -> Option<String> {
     let hir = regex_syntax::ParserBuilder::new()
         .unicode(false)
         .utf8(false)

@@ -16,7 +16,7 @@ fn ty(tokens: &impl std::fmt::Display, krate: &str) -> String {
     tokens.to_string().replace("crate ::", &format!("{krate} ::"))
 }
 
-pub fn location(location: ParameterLocation) -> &'static str {
+pub(crate) fn location(location: ParameterLocation) -> &'static str {
     match location {
         ParameterLocation::Path => "path",
         ParameterLocation::Query => "query",
@@ -90,7 +90,7 @@ fn call_arm(
 }
 
 /// The whole program of the connector crate `krate` whose gateway type is `gateway`.
-pub fn program(krate: &str, gateway: &str, specs: &[SpecIr]) -> String {
+pub(crate) fn program(krate: &str, gateway: &str, specs: &[SpecIr]) -> String {
     let multi = specs.len() > 1;
     let mut arms = String::new();
     for spec in specs {

@@ -11,7 +11,7 @@ use super::pattern;
 const MAX_DEPTH: usize = 12;
 
 /// A valid value of `schema` in `api`.
-pub fn value(api: &Api, schema: &SchemaRef) -> Value {
+pub(crate) fn value(api: &Api, schema: &SchemaRef) -> Value {
     Synth { api }.value(schema, 0)
 }
 

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 /// How one run went.
 #[derive(Debug, Clone)]
-pub struct Measured {
+pub(crate) struct Measured {
     /// The exit code, `None` when killed by a signal or the timeout.
     pub code: Option<i32>,
     /// Whether the timeout killed it.
@@ -28,7 +28,7 @@ pub struct Measured {
 }
 
 /// Runs `command` to completion (or `timeout`), capturing its output and measuring it.
-pub fn run(mut command: Command, timeout: Duration) -> std::io::Result<Measured> {
+pub(crate) fn run(mut command: Command, timeout: Duration) -> std::io::Result<Measured> {
     let started = Instant::now();
     let mut child =
         command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;

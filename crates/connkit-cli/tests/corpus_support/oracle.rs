@@ -9,7 +9,7 @@ const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "
 
 /// One declared operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeclaredOperation {
+pub(crate) struct DeclaredOperation {
     /// `GET`, `POST`, ...
     pub method: String,
     /// The path template.
@@ -21,7 +21,7 @@ pub struct DeclaredOperation {
 }
 
 /// Every operation of a spec, in document order (local `$ref`s followed).
-pub fn declared_operations(spec: &Value) -> Vec<DeclaredOperation> {
+pub(crate) fn declared_operations(spec: &Value) -> Vec<DeclaredOperation> {
     let swagger2 = spec.get("swagger").is_some();
     let mut out = Vec::new();
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else { return out };
@@ -115,7 +115,7 @@ fn json_success_schema(spec: &Value, operation: &Value, swagger2: bool) -> bool 
 /// Whether query parameter names page, by the families of issue 11: a cursor, token or
 /// marker; `starting_after`/`ending_before`/`after`/`before`; a page number with a page size;
 /// an offset with a limit.
-pub fn pages(query: &[String]) -> bool {
+pub(crate) fn pages(query: &[String]) -> bool {
     let names: Vec<String> = query
         .iter()
         .map(|name| name.chars().filter(char::is_ascii_alphanumeric).collect::<String>())

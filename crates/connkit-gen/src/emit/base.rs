@@ -14,7 +14,7 @@ use crate::ir::{ErrorIr, SpecIr};
 
 /// `impl ApiErrorBody` for every model of `specs` used as a whole-operation error envelope,
 /// each behind its spec's feature when `gated`.
-pub fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) -> TokenStream {
+pub(super) fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) -> TokenStream {
     let mut envelopes: BTreeMap<String, (TokenStream, TokenStream)> = BTreeMap::new();
     // With a feature per entity group, an envelope compiles with the groups whose operations
     // answer with it (its model is behind them).
@@ -81,7 +81,7 @@ pub fn base_file(cx: &Context<'_>) -> Result<String, GenerateError> {
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn spec_base_file(
+pub(super) fn spec_base_file(
     cx: &Context<'_>,
     spec: &SpecIr,
     path: &str,

@@ -12,7 +12,7 @@ use crate::naming::camel_ident;
 use crate::{GenerateError, GeneratedFile};
 
 /// The guideline's limit: services files stay under this many lines.
-pub const MAX_SERVICE_LINES: usize = 300;
+pub(super) const MAX_SERVICE_LINES: usize = 300;
 /// Lines kept free in each part for its header, imports and the impl block.
 const PART_OVERHEAD: usize = 40;
 

@@ -8,7 +8,7 @@ use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewOutcome, NewRequest, NewSpec, TierChoice, create_connector};
 
 /// The fixture specs of the connector tests.
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/connector_fixtures").join(name)
 }
 
@@ -17,7 +17,7 @@ pub fn fixture(name: &str) -> PathBuf {
 /// # Panics
 ///
 /// When the folder is missing, naming it and how to restore it.
-pub fn test_specs() -> PathBuf {
+pub(crate) fn test_specs() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs");
     assert!(
         dir.is_dir(),
@@ -29,7 +29,7 @@ pub fn test_specs() -> PathBuf {
 }
 
 /// Loads specs from files (several files make one multi-spec connector).
-pub fn load(paths: &[PathBuf]) -> Vec<connkit_spec::LoadedSpec> {
+pub(crate) fn load(paths: &[PathBuf]) -> Vec<connkit_spec::LoadedSpec> {
     paths
         .iter()
         .map(|path| {
@@ -41,7 +41,7 @@ pub fn load(paths: &[PathBuf]) -> Vec<connkit_spec::LoadedSpec> {
 }
 
 /// Generates connector `system` from `specs` into `workspace`.
-pub fn create(
+pub(crate) fn create(
     workspace: &Path,
     system: &str,
     specs: &[connkit_spec::LoadedSpec],
@@ -70,7 +70,7 @@ pub fn create(
 }
 
 /// Every file under `dir` (relative path, contents), sorted, skipping `.connkit/`.
-pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn read_tree(dir: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(current) = stack.pop() {
@@ -95,6 +95,6 @@ pub fn read_tree(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// The manifest of a created connector.
-pub fn manifest(outcome: &NewOutcome) -> Manifest {
+pub(crate) fn manifest(outcome: &NewOutcome) -> Manifest {
     Manifest::read(&outcome.connector_dir).unwrap()
 }

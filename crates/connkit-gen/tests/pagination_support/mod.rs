@@ -19,7 +19,7 @@ use connkit_spec::{LoadedSpec, analyze, load_str};
 /// One operation as the generator sees it: method, path, whether it is a write, and the
 /// descriptor of its item and page streams, if it gets them.
 #[derive(Debug, Clone)]
-pub struct GeneratedOperation {
+pub(crate) struct GeneratedOperation {
     /// Lowercase method (`get`).
     pub method: String,
     /// The path template.
@@ -35,7 +35,7 @@ pub struct GeneratedOperation {
 }
 
 /// Loads a corpus file (one bundled JSON document).
-pub fn load(path: &Path, name: &str) -> LoadedSpec {
+pub(crate) fn load(path: &Path, name: &str) -> LoadedSpec {
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     load_str(name, &text).unwrap_or_else(|e| panic!("{name} does not load: {e}"))
@@ -43,7 +43,7 @@ pub fn load(path: &Path, name: &str) -> LoadedSpec {
 
 /// Every operation of `spec` with the streams the generator gives it (full tier, no
 /// overrides: what `connkit new` writes).
-pub fn generated_operations(spec: &LoadedSpec) -> Vec<GeneratedOperation> {
+pub(crate) fn generated_operations(spec: &LoadedSpec) -> Vec<GeneratedOperation> {
     let analysis = analyze(std::slice::from_ref(spec));
     let api = &spec.api;
     let facts = facts_for_spec(&analysis, 0, api);
@@ -109,7 +109,7 @@ fn manifest() -> Manifest {
 }
 
 /// Lowercase method name.
-pub fn method_name(method: HttpMethod) -> &'static str {
+pub(crate) fn method_name(method: HttpMethod) -> &'static str {
     match method {
         HttpMethod::Get => "get",
         HttpMethod::Put => "put",
@@ -131,7 +131,7 @@ fn normalized(name: &str) -> String {
 /// the list (a cursor, token or marker; `starting_after`/`ending_before`/`after`/
 /// `before`; a page number with a page size; an offset with a limit), with the same name lists
 /// as the corpus run's oracle (`crates/connkit-cli/tests/corpus_support/oracle.rs`), or `None`.
-pub fn paging_parameters(query: &[String]) -> Option<&'static str> {
+pub(crate) fn paging_parameters(query: &[String]) -> Option<&'static str> {
     let names: Vec<String> = query.iter().map(|n| normalized(n)).collect();
     let has = |wanted: &[&str]| names.iter().any(|n| wanted.contains(&n.as_str()));
     let cursor = names.iter().any(|n| {
@@ -174,7 +174,7 @@ pub fn paging_parameters(query: &[String]) -> Option<&'static str> {
 }
 
 /// The query parameter names of each operation of `api`, by (method, path).
-pub fn query_parameters(api: &Api) -> Vec<(String, String, Vec<String>)> {
+pub(crate) fn query_parameters(api: &Api) -> Vec<(String, String, Vec<String>)> {
     api.operations
         .iter()
         .map(|op| {

@@ -10,7 +10,7 @@ use connkit_spec::{LoadError, LoadedSpec, Loader};
 /// # Panics
 ///
 /// When the folder is missing, naming it and how to restore it.
-pub fn test_specs() -> PathBuf {
+pub(crate) fn test_specs() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/specs");
     assert!(
         dir.is_dir(),
@@ -22,17 +22,17 @@ pub fn test_specs() -> PathBuf {
 }
 
 /// A fixture of this crate (`tests/fixtures/...`).
-pub fn fixture(relative: &str) -> String {
+pub(crate) fn fixture(relative: &str) -> String {
     format!("{}/tests/fixtures/{relative}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Loads one spec on a fresh current-thread runtime.
-pub fn load(location: &str) -> Result<LoadedSpec, LoadError> {
+pub(crate) fn load(location: &str) -> Result<LoadedSpec, LoadError> {
     runtime().block_on(Loader::new().load(location))
 }
 
 /// Loads several specs.
-pub fn load_all(locations: &[String]) -> Vec<LoadedSpec> {
+pub(crate) fn load_all(locations: &[String]) -> Vec<LoadedSpec> {
     let runtime = runtime();
     let loader = Loader::new();
     locations
@@ -42,7 +42,7 @@ pub fn load_all(locations: &[String]) -> Vec<LoadedSpec> {
 }
 
 /// Every `.json`/`.yaml`/`.yml` file in `dir`, sorted.
-pub fn spec_files(dir: &std::path::Path) -> Vec<String> {
+pub(crate) fn spec_files(dir: &std::path::Path) -> Vec<String> {
     let mut files: Vec<String> = std::fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.unwrap().path())

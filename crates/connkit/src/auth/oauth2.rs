@@ -19,7 +19,7 @@ use crate::secret::Secret;
 /// The Login-with-Amazon token endpoint.
 pub const LWA_TOKEN_URL: &str = "https://api.amazon.com/auth/o2/token";
 /// The header Amazon's Selling Partner API reads the LWA access token from.
-pub const LWA_TOKEN_HEADER: &str = "x-amz-access-token";
+pub(super) const LWA_TOKEN_HEADER: &str = "x-amz-access-token";
 
 /// How the client authenticates itself to the token endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -14,7 +14,7 @@ use crate::ratelimit::Quota;
 /// (a reply read late, a timer firing late, one connection slower than another): the server
 /// sees the requests of several workers, whose delays differ, so their spacing is held a
 /// little tighter than the quota allows. The sustained rate is unchanged.
-pub const JITTER_MARGIN: Duration = Duration::from_millis(50);
+pub(super) const JITTER_MARGIN: Duration = Duration::from_millis(50);
 
 /// How long a first call of an operation holds the probe while nothing is known of its
 /// limits; the next one goes when it answers, or after this.

@@ -13,7 +13,7 @@ use connkit_gen::hosts::NamedHost;
 use connkit_gen::manifest::{AuthKind, KeyLocation, Manifest, RateLimit};
 
 /// The settings a connector reads, loaded dynamically from its manifest.
-pub struct CallSettings {
+pub(super) struct CallSettings {
     base_url: String,
     /// The named hosts with their base URLs (each `{P}{NAME}_BASE_URL`, else the host's URL).
     hosts: Vec<(String, String)>,
@@ -50,7 +50,7 @@ impl CallSettings {
     /// # Errors
     ///
     /// One settings error naming every missing or invalid variable in full.
-    pub fn read(
+    pub(super) fn read(
         manifest: &Manifest,
         named: &[NamedHost],
         source: &EnvSource,
@@ -183,7 +183,7 @@ impl CallSettings {
 /// # Errors
 ///
 /// The builder's error (an invalid base URL, an invalid quota).
-pub fn build_client(
+pub(super) fn build_client(
     manifest: &Manifest,
     settings: &CallSettings,
     operation_id: &str,

@@ -14,7 +14,7 @@ use connkit_gen::naming::SystemName;
 use crate::exit::CommandError;
 
 /// A loaded connector: its manifest, its specs (in manifest order) and their analysis.
-pub struct Connector {
+pub(super) struct Connector {
     /// The connector directory (`WORKSPACE/connectors/{system}`).
     pub dir: PathBuf,
     /// `connector.toml`.
@@ -32,7 +32,7 @@ impl Connector {
     ///
     /// A usage error (exit 2) for a bad system name, a missing connector, an unreadable
     /// manifest or spec.
-    pub async fn load(workspace: &Path, system: &str) -> Result<Self, CommandError> {
+    pub(super) async fn load(workspace: &Path, system: &str) -> Result<Self, CommandError> {
         if SystemName::parse(system).is_err() {
             return Err(CommandError::usage(miette::miette!(
                 "`{system}` is not a system name: use lowercase letters, digits and single `-`s, starting with a letter and ending with a letter or digit"
@@ -91,7 +91,7 @@ impl Connector {
     }
 
     /// Which host each operation goes to, as the generated connector decides it.
-    pub fn host_plan(&self) -> HostPlan {
+    pub(super) fn host_plan(&self) -> HostPlan {
         let sources: Vec<SpecSource<'_>> = self
             .specs
             .iter()

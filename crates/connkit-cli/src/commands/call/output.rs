@@ -8,7 +8,7 @@ use serde_json::Value;
 
 /// Why writing failed.
 #[derive(Debug)]
-pub enum OutputError {
+pub(crate) enum OutputError {
     /// stdout was closed by the reader (`| head`): not an error for the user.
     BrokenPipe,
     /// Any other I/O error, with what was being written.
@@ -28,19 +28,19 @@ impl From<std::io::Error> for OutputError {
 }
 
 /// The output of one call.
-pub struct Output {
+pub(super) struct Output {
     terminal: bool,
     file: Option<PathBuf>,
 }
 
 impl Output {
     /// stdout (pretty when it is a terminal), or `file` for the body when given.
-    pub fn new(file: Option<PathBuf>) -> Self {
+    pub(super) fn new(file: Option<PathBuf>) -> Self {
         Self { terminal: std::io::stdout().is_terminal(), file }
     }
 
     /// Writes one response body.
-    pub fn body(&self, content_type: Option<&str>, body: &[u8]) -> Result<(), OutputError> {
+    pub(super) fn body(&self, content_type: Option<&str>, body: &[u8]) -> Result<(), OutputError> {
         if let Some(file) = &self.file {
             return std::fs::write(file, body)
                 .map_err(|e| OutputError::Io(format!("writing {}", file.display()), e));
@@ -73,7 +73,7 @@ impl Output {
 
     /// Writes items as NDJSON (one compact JSON value a line) and flushes, so each page
     /// shows as soon as it arrived.
-    pub fn items(&self, items: &[Value]) -> Result<(), OutputError> {
+    pub(super) fn items(&self, items: &[Value]) -> Result<(), OutputError> {
         let mut text = String::new();
         for item in items {
             text.push_str(&serde_json::to_string(item).unwrap_or_default());
@@ -96,7 +96,7 @@ impl Output {
     }
 
     /// Starts an NDJSON output: truncates `--output` so items are appended to an empty file.
-    pub fn start_items(&self) -> Result<(), OutputError> {
+    pub(super) fn start_items(&self) -> Result<(), OutputError> {
         match &self.file {
             Some(file) => std::fs::write(file, b"")
                 .map_err(|e| OutputError::Io(format!("writing {}", file.display()), e)),
@@ -106,7 +106,7 @@ impl Output {
 }
 
 /// The body as JSON when the content type says JSON (or says nothing and it parses).
-pub fn as_json(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
+pub(super) fn as_json(content_type: Option<&str>, body: &[u8]) -> Option<Value> {
     let declared = content_type.map(|ct| ct.to_ascii_lowercase());
     match declared.as_deref() {
         Some(ct) if ct.contains("json") => serde_json::from_slice(body).ok(),

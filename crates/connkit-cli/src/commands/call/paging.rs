@@ -14,7 +14,7 @@ use super::{CallRequest, Failure};
 const NEXT_PAGE_HEADER: &str = "Next-Page";
 
 /// Describes a next-page signal of a response for `-v`, if it has one.
-pub fn next_page_signal(headers: &http::HeaderMap) -> Option<String> {
+pub(super) fn next_page_signal(headers: &http::HeaderMap) -> Option<String> {
     if let Some(next) = link_next(headers) {
         return Some(format!("Link rel=\"next\" -> {next}"));
     }
@@ -38,7 +38,7 @@ fn redact_query(url: &str) -> String {
 }
 
 /// Runs the call with pagination and writes every item as NDJSON.
-pub async fn all(
+pub(super) async fn all(
     request: &CallRequest<'_>,
     pagination: Option<Pagination>,
     max_pages: Option<u64>,

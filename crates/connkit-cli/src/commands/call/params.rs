@@ -7,7 +7,7 @@ use heck::ToSnakeCase;
 
 /// One parameter ready for the request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placed {
+pub(super) struct Placed {
     /// The wire name.
     pub name: String,
     /// Where it goes.
@@ -20,7 +20,7 @@ pub struct Placed {
 
 /// Why the arguments do not fit the operation (each a usage error).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ParamError {
+pub(super) enum ParamError {
     /// An argument is not `name=value`.
     Syntax(String),
     /// No parameter of that name; the accepted names follow.
@@ -58,13 +58,13 @@ impl std::fmt::Display for ParamError {
 
 /// Places and types `args` (`name=value`) for `operation` of `api`.
 #[cfg(test)]
-pub fn place(api: &Api, operation: &Operation, args: &[String]) -> Result<Vec<Placed>, ParamError> {
+pub(super) fn place(api: &Api, operation: &Operation, args: &[String]) -> Result<Vec<Placed>, ParamError> {
     place_for(api, operation, args, |_| false)
 }
 
 /// Like [`place`], where `is_credential` tells the parameters the client's auth sends
 /// (`Authorization`, the API key): never required of the caller.
-pub fn place_for(
+pub(super) fn place_for(
     api: &Api,
     operation: &Operation,
     args: &[String],

@@ -7,7 +7,7 @@ use heck::ToSnakeCase;
 
 /// Why an id did not resolve, with the ids to offer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unresolved {
+pub(super) enum Unresolved {
     /// Several operations answer to the id.
     Ambiguous(Vec<String>),
     /// None does; close ids, best first (may be empty).
@@ -15,7 +15,7 @@ pub enum Unresolved {
 }
 
 /// Finds the operation `id` names.
-pub fn resolve<'a>(analysis: &'a Analysis, id: &str) -> Result<&'a AnalyzedOperation, Unresolved> {
+pub(super) fn resolve<'a>(analysis: &'a Analysis, id: &str) -> Result<&'a AnalyzedOperation, Unresolved> {
     match analysis.resolve(id) {
         Ok(op) => return Ok(op),
         Err(ResolveError::Ambiguous { candidates, .. }) => {

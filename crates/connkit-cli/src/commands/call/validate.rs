@@ -12,7 +12,7 @@ const MAX_DEPTH: usize = 64;
 
 /// A decode failure: where and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DecodeFailure {
+pub(super) struct DecodeFailure {
     /// The JSON path (`$.data[3].id`).
     pub path: String,
     /// What was expected and found.
@@ -21,7 +21,7 @@ pub struct DecodeFailure {
 
 /// The JSON schema the spec gives for `status` (exact code, then class, then `default` for
 /// non-success statuses, or for any when the operation declares no success).
-pub fn response_schema(operation: &Operation, status: u16) -> Option<&SchemaRef> {
+pub(super) fn response_schema(operation: &Operation, status: u16) -> Option<&SchemaRef> {
     let responses = &operation.responses;
     let exact = responses.iter().find(|r| r.status == StatusCode::Code(status));
     let class = u8::try_from(status / 100).ok();
@@ -36,7 +36,7 @@ pub fn response_schema(operation: &Operation, status: u16) -> Option<&SchemaRef>
 }
 
 /// Checks `value` against `schema`.
-pub fn check(api: &Api, schema: &SchemaRef, value: &Value) -> Result<(), DecodeFailure> {
+pub(super) fn check(api: &Api, schema: &SchemaRef, value: &Value) -> Result<(), DecodeFailure> {
     let mut path = String::from("$");
     walk(api, schema, value, &mut path, 0)
 }

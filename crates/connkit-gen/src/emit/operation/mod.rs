@@ -27,7 +27,7 @@ pub struct OperationCode {
 
 /// Where an operation's methods live, which decides how they reach the runtime client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Site {
+pub(super) enum Site {
     /// A service of the full tier (`self.client.http()`).
     Service,
     /// The lite tier's client (`self.http`).
@@ -45,7 +45,7 @@ impl Site {
 }
 
 /// Emits the code of `op`.
-pub fn emit_operation(op: &OperationIr, site: Site) -> OperationCode {
+pub(super) fn emit_operation(op: &OperationIr, site: Site) -> OperationCode {
     let (error_ty, error_items) = error_type(op);
     let mut items = descriptor(op);
     items.extend(args_struct(op));

@@ -22,7 +22,7 @@ use crate::run::{self, Outcome, Status, Timing, run_logged, shorten};
 
 /// A generated crate as `cargo check` sees it.
 #[derive(Debug, Clone)]
-pub struct GeneratedCrate {
+pub(crate) struct GeneratedCrate {
     /// The package's folder (its `Cargo.toml` and `src/`).
     pub dir: PathBuf,
     /// The folder holding the lock file: the package, or the workspace it is a member of.
@@ -31,7 +31,7 @@ pub struct GeneratedCrate {
 
 /// The result of a crate-only check.
 #[derive(Debug, Clone)]
-pub struct CheckResult {
+pub(crate) struct CheckResult {
     /// Wall and CPU time of the timed `cargo check`.
     pub timing: Timing,
     /// `None` when it compiled, else the first error (with its location) and the count.
@@ -42,7 +42,7 @@ pub struct CheckResult {
 
 /// Checks generated crates of one tool against that tool's dependency template.
 #[derive(Debug)]
-pub struct Checker {
+pub(crate) struct Checker {
     /// `target/compare/deps/{tool}/`: `target/` and `Cargo.lock`.
     template: PathBuf,
     timeout: Duration,
@@ -50,13 +50,13 @@ pub struct Checker {
 
 impl Checker {
     /// A checker whose template lives in `template` (created on first use).
-    pub fn new(template: PathBuf, timeout: Duration) -> Self {
+    pub(crate) fn new(template: PathBuf, timeout: Duration) -> Self {
         Self { template, timeout }
     }
 
     /// Checks `krate` alone in `own_target` (removed afterwards unless `keep`); logs go to
     /// `logs` (`deps.log`, `check.log`).
-    pub fn check(
+    pub(crate) fn check(
         &self,
         krate: &GeneratedCrate,
         own_target: &Path,
@@ -219,7 +219,7 @@ fn copy_file(from: &Path, to: &Path) -> BoxResult<()> {
 }
 
 /// Removes `dir` if it is there.
-pub fn remove_dir(dir: &Path) -> BoxResult<()> {
+pub(crate) fn remove_dir(dir: &Path) -> BoxResult<()> {
     match fs::remove_dir_all(dir) {
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             Err(format!("removing {}: {e}", dir.display()).into())

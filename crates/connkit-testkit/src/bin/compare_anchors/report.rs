@@ -11,7 +11,7 @@ use crate::tools::Tool;
 
 /// One tool on one spec.
 #[derive(Debug, Clone)]
-pub struct Measurement {
+pub(crate) struct Measurement {
     /// The tool.
     pub tool: Tool,
     /// Generation time, when the tool ran.
@@ -38,7 +38,7 @@ impl Measurement {
 
 /// One spec with every tool's measurement.
 #[derive(Debug, Clone)]
-pub struct SpecResult {
+pub(crate) struct SpecResult {
     /// The spec.
     pub spec: PreparedSpec,
     /// One per tool, in the run's order.
@@ -53,7 +53,7 @@ impl SpecResult {
 
 /// What the report says about the run itself.
 #[derive(Debug, Clone)]
-pub struct RunInfo {
+pub(crate) struct RunInfo {
     /// When the run started (UTC).
     pub date: String,
     /// Cores, memory, CPU model.
@@ -75,7 +75,7 @@ pub struct RunInfo {
 }
 
 /// The whole report.
-pub fn render(info: &RunInfo, tools: &[Tool], results: &[SpecResult]) -> String {
+pub(crate) fn render(info: &RunInfo, tools: &[Tool], results: &[SpecResult]) -> String {
     let mut md = String::new();
     header(&mut md, info);
     spec_table(&mut md, results);

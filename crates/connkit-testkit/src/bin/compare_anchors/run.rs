@@ -23,13 +23,13 @@ static MEMORY_LIMIT: OnceLock<u64> = OnceLock::new();
 /// Limits each measured process (the generator, cargo, each rustc) to `gib` GiB of data
 /// memory, so that a huge crate fails alone instead of starving the other users of a shared
 /// machine. Takes effect for commands made by [`command`] afterwards.
-pub fn limit_memory(gib: u64) {
+pub(crate) fn limit_memory(gib: u64) {
     let _ = MEMORY_LIMIT.set(gib.saturating_mul(1 << 30));
 }
 
 /// A command for `program` under the memory limit (through util-linux's `prlimit`, which is
 /// on every Debian) when one is set.
-pub fn command(program: impl AsRef<OsStr>) -> Command {
+pub(crate) fn command(program: impl AsRef<OsStr>) -> Command {
     match MEMORY_LIMIT.get() {
         Some(bytes) => {
             let mut command = Command::new("prlimit");
@@ -42,7 +42,7 @@ pub fn command(program: impl AsRef<OsStr>) -> Command {
 
 /// Wall and CPU time of one command.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Timing {
+pub(crate) struct Timing {
     /// Elapsed time from spawn to exit.
     pub wall: Duration,
     /// User + system time of the command and every descendant it waited for.
@@ -51,7 +51,7 @@ pub struct Timing {
 
 /// How a command ended.
 #[derive(Debug, Clone)]
-pub enum Status {
+pub(crate) enum Status {
     /// Exit code 0.
     Success,
     /// A non-zero exit or a signal.
@@ -62,7 +62,7 @@ pub enum Status {
 
 /// A finished command: how it ended, its timing and its log.
 #[derive(Debug, Clone)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// How it ended.
     pub status: Status,
     /// Its timing.
@@ -73,13 +73,13 @@ pub struct Outcome {
 
 impl Outcome {
     /// Whether the command exited with 0.
-    pub fn succeeded(&self) -> bool {
+    pub(crate) fn succeeded(&self) -> bool {
         matches!(self.status, Status::Success)
     }
 
     /// The first line of the log that reads like an error (`error`, `exception`, `panicked`),
     /// else the last non-empty line; for a timeout, says so.
-    pub fn first_error_line(&self) -> String {
+    pub(crate) fn first_error_line(&self) -> String {
         if let Status::TimedOut(limit) = self.status {
             return format!("timed out after {} min", limit.as_secs() / 60);
         }
@@ -111,7 +111,7 @@ impl Outcome {
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.
-pub fn shorten(text: &str, max: usize) -> String {
+pub(crate) fn shorten(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
@@ -121,7 +121,7 @@ pub fn shorten(text: &str, max: usize) -> String {
 
 /// Runs `command` in its own process group with stdout and stderr appended to `log`; kills
 /// the group after `timeout`.
-pub fn run_logged(command: &mut Command, log: &Path, timeout: Duration) -> io::Result<Outcome> {
+pub(crate) fn run_logged(command: &mut Command, log: &Path, timeout: Duration) -> io::Result<Outcome> {
     if let Some(dir) = log.parent() {
         fs::create_dir_all(dir)?;
     }

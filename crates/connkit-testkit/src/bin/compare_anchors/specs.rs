@@ -19,7 +19,7 @@ use crate::{BoxResult, Toolbox};
 
 /// Where a spec comes from.
 #[derive(Debug, Clone, Copy)]
-pub enum Source {
+pub(crate) enum Source {
     /// A file under `testdata/specs/`.
     Repo(&'static str),
     /// An id of our half of the corpus.
@@ -28,7 +28,7 @@ pub enum Source {
 
 /// One spec of the comparison.
 #[derive(Debug, Clone, Copy)]
-pub struct SpecCase {
+pub(crate) struct SpecCase {
     /// Short name used for folders, crate names and the `--specs` filter.
     pub slug: &'static str,
     /// Group name the `--specs` filter also accepts (`spapi`, `oxide`, `corpus`).
@@ -44,7 +44,7 @@ const fn spapi(slug: &'static str, file: &'static str) -> SpecCase {
 /// Every spec, smallest first within each group, Microsoft Graph last (the longest by far).
 ///
 /// The SP-API ten span 1 to 45 operations and 2 to 188 schemas (sizes 7 KiB to 547 KiB).
-pub const CASES: &[SpecCase] = &[
+pub(crate) const CASES: &[SpecCase] = &[
     spapi("spapi-application", "amazon-sp-api/application_2023-11-30.json"),
     spapi("spapi-tokens", "amazon-sp-api/tokens_2021-03-01.json"),
     spapi("spapi-sellers", "amazon-sp-api/sellers.json"),
@@ -63,7 +63,7 @@ pub const CASES: &[SpecCase] = &[
 ];
 
 /// The cases a `--specs` filter selects: each entry is a slug or a group; empty selects all.
-pub fn select(filter: &[String]) -> BoxResult<Vec<SpecCase>> {
+pub(crate) fn select(filter: &[String]) -> BoxResult<Vec<SpecCase>> {
     if filter.is_empty() {
         return Ok(CASES.to_vec());
     }
@@ -86,7 +86,7 @@ pub fn select(filter: &[String]) -> BoxResult<Vec<SpecCase>> {
 
 /// A spec ready for the tools: the original file, an OpenAPI 3 file, and its size.
 #[derive(Debug, Clone)]
-pub struct PreparedSpec {
+pub(crate) struct PreparedSpec {
     /// The case.
     pub case: SpecCase,
     /// The spec as published (Swagger 2.0 or OpenAPI 3).
@@ -106,7 +106,7 @@ pub struct PreparedSpec {
 
 /// Finds the case's file, counts its operations and converts a Swagger 2.0 spec to OpenAPI 3
 /// into `work`.
-pub fn prepare(case: SpecCase, tools: &Toolbox, work: &Path) -> BoxResult<PreparedSpec> {
+pub(crate) fn prepare(case: SpecCase, tools: &Toolbox, work: &Path) -> BoxResult<PreparedSpec> {
     let original = match case.source {
         Source::Repo(file) => test_specs().join(file),
         Source::Corpus(id) => corpus::install()?.spec(id)?.path,

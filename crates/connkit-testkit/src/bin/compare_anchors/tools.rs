@@ -25,17 +25,17 @@ use crate::run;
 use crate::specs::PreparedSpec;
 
 /// `cargo-progenitor` on crates.io.
-pub const PROGENITOR_VERSION: &str = "0.15.1";
+pub(crate) const PROGENITOR_VERSION: &str = "0.15.1";
 /// `openapi-to-rust` on crates.io.
-pub const OPENAPI_TO_RUST_VERSION: &str = "0.23.0";
+pub(crate) const OPENAPI_TO_RUST_VERSION: &str = "0.23.0";
 /// `openapi-generator-cli` on PyPI (the OpenAPI Generator jar of the same version).
-pub const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
+pub(crate) const OPENAPI_GENERATOR_VERSION: &str = "7.26.0";
 /// `swagger2openapi` on npm.
-pub const SWAGGER2OPENAPI_VERSION: &str = "7.0.8";
+pub(crate) const SWAGGER2OPENAPI_VERSION: &str = "7.0.8";
 
 /// A generator under comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Tool {
+pub(crate) enum Tool {
     /// `connkit new` (release build of this workspace).
     Connkit,
     /// Oxide's progenitor through `cargo progenitor`.
@@ -48,11 +48,11 @@ pub enum Tool {
 
 impl Tool {
     /// Every tool, connkit first.
-    pub const ALL: [Tool; 4] =
+    pub(crate) const ALL: [Tool; 4] =
         [Tool::Connkit, Tool::Progenitor, Tool::OpenapiToRust, Tool::OpenapiGenerator];
 
     /// Folder-safe name.
-    pub fn slug(self) -> &'static str {
+    pub(crate) fn slug(self) -> &'static str {
         match self {
             Tool::Connkit => "connkit",
             Tool::Progenitor => "progenitor",
@@ -80,7 +80,7 @@ impl fmt::Display for Tool {
 
 /// The installed tools and their versions.
 #[derive(Debug)]
-pub struct Toolbox {
+pub(crate) struct Toolbox {
     root: PathBuf,
     connkit: PathBuf,
     /// `(what, version)` lines for the report.
@@ -89,7 +89,7 @@ pub struct Toolbox {
 
 impl Toolbox {
     /// Installs (or reuses) every tool of `tools` and swagger2openapi under `root`.
-    pub fn install(root: &Path, tools: &[Tool]) -> BoxResult<Self> {
+    pub(crate) fn install(root: &Path, tools: &[Tool]) -> BoxResult<Self> {
         fs::create_dir_all(root)?;
         let connkit = build_connkit()?;
         let mut versions = vec![
@@ -133,14 +133,14 @@ impl Toolbox {
     }
 
     /// The `swagger2openapi` command.
-    pub fn swagger2openapi(&self) -> PathBuf {
+    pub(crate) fn swagger2openapi(&self) -> PathBuf {
         self.root.join("node").join("node_modules").join(".bin").join("swagger2openapi")
     }
 
     /// The command that generates `spec` with `tool` into `out` (which must not exist yet),
     /// and where the crate will be; an error when the tool needs an OpenAPI 3 document and the
     /// conversion failed.
-    pub fn generate(
+    pub(crate) fn generate(
         &self,
         tool: Tool,
         spec: &PreparedSpec,
@@ -207,7 +207,7 @@ impl Toolbox {
     /// openapi-to-rust writes `src/generated/` and `REQUIRED_DEPS.toml`, which its README says
     /// to merge into the consuming `Cargo.toml`; this writes that `Cargo.toml` and a `lib.rs`
     /// of one line.
-    pub fn finish_crate(
+    pub(crate) fn finish_crate(
         &self,
         tool: Tool,
         spec: &PreparedSpec,
