@@ -75,7 +75,7 @@ fn scheme_name(kind: &analyze::AuthKind) -> Option<&str> {
 
 /// The decision for `chosen`, given what the specs declare. `prefix` names the prefix the
 /// connector sends before an API key (when it set one from the spec's description).
-pub fn decide(analysis: &Analysis, apis: &[&Api], chosen: &AuthConfig) -> AuthDecision {
+pub(crate) fn decide(analysis: &Analysis, apis: &[&Api], chosen: &AuthConfig) -> AuthDecision {
     let (options, unsupported) = options(analysis, chosen);
     let mut notes = Vec::new();
     if options.len() > 1 {
@@ -214,7 +214,7 @@ const KNOWN_PREFIXES: &[&str] =
 /// description (`Bot <token>`, "prefixed with `token`", "the word \"Bearer\" followed by a
 /// space"), when the key goes in `Authorization`. Base64-encoded keys get no prefix (a
 /// prefix cannot encode).
-pub fn key_prefix(apis: &[&Api], key_name: &str) -> Option<String> {
+pub(crate) fn key_prefix(apis: &[&Api], key_name: &str) -> Option<String> {
     if !key_name.eq_ignore_ascii_case("authorization") {
         return None;
     }

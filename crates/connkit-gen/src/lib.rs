@@ -5,7 +5,7 @@
 //! - [`naming`]: system names and Rust identifiers from wire names.
 //! - [`ir`]: the operation IR (Rust names beside wire names, params, bodies, responses,
 //!   pagination, rate limits).
-//! - [`emit`]: the Rust files (quote + prettyplease); [`docs`]: AGENTS.md, SKILL.md,
+//! - `emit`: the Rust files (quote + prettyplease); [`docs`]: AGENTS.md, SKILL.md,
 //!   `.env.example` and the plan spec (minijinja).
 //! - [`hosts`]: which host each operation is sent to (the default one or a named one).
 //! - [`workspace`]: the workspace `connkit init` lays out (CONNECTOR_AGENTS.md, AGENTS.md).
@@ -13,11 +13,11 @@
 //!   copy kept in `.connkit/`.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod auth_choice;
+mod auth_choice;
 mod cargo_toml;
 pub mod docs;
 mod docs_text;
-pub mod emit;
+mod emit;
 mod generate;
 pub mod hosts;
 pub mod ir;
@@ -26,7 +26,7 @@ pub mod manifest;
 pub mod naming;
 pub mod new;
 mod output;
-pub mod plan;
+mod plan;
 mod rustfmt;
 mod tidy;
 pub mod types;

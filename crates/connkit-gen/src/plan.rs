@@ -17,7 +17,7 @@ use crate::{GenerateError, GeneratedConnector};
 
 /// One spec of the connector, as the plan reads it.
 #[derive(Debug, Clone, Copy)]
-pub struct PlanSpec<'a> {
+pub(crate) struct PlanSpec<'a> {
     /// The normalised API.
     pub api: &'a Api,
     /// Every file read (root first), to locate diagnostics in the connector's copy.
@@ -26,7 +26,7 @@ pub struct PlanSpec<'a> {
 
 /// What the plan is rendered from.
 #[derive(Debug, Clone, Copy)]
-pub struct PlanInput<'a> {
+pub(crate) struct PlanInput<'a> {
     /// The system.
     pub system: &'a SystemName,
     /// The connector's manifest.
@@ -46,7 +46,7 @@ pub struct PlanInput<'a> {
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the template fails (a generator bug).
-pub fn plan_text(input: &PlanInput<'_>) -> Result<String, GenerateError> {
+pub(crate) fn plan_text(input: &PlanInput<'_>) -> Result<String, GenerateError> {
     let manifest = input.manifest;
     let irs = &input.generated.specs;
     let cx = Context {

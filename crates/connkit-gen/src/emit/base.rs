@@ -56,7 +56,7 @@ pub(super) fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) ->
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn base_file(cx: &Context<'_>) -> Result<String, GenerateError> {
+pub(crate) fn base_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let what = if cx.multi() {
         "Shared patterns of these APIs. The error envelopes of each spec are typed once in its \
          own `base.rs`; parameters go on the wire through the runtime's `RequestBuilder`."

@@ -17,7 +17,7 @@ use crate::naming::const_ident;
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, GenerateError> {
+pub(crate) fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, GenerateError> {
     let client = cx.client_ident();
     let settings = cx.settings_ident();
     let ua = format!("{}/{} connkit/{}", cx.system.crate_name(), "0.1.0", cx.connkit_version);

@@ -10,7 +10,7 @@ use crate::manifest::AuthKind;
 
 /// One environment variable of the connector, for `.env.example` and the docs.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SettingVar {
+pub(crate) struct SettingVar {
     /// The short name (`CLIENT_ID`); the variable is the prefix plus this.
     pub name: String,
     /// The field of the settings struct.
@@ -37,7 +37,7 @@ enum VarKind {
 }
 
 /// Every setting of the connector, in the order of `.env.example`.
-pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
+pub(crate) fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
     let auth = &cx.manifest.auth;
     let hosts = &cx.manifest.hosts;
     let var = |name: &str,
@@ -202,7 +202,7 @@ pub fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
+pub(crate) fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let vars = settings_variables(cx);
     let settings = cx.settings_ident();
     let prefix = &cx.manifest.prefix;

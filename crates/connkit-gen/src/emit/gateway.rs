@@ -13,7 +13,7 @@ use crate::naming::camel_ident;
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn gateway_file(cx: &Context<'_>) -> Result<String, GenerateError> {
+pub(crate) fn gateway_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let gateway = cx.gateway_ident();
     let client = cx.client_ident();
     let settings = cx.settings_ident();

@@ -12,7 +12,7 @@ use crate::manifest::Tier;
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if the emitted tokens do not form a file (a generator bug).
-pub fn lib_file(cx: &Context<'_>) -> Result<String, GenerateError> {
+pub(crate) fn lib_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let settings = cx.settings_ident();
     let client = cx.client_ident();
     let titles: Vec<String> = cx

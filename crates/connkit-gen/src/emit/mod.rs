@@ -22,13 +22,12 @@ use crate::ir::SpecIr;
 use crate::manifest::{Manifest, Tier};
 use crate::naming::SystemName;
 
-pub use base::base_file;
-pub use client::client_file;
-pub use config::{SettingVar, config_file, settings_variables};
-pub use gateway::gateway_file;
-pub use lib_rs::lib_file;
-pub use operation::OperationCode;
-pub use service::services_files;
+pub(crate) use base::base_file;
+pub(crate) use client::client_file;
+pub(crate) use config::{config_file, settings_variables};
+pub(crate) use gateway::gateway_file;
+pub(crate) use lib_rs::lib_file;
+pub(crate) use service::services_files;
 
 /// Everything the emitters share about the connector being generated.
 #[derive(Debug, Clone, Copy)]
@@ -49,7 +48,7 @@ pub struct Context<'a> {
 /// shortened into `use` imports, [`crate::tidy`]). The pass parses every file again, which
 /// for a spec of ten thousand operations (Microsoft Graph) would double the generation time;
 /// such a crate keeps the emitters' absolute paths, which compile the same.
-pub const TIDY_MAX_OPERATIONS: usize = 5_000;
+pub(crate) const TIDY_MAX_OPERATIONS: usize = 5_000;
 
 impl Context<'_> {
     /// Whether services and models are tidied ([`TIDY_MAX_OPERATIONS`]).
@@ -143,7 +142,7 @@ pub(crate) const ERRORS_DOC: &str = "# Errors\n\nEvery method fails with a [`con
 /// # Errors
 ///
 /// [`GenerateError::Internal`] when the tokens are not a valid file (a generator bug).
-pub fn format_file(name: &str, tokens: TokenStream) -> Result<String, GenerateError> {
+pub(crate) fn format_file(name: &str, tokens: TokenStream) -> Result<String, GenerateError> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|err| GenerateError::Internal {
         file: name.to_string(),
         message: err.to_string(),

@@ -22,7 +22,7 @@ const PART_OVERHEAD: usize = 40;
 /// # Errors
 ///
 /// [`GenerateError::Internal`] if emitted tokens do not form a file (a generator bug).
-pub fn services_files(cx: &Context<'_>) -> Result<Vec<GeneratedFile>, GenerateError> {
+pub(crate) fn services_files(cx: &Context<'_>) -> Result<Vec<GeneratedFile>, GenerateError> {
     let mut files = Vec::new();
     let mut root_mods = vec![quote! {
         pub mod base;

@@ -58,7 +58,11 @@ impl std::fmt::Display for ParamError {
 
 /// Places and types `args` (`name=value`) for `operation` of `api`.
 #[cfg(test)]
-pub(super) fn place(api: &Api, operation: &Operation, args: &[String]) -> Result<Vec<Placed>, ParamError> {
+pub(super) fn place(
+    api: &Api,
+    operation: &Operation,
+    args: &[String],
+) -> Result<Vec<Placed>, ParamError> {
     place_for(api, operation, args, |_| false)
 }
 

@@ -15,7 +15,10 @@ pub(super) enum Unresolved {
 }
 
 /// Finds the operation `id` names.
-pub(super) fn resolve<'a>(analysis: &'a Analysis, id: &str) -> Result<&'a AnalyzedOperation, Unresolved> {
+pub(super) fn resolve<'a>(
+    analysis: &'a Analysis,
+    id: &str,
+) -> Result<&'a AnalyzedOperation, Unresolved> {
     match analysis.resolve(id) {
         Ok(op) => return Ok(op),
         Err(ResolveError::Ambiguous { candidates, .. }) => {

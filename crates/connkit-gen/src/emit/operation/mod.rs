@@ -18,7 +18,7 @@ use crate::ir::{OperationIr, SuccessIr};
 
 /// The code of one operation.
 #[derive(Debug, Clone)]
-pub struct OperationCode {
+pub(crate) struct OperationCode {
     /// Module-level items: the descriptor, the params struct, the error type.
     pub items: TokenStream,
     /// The method(s) for the impl block of the service (or client).

@@ -121,7 +121,11 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
 
 /// Runs `command` in its own process group with stdout and stderr appended to `log`; kills
 /// the group after `timeout`.
-pub(crate) fn run_logged(command: &mut Command, log: &Path, timeout: Duration) -> io::Result<Outcome> {
+pub(crate) fn run_logged(
+    command: &mut Command,
+    log: &Path,
+    timeout: Duration,
+) -> io::Result<Outcome> {
     if let Some(dir) = log.parent() {
         fs::create_dir_all(dir)?;
     }
