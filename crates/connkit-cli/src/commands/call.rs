@@ -61,13 +61,7 @@ pub(crate) struct CallArgs {
 
 /// Runs `connkit call`.
 pub(crate) fn run(args: CallArgs) -> Result<ExitStatus, CommandError> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            CommandError::failure(miette::miette!("cannot start the async runtime: {e}"))
-        })?;
+    let runtime = super::loading::request_runtime()?;
     if args.verbose {
         init_request_log();
     }

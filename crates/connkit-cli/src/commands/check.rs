@@ -11,7 +11,7 @@ use connkit_gen::maintain::{
     ConnectorDir, Finding, MaintainError, Rule, Severity, discover_connectors,
 };
 use connkit_gen::manifest::Tier;
-use connkit_spec::{LoadedSpec, Loader};
+use connkit_spec::LoadedSpec;
 
 use crate::exit::{CommandError, ExitStatus};
 
@@ -74,7 +74,7 @@ pub(crate) fn load_manifest_specs(
 ) -> Result<Vec<LoadedSpec>, (String, String)> {
     let runtime =
         super::loading::runtime().map_err(|err| (String::new(), format!("{:?}", err.report)))?;
-    let loader = Loader::new();
+    let loader = super::loading::loader();
     let mut out = Vec::new();
     for entry in &connector.manifest.specs {
         let path = connector.dir.join(&entry.file);

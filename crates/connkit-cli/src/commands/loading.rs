@@ -7,10 +7,27 @@ use crate::exit::CommandError;
 
 /// A current-thread runtime for the commands that only load specs and write files.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, CommandError> {
-    tokio::runtime::Builder::new_current_thread()
+    build(tokio::runtime::Builder::new_current_thread())
+}
+
+/// A runtime with two workers for `connkit call`, whose requests, token refreshes and rate
+/// limit waits run concurrently.
+pub(crate) fn request_runtime() -> Result<tokio::runtime::Runtime, CommandError> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.worker_threads(2);
+    build(builder)
+}
+
+fn build(mut builder: tokio::runtime::Builder) -> Result<tokio::runtime::Runtime, CommandError> {
+    builder
         .enable_all()
         .build()
         .map_err(|err| CommandError::failure(miette::miette!("cannot start the runtime: {err}")))
+}
+
+/// The spec loader every command uses (one configuration for files and URLs).
+pub(crate) fn loader() -> Loader {
+    Loader::new()
 }
 
 /// Loads every location (paths as given, or URLs) at once, in order; the first that does not
@@ -20,7 +37,7 @@ pub(crate) fn load_specs(
     locations: &[String],
     help: &str,
 ) -> Result<Vec<LoadedSpec>, CommandError> {
-    let loader = Loader::new();
+    let loader = loader();
     let loaded = runtime.block_on(async {
         futures::future::join_all(locations.iter().map(|location| loader.load(location))).await
     });
@@ -33,7 +50,7 @@ pub(crate) fn load_spec(
     location: &str,
     help: &str,
 ) -> Result<LoadedSpec, CommandError> {
-    runtime.block_on(Loader::new().load(location)).map_err(|err| load_error(&err, help))
+    runtime.block_on(loader().load(location)).map_err(|err| load_error(&err, help))
 }
 
 fn load_error(err: &LoadError, help: &str) -> CommandError {

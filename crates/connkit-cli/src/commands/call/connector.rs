@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use connkit_spec::{Analysis, LoadedSpec, Loader, analyze};
+use connkit_spec::{Analysis, LoadedSpec, analyze};
 
 use connkit_gen::SpecSource;
 use connkit_gen::hosts::HostPlan;
@@ -54,7 +54,7 @@ impl Connector {
         let manifest = Manifest::read(&dir).map_err(|e| {
             CommandError::usage(miette::miette!("{e}")).with_code("invalid_manifest")
         })?;
-        let loader = Loader::new();
+        let loader = crate::commands::loading::loader();
         let mut specs = Vec::with_capacity(manifest.specs.len());
         for entry in &manifest.specs {
             let path = dir.join(&entry.file);
