@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::operation::{OperationCode, Site, emit_operation};
 use super::{Context, format_file, print_piece, tidy_text};
 use crate::docs_text::{doc_attrs, doc_text, inner_doc_attrs};
-use crate::ir::{EntityIr, ErrorIr, OperationIr, SpecIr, split_service};
+use crate::ir::{EntityIr, ErrorIr, OperationIr, ServicePart, SpecIr, split_service};
 use crate::naming::camel_ident;
 use crate::{GenerateError, GeneratedFile};
 
@@ -200,132 +200,97 @@ fn impl_head(
     Ok(format!("{}{}", &text[..at], &text[at..].replacen("    fn placeholder() {}\n", "", 1)))
 }
 
+/// What every file of one service shares: the service struct, its constructor, the file
+/// header, and each operation's methods and items as formatted text.
+struct ServiceParts<'e> {
+    entity: &'e EntityIr,
+    service: proc_macro2::Ident,
+    service_struct: TokenStream,
+    constructor: TokenStream,
+    header: TokenStream,
+    formatted: Vec<FormattedOperation>,
+    /// Each operation's estimated lines in a file.
+    sizes: Vec<usize>,
+}
+
+impl<'e> ServiceParts<'e> {
+    fn new(cx: &Context<'_>, spec: &SpecIr, entity: &'e EntityIr) -> Result<Self, GenerateError> {
+        let codes: Vec<OperationCode> =
+            entity.operations.iter().map(|op| emit_operation(op, Site::Service)).collect();
+        let formatted: Vec<FormattedOperation> =
+            codes.iter().map(FormattedOperation::new).collect::<Result<_, _>>()?;
+        let service = format_ident!("{}", entity.service);
+        let client = cx.client_ident();
+        let entity_doc = entity
+            .description
+            .as_deref()
+            .map(doc_text)
+            .filter(|text| !text.trim().is_empty())
+            .unwrap_or_else(|| format!("The `{}` operations of the API.", entity.name));
+        let struct_doc = doc_attrs(&format!("{entity_doc}\n\n{}", super::ERRORS_DOC));
+        let service_struct = quote! {
+            #struct_doc
+            #[derive(Debug, Clone)]
+            pub struct #service {
+                client: crate::client::#client,
+            }
+        };
+        let constructor = quote! {
+            /// The service on `client`.
+            pub fn new(client: crate::client::#client) -> Self {
+                Self { client }
+            }
+        };
+        let header = inner_doc_attrs(
+            &cx.header(&format!("The `{}` service of the `{}` spec.", entity.name, spec.stem)),
+        );
+        let sizes = formatted.iter().map(FormattedOperation::lines).collect();
+        Ok(ServiceParts { entity, service, service_struct, constructor, header, formatted, sizes })
+    }
+
+    /// The struct and its constructor, after `before` (module declarations).
+    fn struct_tokens(&self, before: &[TokenStream]) -> TokenStream {
+        let ServiceParts { header, service_struct, service, constructor, .. } = self;
+        quote! {
+            #header
+            #(#before)*
+            #service_struct
+            impl #service {
+                #constructor
+            }
+        }
+    }
+}
+
 fn entity_files(
     cx: &Context<'_>,
     spec: &SpecIr,
     entity: &EntityIr,
     dir: &str,
 ) -> Result<Vec<GeneratedFile>, GenerateError> {
-    let codes: Vec<OperationCode> =
-        entity.operations.iter().map(|op| emit_operation(op, Site::Service)).collect();
-    let formatted: Vec<FormattedOperation> =
-        codes.iter().map(FormattedOperation::new).collect::<Result<_, _>>()?;
-    let service = format_ident!("{}", entity.service);
-    let client = cx.client_ident();
-    let entity_doc = entity
-        .description
-        .as_deref()
-        .map(doc_text)
-        .filter(|text| !text.trim().is_empty())
-        .unwrap_or_else(|| format!("The `{}` operations of the API.", entity.name));
-    let struct_doc = doc_attrs(&format!("{entity_doc}\n\n{}", super::ERRORS_DOC));
-    let service_struct = quote! {
-        #struct_doc
-        #[derive(Debug, Clone)]
-        pub struct #service {
-            client: crate::client::#client,
-        }
-    };
-    let constructor = quote! {
-        /// The service on `client`.
-        pub fn new(client: crate::client::#client) -> Self {
-            Self { client }
-        }
-    };
-    let header = inner_doc_attrs(
-        &cx.header(&format!("The `{}` service of the `{}` spec.", entity.name, spec.stem)),
-    );
-    // Try one file first.
-    let single_path = format!("{dir}/{}.rs", entity.module);
-    let head = print_piece(
-        &single_path,
-        quote! {
-            #header
-            #service_struct
-            impl #service {
-                #constructor
-            }
-        },
-    )?;
-    let sizes: Vec<usize> = formatted.iter().map(FormattedOperation::lines).collect();
-    let tidies = cx.tidies();
-    // Tidying shortens paths and joins some lines: a file twice the limit before it is split
-    // without tidying it whole first (the tidy pass is the costly step of a large spec).
-    let untidied = head.lines().count() + sizes.iter().sum::<usize>();
-    if untidied < 2 * MAX_SERVICE_LINES {
-        let single = tidy_text(
-            &single_path,
-            &assemble(
-                &head,
-                formatted.iter().map(|f| f.methods.as_str()),
-                formatted.iter().map(|f| f.items.as_str()),
-            ),
-            tidies,
-        )?;
-        if single.lines().count() < MAX_SERVICE_LINES {
-            return Ok(vec![GeneratedFile::new(single_path, single)]);
-        }
+    let parts = ServiceParts::new(cx, spec, entity)?;
+    if let Some(single) = single_file(cx, &parts, dir)? {
+        return Ok(vec![single]);
     }
-    // Split by sub-resource.
+    // Split by sub-resource. Pack by estimated size, then check the real files; shrink the
+    // budget until every part fits (a single operation larger than the limit keeps a file of
+    // its own).
     let index_of =
         |op: &OperationIr| entity.operations.iter().position(|o| std::ptr::eq(o, op)).unwrap_or(0);
-    // Pack by estimated size, then check the real files; shrink the budget until every part
-    // fits (a single operation larger than the limit keeps a file of its own).
     let mut budget = MAX_SERVICE_LINES - PART_OVERHEAD;
-    let (files, part_mods) = loop {
-        let parts =
-            split_service(&entity.module, &entity.operations, |op| sizes[index_of(op)], budget);
+    let (mut files, part_mods) = loop {
+        let split = split_service(
+            &entity.module,
+            &entity.operations,
+            |op| parts.sizes[index_of(op)],
+            budget,
+        );
         let mut files = Vec::new();
         let mut part_mods = Vec::new();
-        for part in &parts {
-            let part_ident = format_ident!("{}", part.module);
-            let exports: Vec<proc_macro2::Ident> = part
-                .operations
-                .iter()
-                .flat_map(|i| public_types(&entity.operations[*i]))
-                .map(|name| format_ident!("{}", name))
-                .collect();
-            let export =
-                (!exports.is_empty()).then(|| quote!(pub use self::#part_ident::{#(#exports),*};));
-            part_mods.push(quote!(mod #part_ident; #export));
-            let methods = || part.operations.iter().map(|i| formatted[*i].methods.as_str());
-            let items = || part.operations.iter().map(|i| formatted[*i].items.as_str());
-            let part_header = inner_doc_attrs(&cx.header(&format!(
-                "Operations of the `{}` service on `{}`.",
-                entity.name, part.module
-            )));
-            let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
-            let head = impl_head(&path, part_header.clone(), quote!(super::#service))?;
-            let text = tidy_text(&path, &assemble(&head, methods(), items()), tidies)?;
-            if text.lines().count() < MAX_SERVICE_LINES || part.operations.len() > 1 {
-                files.push(GeneratedFile::new(path, text));
-                continue;
-            }
-            // One operation too large for a file: its types go to a file of their own.
-            let types_module = format_ident!("{}_types", part.module);
-            let types_path = format!("{dir}/{}/{}_types.rs", entity.module, part.module);
-            let types_header = inner_doc_attrs(&cx.header(&format!(
-                "Parameter, descriptor and error types of the `{}` service on `{}`.",
-                entity.name, part.module
-            )));
-            let types_text = tidy_text(
-                &types_path,
-                &format!(
-                    "{}{}",
-                    print_piece(&types_path, types_header)?,
-                    items().collect::<String>()
-                ),
-                tidies,
-            )?;
-            let uses = quote!(use super::#types_module::*;);
-            let head = impl_head(&path, quote!(#part_header #uses), quote!(super::#service))?;
-            let text = tidy_text(&path, &assemble(&head, methods(), std::iter::empty()), tidies)?;
-            files.push(GeneratedFile::new(path, text));
-            files.push(GeneratedFile::new(types_path, types_text));
-            part_mods.pop();
-            let export = (!exports.is_empty())
-                .then(|| quote!(pub use self::#types_module::{#(#exports),*};));
-            part_mods.push(quote!(mod #part_ident; mod #types_module; #export));
+        for part in &split {
+            let (part_files, part_mod) = part_files(cx, &parts, part, dir)?;
+            files.extend(part_files);
+            part_mods.push(part_mod);
         }
         let fits = files.iter().all(|f| f.lines() < MAX_SERVICE_LINES);
         if fits || budget <= 40 {
@@ -333,19 +298,89 @@ fn entity_files(
         }
         budget -= 30;
     };
-    let mut files = files;
     let mod_path = format!("{dir}/{}/mod.rs", entity.module);
-    let mod_text = format_file(
-        &mod_path,
-        quote! {
-            #header
-            #(#part_mods)*
-            #service_struct
-            impl #service {
-                #constructor
-            }
-        },
-    )?;
+    let mod_text = format_file(&mod_path, parts.struct_tokens(&part_mods))?;
     files.insert(0, GeneratedFile::new(mod_path, mod_text));
     Ok(files)
+}
+
+/// The service in one file, `{dir}/{entity}.rs`, when it stays under the line limit.
+fn single_file(
+    cx: &Context<'_>,
+    parts: &ServiceParts<'_>,
+    dir: &str,
+) -> Result<Option<GeneratedFile>, GenerateError> {
+    let single_path = format!("{dir}/{}.rs", parts.entity.module);
+    let head = print_piece(&single_path, parts.struct_tokens(&[]))?;
+    // Tidying shortens paths and joins some lines: a file twice the limit before it is split
+    // without tidying it whole first (the tidy pass is the costly step of a large spec).
+    let untidied = head.lines().count() + parts.sizes.iter().sum::<usize>();
+    if untidied >= 2 * MAX_SERVICE_LINES {
+        return Ok(None);
+    }
+    let formatted = &parts.formatted;
+    let single = tidy_text(
+        &single_path,
+        &assemble(
+            &head,
+            formatted.iter().map(|f| f.methods.as_str()),
+            formatted.iter().map(|f| f.items.as_str()),
+        ),
+        cx.tidies(),
+    )?;
+    Ok((single.lines().count() < MAX_SERVICE_LINES)
+        .then(|| GeneratedFile::new(single_path, single)))
+}
+
+/// The file (or, for one operation too large for a file, the two files) of one part of a
+/// split service, and its declaration in the service's `mod.rs` with the re-exports of its
+/// public types.
+fn part_files(
+    cx: &Context<'_>,
+    parts: &ServiceParts<'_>,
+    part: &ServicePart,
+    dir: &str,
+) -> Result<(Vec<GeneratedFile>, TokenStream), GenerateError> {
+    let (entity, service, tidies) = (parts.entity, &parts.service, cx.tidies());
+    let part_ident = format_ident!("{}", part.module);
+    let exports: Vec<proc_macro2::Ident> = part
+        .operations
+        .iter()
+        .flat_map(|i| public_types(&entity.operations[*i]))
+        .map(|name| format_ident!("{}", name))
+        .collect();
+    let methods = || part.operations.iter().map(|i| parts.formatted[*i].methods.as_str());
+    let items = || part.operations.iter().map(|i| parts.formatted[*i].items.as_str());
+    let part_header = inner_doc_attrs(
+        &cx.header(&format!("Operations of the `{}` service on `{}`.", entity.name, part.module)),
+    );
+    let path = format!("{dir}/{}/{}.rs", entity.module, part.module);
+    let head = impl_head(&path, part_header.clone(), quote!(super::#service))?;
+    let text = tidy_text(&path, &assemble(&head, methods(), items()), tidies)?;
+    if text.lines().count() < MAX_SERVICE_LINES || part.operations.len() > 1 {
+        let export =
+            (!exports.is_empty()).then(|| quote!(pub use self::#part_ident::{#(#exports),*};));
+        return Ok((vec![GeneratedFile::new(path, text)], quote!(mod #part_ident; #export)));
+    }
+    // One operation too large for a file: its types go to a file of their own.
+    let types_module = format_ident!("{}_types", part.module);
+    let types_path = format!("{dir}/{}/{}_types.rs", entity.module, part.module);
+    let types_header = inner_doc_attrs(&cx.header(&format!(
+        "Parameter, descriptor and error types of the `{}` service on `{}`.",
+        entity.name, part.module
+    )));
+    let types_text = tidy_text(
+        &types_path,
+        &format!("{}{}", print_piece(&types_path, types_header)?, items().collect::<String>()),
+        tidies,
+    )?;
+    let uses = quote!(use super::#types_module::*;);
+    let head = impl_head(&path, quote!(#part_header #uses), quote!(super::#service))?;
+    let text = tidy_text(&path, &assemble(&head, methods(), std::iter::empty()), tidies)?;
+    let export =
+        (!exports.is_empty()).then(|| quote!(pub use self::#types_module::{#(#exports),*};));
+    Ok((
+        vec![GeneratedFile::new(path, text), GeneratedFile::new(types_path, types_text)],
+        quote!(mod #part_ident; mod #types_module; #export),
+    ))
 }

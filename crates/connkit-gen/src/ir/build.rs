@@ -73,16 +73,8 @@ const RESERVED_ARGS: [&str; 5] = ["self", "params", "body", "request", "response
 /// Builds the IR of one spec, collecting its types into `types`.
 pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let api = input.api;
-    let mut type_stems =
-        UniqueNames::with_reserved(input.taken.type_stems.iter().map(String::as_str));
-    let mut consts = UniqueNames::with_reserved(input.taken.consts.iter().map(String::as_str));
+    let mut scopes = Scopes::new(input.taken);
     let mut entities: IndexMap<String, EntityIr> = IndexMap::new();
-    let mut entity_modules = UniqueNames::with_reserved(["base", "mod"]);
-    let mut services = UniqueNames::new();
-    // Gateway (single spec) and per-spec services structs have these methods already.
-    let mut accessors = UniqueNames::with_reserved(["new", "from_env", "client", "clone", "fmt"]);
-    let spec_module = input.module;
-    let mut method_names: IndexMap<String, UniqueNames> = IndexMap::new();
     for (op_index, (operation, facts)) in api.operations.iter().zip(input.facts).enumerate() {
         let qualified_id = if input.multi_spec {
             format!("{}.{}", input.stem, facts.id)
@@ -92,56 +84,21 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         let overrides = input.manifest.operation(&qualified_id, &facts.id);
         let entity_name =
             overrides.and_then(|o| o.entity.clone()).unwrap_or_else(|| facts.entity.clone());
-        let entity = entities.entry(entity_name.clone()).or_insert_with(|| {
-            let snake = crate::naming::short_module_name(&snake_ident(&entity_name), false);
-            // `services::orders_v0::orders_v0` would trip `clippy::module_inception`.
-            let wanted = if input.multi_spec && snake == spec_module {
-                format!("{snake}_ops")
-            } else {
-                snake
-            };
-            let module = entity_modules.claim(&wanted);
-            let service = services.claim(&format!("{}Service", camel_ident(&entity_name)));
-            let description = api
-                .tags
-                .iter()
-                .find(|tag| tag.name == entity_name)
-                .and_then(|tag| tag.description.clone())
-                .filter(|text| !text.trim().is_empty());
-            EntityIr {
-                name: entity_name.clone(),
-                accessor: accessors.claim(&if module.ends_with("_ops") {
-                    snake_ident(&entity_name)
-                } else {
-                    module.clone()
-                }),
-                module,
-                service,
-                description,
-                group: crate::naming::entity_group(&entity_name),
-                operations: Vec::new(),
-            }
-        });
+        let entity = entities
+            .entry(entity_name.clone())
+            .or_insert_with(|| scopes.entity(&input, &entity_name));
         // The models this operation's types lead to are needed by the entity's group.
         types.use_for(&entity.group);
-        // Full: one service per entity. Lite: one client for everything, beside its own methods.
-        let scope = if input.manifest.tier == Tier::Lite { String::new() } else { entity_name };
-        let methods = method_names.entry(scope).or_insert_with(|| {
-            let lite = input.manifest.tier == Tier::Lite;
-            let own = if lite { LITE_CLIENT_METHODS.as_slice() } else { &[] };
-            UniqueNames::with_reserved(
-                RESERVED_METHODS
-                    .iter()
-                    .chain(own)
-                    .copied()
-                    .chain(input.taken.methods.iter().map(String::as_str)),
-            )
-        });
-        let type_stem = type_stems.claim(&camel_ident(&facts.id));
+        let type_stem = scopes.type_stems.claim(&camel_ident(&facts.id));
+        let const_name = scopes.consts.claim(&const_ident(&facts.id));
+        let methods = scopes.methods(&input, entity_name);
+        let rust_name = methods.claim(&snake_ident(&facts.id));
         let mut ir = OperationIr {
             id: facts.id.clone(),
-            rust_name: methods.claim(&snake_ident(&facts.id)),
-            const_name: consts.claim(&const_ident(&facts.id)),
+            // A `_stream` twin exists for paginated and download operations; keep its name free.
+            stream_method: methods.claim(&twin_name(&rust_name, "stream")),
+            rust_name,
+            const_name,
             type_stem,
             qualified_id,
             method: operation.method,
@@ -162,72 +119,15 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             idempotency_header: None,
             request_method: String::new(),
             accept: None,
-            stream_method: String::new(),
             host: input
                 .hosts
                 .host_of(input.spec_index, op_index, overrides.and_then(|o| o.host.as_deref()))
                 .map(str::to_string),
         };
-        // A `_stream` twin exists for paginated and download operations; keep its name free.
-        ir.stream_method = methods.claim(&twin_name(&ir.rust_name, "stream"));
         add_parameters(&mut ir, operation, input.manifest, types);
         ir.body = body_of(&ir.type_stem, api, operation, types);
-        let success = operation.success_responses().find(|r| !r.content.is_empty());
-        let (success_ir, typing) = success_of(&ir.type_stem, api, success, types);
-        ir.success_typing = typing;
-        ir.success = match success_ir {
-            // A success without content beside the JSON one, or a 204/205 (which HTTP never
-            // gives a body, whatever schema the spec puts on it).
-            SuccessIr::Json(ty)
-                if operation.success_responses().any(|r| {
-                    r.content.is_empty() || matches!(r.status, StatusCode::Code(204 | 205))
-                }) =>
-            {
-                SuccessIr::MaybeJson(ty)
-            }
-            other => other,
-        };
-        if matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_)) {
-            ir.accept = success.and_then(|r| accept_of(api, r));
-        }
-        ir.error = error_of(&ir.type_stem, api, operation, types);
-        ir.response_headers = operation
-            .success_responses()
-            .flat_map(|r| r.headers.iter())
-            .map(|h| (h.name.clone(), h.description.clone()))
-            .fold(Vec::new(), |mut acc, header: (String, Option<String>)| {
-                if !acc.iter().any(|(name, _)| name.eq_ignore_ascii_case(&header.0)) {
-                    acc.push(header);
-                }
-                acc
-            });
-        let paginated = overrides.and_then(|o| o.paginated).unwrap_or(true);
-        let overridden = overrides.and_then(|o| o.pagination.clone());
-        // A descriptor of the manifest is the user's unless the manifest still marks it as a
-        // guess; the analysis' own says whether it is one.
-        let guessed = match &overridden {
-            Some(_) => overrides.and_then(|o| o.pagination_guessed.clone()),
-            None => facts.pagination_guess.clone(),
-        };
-        let pagination = overridden.or(facts.pagination.clone());
-        let json_success = matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_));
-        match (paginated, pagination, success) {
-            (false, _, _) => {}
-            (true, Some(pagination), Some(response)) if json_success => {
-                let items_path = pagination.items_path.as_deref();
-                let item = item_type(&ir.type_stem, api, response, items_path, types);
-                let pages_method = methods.claim(&twin_name(&ir.rust_name, "pages"));
-                ir.pagination = Some(PaginationIr { pagination, item, pages_method, guessed });
-            }
-            (true, Some(_), _) => {
-                ir.pagination_dropped = Some(
-                    "it pages, but its success answer is not JSON, so the runtime cannot read \
-                     the items of a page"
-                        .to_string(),
-                );
-            }
-            (true, None, _) => ir.pagination_dropped = facts.pagination_dropped.clone(),
-        }
+        let success = add_answers(&mut ir, api, operation, types);
+        add_pagination(&mut ir, methods, PagingInput { api, facts, overrides, success }, types);
         ir.request_method = methods.claim(&twin_name(&ir.rust_name, "request"));
         entity.operations.push(ir);
     }
@@ -239,6 +139,167 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
         description: api.description.clone(),
         entities: entities.into_values().collect(),
         declared_operations: api.operations.len(),
+    }
+}
+
+/// The scopes the names of one spec's items are unique in.
+struct Scopes {
+    /// Operation type stems (`GetOrders`), shared with earlier specs of a lite connector.
+    type_stems: UniqueNames,
+    /// Descriptor constants, shared likewise.
+    consts: UniqueNames,
+    /// Entity modules beside `services/base.rs` and `mod.rs`.
+    entity_modules: UniqueNames,
+    /// Service structs.
+    services: UniqueNames,
+    /// The gateway's (single spec) or per-spec services struct's accessors, beside the
+    /// methods those structs have already.
+    accessors: UniqueNames,
+    /// Method names per service (full) or of the one client (lite, key `""`).
+    methods: IndexMap<String, UniqueNames>,
+}
+
+impl Scopes {
+    fn new(taken: &TakenNames) -> Self {
+        Scopes {
+            type_stems: UniqueNames::with_reserved(taken.type_stems.iter().map(String::as_str)),
+            consts: UniqueNames::with_reserved(taken.consts.iter().map(String::as_str)),
+            entity_modules: UniqueNames::with_reserved(["base", "mod"]),
+            services: UniqueNames::new(),
+            accessors: UniqueNames::with_reserved(["new", "from_env", "client", "clone", "fmt"]),
+            methods: IndexMap::new(),
+        }
+    }
+
+    /// A new entity named `name`, with its module, service and accessor names claimed.
+    fn entity(&mut self, input: &SpecInput<'_>, name: &str) -> EntityIr {
+        let snake = crate::naming::short_module_name(&snake_ident(name), false);
+        // `services::orders_v0::orders_v0` would trip `clippy::module_inception`.
+        let wanted =
+            if input.multi_spec && snake == input.module { format!("{snake}_ops") } else { snake };
+        let module = self.entity_modules.claim(&wanted);
+        let service = self.services.claim(&format!("{}Service", camel_ident(name)));
+        let description = input
+            .api
+            .tags
+            .iter()
+            .find(|tag| tag.name == name)
+            .and_then(|tag| tag.description.clone())
+            .filter(|text| !text.trim().is_empty());
+        let accessor = if module.ends_with("_ops") { snake_ident(name) } else { module.clone() };
+        EntityIr {
+            name: name.to_string(),
+            accessor: self.accessors.claim(&accessor),
+            module,
+            service,
+            description,
+            group: crate::naming::entity_group(name),
+            operations: Vec::new(),
+        }
+    }
+
+    /// The method names of the type an operation of `entity` becomes a method of. Full: one
+    /// service per entity. Lite: one client for everything, beside its own methods.
+    fn methods(&mut self, input: &SpecInput<'_>, entity: String) -> &mut UniqueNames {
+        let lite = input.manifest.tier == Tier::Lite;
+        let scope = if lite { String::new() } else { entity };
+        self.methods.entry(scope).or_insert_with(|| {
+            let own = if lite { LITE_CLIENT_METHODS.as_slice() } else { &[] };
+            UniqueNames::with_reserved(
+                RESERVED_METHODS
+                    .iter()
+                    .chain(own)
+                    .copied()
+                    .chain(input.taken.methods.iter().map(String::as_str)),
+            )
+        })
+    }
+}
+
+/// Sets the operation's success answer (with its `Accept`), its error and its documented
+/// response headers; returns the success response the answer was read from.
+fn add_answers<'a>(
+    ir: &mut OperationIr,
+    api: &Api,
+    operation: &'a Operation,
+    types: &mut TypeSpace,
+) -> Option<&'a Response> {
+    let success = operation.success_responses().find(|r| !r.content.is_empty());
+    let (success_ir, typing) = success_of(&ir.type_stem, api, success, types);
+    ir.success_typing = typing;
+    ir.success = match success_ir {
+        // A success without content beside the JSON one, or a 204/205 (which HTTP never
+        // gives a body, whatever schema the spec puts on it).
+        SuccessIr::Json(ty)
+            if operation.success_responses().any(|r| {
+                r.content.is_empty() || matches!(r.status, StatusCode::Code(204 | 205))
+            }) =>
+        {
+            SuccessIr::MaybeJson(ty)
+        }
+        other => other,
+    };
+    if matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_)) {
+        ir.accept = success.and_then(|r| accept_of(api, r));
+    }
+    ir.error = error_of(&ir.type_stem, api, operation, types);
+    ir.response_headers = operation
+        .success_responses()
+        .flat_map(|r| r.headers.iter())
+        .map(|h| (h.name.clone(), h.description.clone()))
+        .fold(Vec::new(), |mut acc, header: (String, Option<String>)| {
+            if !acc.iter().any(|(name, _)| name.eq_ignore_ascii_case(&header.0)) {
+                acc.push(header);
+            }
+            acc
+        });
+    success
+}
+
+/// What deciding an operation's pagination reads.
+struct PagingInput<'a> {
+    api: &'a Api,
+    facts: &'a OperationFacts,
+    overrides: Option<&'a crate::manifest::OperationOverride>,
+    /// The success response the operation's answer is read from.
+    success: Option<&'a Response>,
+}
+
+/// Sets the operation's pagination (the manifest's descriptor, else the analysis'), or why
+/// it has none though it pages; claims the `_pages` twin's name.
+fn add_pagination(
+    ir: &mut OperationIr,
+    methods: &mut UniqueNames,
+    input: PagingInput<'_>,
+    types: &mut TypeSpace,
+) {
+    let PagingInput { api, facts, overrides, success } = input;
+    let paginated = overrides.and_then(|o| o.paginated).unwrap_or(true);
+    let overridden = overrides.and_then(|o| o.pagination.clone());
+    // A descriptor of the manifest is the user's unless the manifest still marks it as a
+    // guess; the analysis' own says whether it is one.
+    let guessed = match &overridden {
+        Some(_) => overrides.and_then(|o| o.pagination_guessed.clone()),
+        None => facts.pagination_guess.clone(),
+    };
+    let pagination = overridden.or(facts.pagination.clone());
+    let json_success = matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_));
+    match (paginated, pagination, success) {
+        (false, _, _) => {}
+        (true, Some(pagination), Some(response)) if json_success => {
+            let items_path = pagination.items_path.as_deref();
+            let item = item_type(&ir.type_stem, api, response, items_path, types);
+            let pages_method = methods.claim(&twin_name(&ir.rust_name, "pages"));
+            ir.pagination = Some(PaginationIr { pagination, item, pages_method, guessed });
+        }
+        (true, Some(_), _) => {
+            ir.pagination_dropped = Some(
+                "it pages, but its success answer is not JSON, so the runtime cannot read \
+                 the items of a page"
+                    .to_string(),
+            );
+        }
+        (true, None, _) => ir.pagination_dropped = facts.pagination_dropped.clone(),
     }
 }
 
