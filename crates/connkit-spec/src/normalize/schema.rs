@@ -119,48 +119,8 @@ impl Ctx<'_> {
         nullable: &mut bool,
         depth: usize,
     ) -> SchemaKind {
-        if let Some(parts) = self.array_field(object, at, "allOf") {
-            let mut parts: Vec<SchemaRef> = parts
-                .iter()
-                .enumerate()
-                .map(|(i, part)| self.schema_ref(&at.child("allOf").index(i), part, depth + 1))
-                .collect();
-            if has_object_keywords(object) {
-                parts.push(SchemaRef::Inline(Box::new(Schema::new(
-                    self.object_kind(object, at, depth),
-                ))));
-            }
-            return SchemaKind::AllOf { parts };
-        }
-        for key in ["oneOf", "anyOf"] {
-            let Some(items) = self.array_field(object, at, key) else { continue };
-            let mut variants = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                if is_null_schema(item) {
-                    *nullable = true;
-                    continue;
-                }
-                variants.push(self.schema_ref(&at.child(key).index(i), item, depth + 1));
-            }
-            let discriminator = self.discriminator(object, at);
-            let choice = if variants.len() == 1 && discriminator.is_none() {
-                // `oneOf: [X, null]`: a nullable X.
-                SchemaKind::AllOf { parts: variants }
-            } else if key == "oneOf" {
-                SchemaKind::OneOf { variants, discriminator }
-            } else {
-                SchemaKind::AnyOf { variants, discriminator }
-            };
-            if has_object_keywords(object) {
-                let own = Schema::new(self.object_kind(object, at, depth));
-                return SchemaKind::AllOf {
-                    parts: vec![
-                        SchemaRef::Inline(Box::new(own)),
-                        SchemaRef::Inline(Box::new(Schema::new(choice))),
-                    ],
-                };
-            }
-            return choice;
+        if let Some(kind) = self.composed_kind(object, at, nullable, depth) {
+            return kind;
         }
         if let Some(value) = object.get("const") {
             return SchemaKind::Const { value: value.clone() };
@@ -191,6 +151,62 @@ impl Ctx<'_> {
                 SchemaKind::OneOf { variants, discriminator: None }
             }
         }
+    }
+
+    /// The kind of a composition (`allOf`, `oneOf`, `anyOf`), with the schema's own object
+    /// keywords as one more part; `None` when the schema composes nothing. A `null` variant
+    /// makes the schema nullable instead.
+    fn composed_kind(
+        &mut self,
+        object: &Map<String, Value>,
+        at: &Target,
+        nullable: &mut bool,
+        depth: usize,
+    ) -> Option<SchemaKind> {
+        if let Some(parts) = self.array_field(object, at, "allOf") {
+            let mut parts: Vec<SchemaRef> = parts
+                .iter()
+                .enumerate()
+                .map(|(i, part)| self.schema_ref(&at.child("allOf").index(i), part, depth + 1))
+                .collect();
+            if has_object_keywords(object) {
+                parts.push(SchemaRef::Inline(Box::new(Schema::new(
+                    self.object_kind(object, at, depth),
+                ))));
+            }
+            return Some(SchemaKind::AllOf { parts });
+        }
+        for key in ["oneOf", "anyOf"] {
+            let Some(items) = self.array_field(object, at, key) else { continue };
+            let mut variants = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                if is_null_schema(item) {
+                    *nullable = true;
+                    continue;
+                }
+                variants.push(self.schema_ref(&at.child(key).index(i), item, depth + 1));
+            }
+            let discriminator = self.discriminator(object, at);
+            let choice = if variants.len() == 1 && discriminator.is_none() {
+                // `oneOf: [X, null]`: a nullable X.
+                SchemaKind::AllOf { parts: variants }
+            } else if key == "oneOf" {
+                SchemaKind::OneOf { variants, discriminator }
+            } else {
+                SchemaKind::AnyOf { variants, discriminator }
+            };
+            if has_object_keywords(object) {
+                let own = Schema::new(self.object_kind(object, at, depth));
+                return Some(SchemaKind::AllOf {
+                    parts: vec![
+                        SchemaRef::Inline(Box::new(own)),
+                        SchemaRef::Inline(Box::new(Schema::new(choice))),
+                    ],
+                });
+            }
+            return Some(choice);
+        }
+        None
     }
 
     fn kind_for_type(

@@ -412,54 +412,18 @@ impl<'a> RequestBuilder<'a> {
             return Err(fail(err));
         }
         let host = operation.host().unwrap_or(super::DEFAULT_HOST);
-        let mut url = match url {
+        let url = match url {
             Some(url) => url,
-            None => {
-                let base = client.host_url(host).ok_or_else(|| {
-                    fail(Error::new(
-                        ErrorKind::Request,
-                        format!("no base URL is configured for host `{host}`"),
-                    ))
-                })?;
-                let params: Vec<(&str, &str, bool)> =
-                    path_params.iter().map(|(n, v, e)| (n.as_str(), v.as_str(), *e)).collect();
-                super::url::join_values(base, operation.path(), &params).map_err(fail)?
-            }
+            None => operation_url(client, operation, host, &path_params).map_err(fail)?,
         };
-        if !query.is_empty() {
-            url.query_pairs_mut().extend_pairs(query);
-        }
+        let url = with_query(url, query);
         let mut headers = client.inner.headers.clone();
         for (name, value) in own_headers {
             if let Some(name) = name {
                 headers.insert(name, value);
             }
         }
-        let declared = operation.idempotency_header();
-        let generated = idempotency_key.is_none() && declared.is_some();
-        let key = match (idempotency_key, declared) {
-            (Some(key), _) => Some(key),
-            (None, Some(_)) => Some(generate_key()),
-            (None, None) => None,
-        };
-        let mut generated_key_header = None;
-        if let Some(key) = &key {
-            let name = declared.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
-            match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(key)) {
-                (Ok(name), Ok(value)) => {
-                    if generated {
-                        generated_key_header = Some(name.clone());
-                    }
-                    headers.insert(name, value);
-                }
-                _ => {
-                    return Err(fail(Error::new(
-                        ErrorKind::Request,
-                        "the idempotency key or its header name is invalid",
-                    )));
-                }
-            }
-        }
+        let key = insert_idempotency_key(operation, idempotency_key, &mut headers).map_err(fail)?;
         let body = body.map(|(bytes, content_type)| {
             if let Some(content_type) = content_type
                 && !headers.contains_key(http::header::CONTENT_TYPE)
@@ -477,7 +441,7 @@ impl<'a> RequestBuilder<'a> {
                 headers,
                 body,
                 has_idempotency_key: key.is_some(),
-                generated_key_header,
+                generated_key_header: key.and_then(|key| key.generated),
                 timeout: timeout.or(client.inner.call_timeout),
             },
         ))
@@ -613,6 +577,62 @@ impl<'a> RequestBuilder<'a> {
     ) -> impl Future<Output = Result<ApiResponse<Bytes>, Error<E>>> + 'a {
         let sent = self.send_typed::<E>();
         async move { Ok(sent.await?.into_value(|body| body)) }
+    }
+}
+
+/// The operation's URL on `host`: the host's base URL joined with the path template, its
+/// parameters filled in.
+fn operation_url(
+    client: &HttpClient,
+    operation: &Operation,
+    host: &str,
+    path_params: &[(String, String, bool)],
+) -> Result<Url, Error> {
+    let base = client.host_url(host).ok_or_else(|| {
+        Error::new(ErrorKind::Request, format!("no base URL is configured for host `{host}`"))
+    })?;
+    let params: Vec<(&str, &str, bool)> =
+        path_params.iter().map(|(n, v, e)| (n.as_str(), v.as_str(), *e)).collect();
+    super::url::join_values(base, operation.path(), &params)
+}
+
+/// `url` with the query pairs appended.
+fn with_query(mut url: Url, query: Vec<(String, String)>) -> Url {
+    if !query.is_empty() {
+        url.query_pairs_mut().extend_pairs(query);
+    }
+    url
+}
+
+/// The idempotency key a call sends.
+struct IdempotencyKey {
+    /// The header holding the key when the client generated it (a fresh one per page).
+    generated: Option<HeaderName>,
+}
+
+/// Puts the call's idempotency key into `headers`: the caller's, else a generated one when
+/// the operation declares an idempotency header; `None` when the call has no key.
+fn insert_idempotency_key(
+    operation: &Operation,
+    idempotency_key: Option<String>,
+    headers: &mut HeaderMap,
+) -> Result<Option<IdempotencyKey>, Error> {
+    let declared = operation.idempotency_header();
+    let generated = idempotency_key.is_none() && declared.is_some();
+    let key = match (idempotency_key, declared) {
+        (Some(key), _) => key,
+        (None, Some(_)) => generate_key(),
+        (None, None) => return Ok(None),
+    };
+    let name = declared.unwrap_or(DEFAULT_IDEMPOTENCY_HEADER);
+    match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&key)) {
+        (Ok(name), Ok(value)) => {
+            headers.insert(name.clone(), value);
+            Ok(Some(IdempotencyKey { generated: generated.then_some(name) }))
+        }
+        _ => {
+            Err(Error::new(ErrorKind::Request, "the idempotency key or its header name is invalid"))
+        }
     }
 }
 

@@ -421,6 +421,39 @@ impl Pagination {
     /// An [`Error`] of kind [`Request`](ErrorKind::Request) saying what is wrong.
     pub fn validate(&self) -> Result<(), Error> {
         let invalid = |why: String| Err(Error::new(ErrorKind::Request, why));
+        self.validate_body_fields()?;
+        let mut names = self.request_names()?;
+        if let Some(page_size) = &self.page_size {
+            if page_size.size == 0 {
+                return invalid("pagination page size must be at least 1".to_string());
+            }
+            names.push(&page_size.param);
+        }
+        if names.iter().any(|name| name.trim().is_empty()) {
+            return invalid("pagination parameter or header name is empty".to_string());
+        }
+        if self.params_in() == ParamLocation::Header
+            && let Some(bad) =
+                names.iter().find(|name| http::HeaderName::from_bytes(name.as_bytes()).is_err())
+        {
+            return invalid(format!(
+                "pagination header parameter `{bad}` is not a valid header name"
+            ));
+        }
+        if let PageStyle::NextToken { source: TokenSource::Header(h), .. }
+        | PageStyle::Cursor { source: TokenSource::Header(h), .. }
+        | PageStyle::NextUrl { source: TokenSource::Header(h) } = &self.style
+            && http::HeaderName::from_bytes(h.as_bytes()).is_err()
+        {
+            return invalid(format!("pagination header `{h}` is not a valid header name"));
+        }
+        Ok(())
+    }
+
+    /// Checks the body fields the engine reads: each parses, is not the whole body, does not
+    /// overlap the items, and no two read the same field.
+    fn validate_body_fields(&self) -> Result<(), Error> {
+        let invalid = |why: String| Err(Error::new(ErrorKind::Request, why));
         let items = JsonPath::parse_optional(self.items_path.as_deref())?;
         let mut seen: Vec<(&str, JsonPath)> = Vec::new();
         for (what, path) in self.body_fields() {
@@ -439,7 +472,14 @@ impl Pagination {
             }
             seen.push((what, parsed));
         }
-        let mut names: Vec<&str> = match &self.style {
+        Ok(())
+    }
+
+    /// The request parameters and response headers the style names, after checking the
+    /// style's own sizes and item field.
+    fn request_names(&self) -> Result<Vec<&str>, Error> {
+        let invalid = |why: String| Err(Error::new(ErrorKind::Request, why));
+        let names: Vec<&str> = match &self.style {
             PageStyle::NextToken { request_param, source, .. }
             | PageStyle::Cursor { request_param, source, .. } => {
                 let mut names = vec![request_param.as_str()];
@@ -474,31 +514,7 @@ impl Pagination {
             PageStyle::NextUrl { source: TokenSource::Header(header) } => vec![header.as_str()],
             PageStyle::NextUrl { .. } | PageStyle::LinkHeader => Vec::new(),
         };
-        if let Some(page_size) = &self.page_size {
-            if page_size.size == 0 {
-                return invalid("pagination page size must be at least 1".to_string());
-            }
-            names.push(&page_size.param);
-        }
-        if names.iter().any(|name| name.trim().is_empty()) {
-            return invalid("pagination parameter or header name is empty".to_string());
-        }
-        if self.params_in() == ParamLocation::Header
-            && let Some(bad) =
-                names.iter().find(|name| http::HeaderName::from_bytes(name.as_bytes()).is_err())
-        {
-            return invalid(format!(
-                "pagination header parameter `{bad}` is not a valid header name"
-            ));
-        }
-        if let PageStyle::NextToken { source: TokenSource::Header(h), .. }
-        | PageStyle::Cursor { source: TokenSource::Header(h), .. }
-        | PageStyle::NextUrl { source: TokenSource::Header(h) } = &self.style
-            && http::HeaderName::from_bytes(h.as_bytes()).is_err()
-        {
-            return invalid(format!("pagination header `{h}` is not a valid header name"));
-        }
-        Ok(())
+        Ok(names)
     }
 }
 

@@ -249,6 +249,27 @@ where
         if page.more == Some(false) {
             return Ok(None);
         }
+        let next = self.step_after(step, response, page)?;
+        // The same request again would return the same page forever.
+        let repeats = next.as_ref().is_some_and(|next| {
+            next.request == step.request
+                || matches!(&next.request, PageRequest::Url { url } if *url == response.url)
+        });
+        if repeats {
+            tracing::warn!("the API pointed to the page just read as the next page; stopping");
+            return Ok(None);
+        }
+        Ok(next)
+    }
+
+    /// The request the pagination style derives from `step`'s page, or `None` when the page
+    /// says it is the last.
+    fn step_after(
+        &self,
+        step: &Step,
+        response: &PageResponse,
+        page: DecodedPage,
+    ) -> Result<Option<Step>, Error<E>> {
         let count = page.count as u64;
         let size = self.pagination.effective_page_size();
         let location = self.pagination.params_in();
@@ -314,15 +335,6 @@ where
                 Some(target) => Some(self.url_step(&response.url, &target)?),
             },
         };
-        // The same request again would return the same page forever.
-        let repeats = next.as_ref().is_some_and(|next| {
-            next.request == step.request
-                || matches!(&next.request, PageRequest::Url { url } if *url == response.url)
-        });
-        if repeats {
-            tracing::warn!("the API pointed to the page just read as the next page; stopping");
-            return Ok(None);
-        }
         Ok(next)
     }
 
