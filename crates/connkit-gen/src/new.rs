@@ -12,7 +12,10 @@ use crate::manifest::{
     AuthConfig, AuthKind, Hosts, MANIFEST_FILE, Manifest, RuntimeDependency, SpecEntry, Tier,
 };
 use crate::naming::SystemName;
-use crate::{GenerateError, GenerateOptions, GeneratedFile, RuntimeSource, SpecSource, generate};
+use crate::{
+    GenerateError, GenerateOptions, GeneratedConnector, GeneratedFile, RuntimeSource, SpecSource,
+    generate,
+};
 
 /// The SP-API production hosts of the `lwa` preset, by region.
 pub const SP_API_REGIONS: [(&str, &str); 3] = [
@@ -154,6 +157,57 @@ pub fn create_connector(
 
     // Research first: the specs into openapi/, then the plan spec (written below, once
     // everything is generated).
+    let (spec_copies, entries) = spec_copies(request);
+    let mut manifest = initial_manifest(request, entries, auth);
+    let apis: Vec<&Api> = request.specs.iter().map(|s| s.api).collect();
+    let auth_decision = crate::auth_choice::decide(request.analysis, &apis, &manifest.auth);
+
+    progress.step("analysing operations");
+    let sources = spec_sources(request, &mut manifest);
+
+    // Everything is generated in memory before the first write, so that a problem (a typo in
+    // the workspace's CONNECTOR_AGENTS.md) leaves no half-made connector behind.
+    progress.step("generating the connector");
+    let options = generate_options(request, own_workspace)?;
+    let generated = generate(system, &manifest, &sources, &options)?;
+
+    progress.step("copying specs into openapi/");
+    let mut written = Vec::new();
+    for (target, content) in spec_copies {
+        write(&connector_dir.join(&target), content)?;
+        written.push(relative_dir.join(&target));
+    }
+
+    progress.step("writing the plan spec");
+    let plan_path = PathBuf::from("plan/specs/integrations").join(format!("{system}.md"));
+    let plan = plan_text(request, &manifest, &generated)?;
+    write(&request.workspace.join(&plan_path), &plan)?;
+    written.push(plan_path);
+
+    progress.step("writing connector.toml");
+    write(&connector_dir.join(MANIFEST_FILE), &manifest.to_toml()?)?;
+    written.push(relative_dir.join(MANIFEST_FILE));
+
+    progress.step("writing files");
+    write_generated(&connector_dir, &generated, &plan)?;
+    written.extend(generated.files.iter().map(|f: &GeneratedFile| relative_dir.join(&f.path)));
+    let added_to_workspace =
+        if add_member { add_workspace_member(&request.workspace, &relative_dir)? } else { false };
+    Ok(NewOutcome {
+        connector_dir,
+        manifest,
+        added_to_workspace,
+        written,
+        stats: generated.stats,
+        specs: generated.specs,
+        auth: auth_decision,
+        formatting: generated.formatting,
+    })
+}
+
+/// Where each spec file goes in `openapi/` (with its content), and the manifest entry of
+/// each spec: one folder per spec when a connector has several specs of several files.
+fn spec_copies<'r>(request: &'r NewRequest<'_>) -> (Vec<(String, &'r str)>, Vec<SpecEntry>) {
     let mut spec_copies: Vec<(String, &str)> = Vec::new();
     let mut entries = Vec::new();
     let multi = request.specs.len() > 1;
@@ -184,6 +238,16 @@ pub fn create_connector(
             host: None,
         });
     }
+    (spec_copies, entries)
+}
+
+/// The manifest of the new connector, before the analysis adds its guesses and hosts.
+fn initial_manifest(
+    request: &NewRequest<'_>,
+    entries: Vec<SpecEntry>,
+    auth: AuthConfig,
+) -> Manifest {
+    let system = &request.system;
     let tier = match request.tier {
         TierChoice::Exactly(tier) => tier,
         TierChoice::Auto => request.analysis.tier,
@@ -196,7 +260,7 @@ pub fn create_connector(
         path: request.runtime_path.as_ref().map(|p| p.display().to_string()),
         version: request.connkit_version.clone(),
     };
-    let mut manifest = Manifest {
+    Manifest {
         system: system.to_string(),
         tier,
         tier_reasons,
@@ -211,12 +275,12 @@ pub fn create_connector(
                 >= crate::manifest::ENTITY_FEATURES_FROM,
         rate_limit: None,
         operations: Default::default(),
-    };
+    }
+}
 
-    let apis: Vec<&Api> = request.specs.iter().map(|s| s.api).collect();
-    let auth_decision = crate::auth_choice::decide(request.analysis, &apis, &manifest.auth);
-
-    progress.step("analysing operations");
+/// The generator's input of each spec; records the guessed paginations and the named hosts
+/// (specs and operations served elsewhere) in the manifest, where the user can change them.
+fn spec_sources<'r>(request: &'r NewRequest<'_>, manifest: &mut Manifest) -> Vec<SpecSource<'r>> {
     let sources: Vec<SpecSource<'_>> = request
         .specs
         .iter()
@@ -228,18 +292,21 @@ pub fn create_connector(
             facts: facts_for_spec(request.analysis, index, spec.api),
         })
         .collect();
-    record_guessed_paginations(&mut manifest, &sources);
-    // The named hosts (specs and operations served elsewhere) go into the manifest, where
-    // their URLs can be changed.
-    manifest.hosts.named = crate::hosts::HostPlan::for_specs(&manifest, &sources)
+    record_guessed_paginations(manifest, &sources);
+    manifest.hosts.named = crate::hosts::HostPlan::for_specs(manifest, &sources)
         .named()
         .iter()
         .filter_map(|host| Some((host.name.clone(), host.url.clone()?)))
         .collect();
+    sources
+}
 
-    // Everything is generated in memory before the first write, so that a problem (a typo in
-    // the workspace's CONNECTOR_AGENTS.md) leaves no half-made connector behind.
-    progress.step("generating the connector");
+/// How the connector is generated: which runtime it depends on, whether it is its own
+/// workspace, and the workspace's CONNECTOR_AGENTS.md template.
+fn generate_options(
+    request: &NewRequest<'_>,
+    own_workspace: bool,
+) -> Result<GenerateOptions, NewError> {
     let runtime_source = match &request.runtime_path {
         Some(path) => RuntimeSource::Path(path.display().to_string()),
         None => RuntimeSource::Version(request.connkit_version.clone()),
@@ -249,65 +316,47 @@ pub fn create_connector(
             crate::workspace::WorkspaceError::Io { path, source } => NewError::Io { path, source },
         },
     )?;
-    let options = GenerateOptions {
+    Ok(GenerateOptions {
         connkit_version: request.connkit_version.clone(),
         runtime: runtime_source,
         own_workspace,
         agents_template,
-    };
-    let generated = generate(system, &manifest, &sources, &options)?;
+    })
+}
 
-    progress.step("copying specs into openapi/");
-    let mut written = Vec::new();
-    for (target, content) in spec_copies {
-        write(&connector_dir.join(&target), content)?;
-        written.push(relative_dir.join(&target));
-    }
-
-    progress.step("writing the plan spec");
-    let plan_path = PathBuf::from("plan/specs/integrations").join(format!("{system}.md"));
+/// The plan spec (`plan/specs/integrations/{system}.md`).
+fn plan_text(
+    request: &NewRequest<'_>,
+    manifest: &Manifest,
+    generated: &GeneratedConnector,
+) -> Result<String, NewError> {
     let plan_specs: Vec<crate::plan::PlanSpec<'_>> = request
         .specs
         .iter()
         .map(|spec| crate::plan::PlanSpec { api: spec.api, files: spec.files })
         .collect();
-    let plan = crate::plan::plan_text(&crate::plan::PlanInput {
-        system,
-        manifest: &manifest,
-        generated: &generated,
+    Ok(crate::plan::plan_text(&crate::plan::PlanInput {
+        system: &request.system,
+        manifest,
+        generated,
         specs: &plan_specs,
         analysis: request.analysis,
         connkit_version: &request.connkit_version,
-    })?;
-    write(&request.workspace.join(&plan_path), &plan)?;
-    written.push(plan_path);
+    })?)
+}
 
-    progress.step("writing connector.toml");
-    write(&connector_dir.join(MANIFEST_FILE), &manifest.to_toml()?)?;
-    written.push(relative_dir.join(MANIFEST_FILE));
-
-    progress.step("writing files");
-    crate::write_files(&connector_dir, &generated.files)
+/// Writes the generated files, and the plan as written: the base of the three-way merge
+/// when `connkit sync` refreshes it.
+fn write_generated(
+    connector_dir: &Path,
+    generated: &GeneratedConnector,
+    plan: &str,
+) -> Result<(), NewError> {
+    crate::write_files(connector_dir, &generated.files)
         .map_err(|err| NewError::Io { path: err.path.clone(), source: err.source })?;
-    written.extend(generated.files.iter().map(|f: &GeneratedFile| relative_dir.join(&f.path)));
-    // The plan as written: the base of the three-way merge when `connkit sync` refreshes it.
-    crate::maintain::plan_sync::write_plan_base(&connector_dir, &plan).map_err(
-        |err| match err {
-            crate::maintain::MaintainError::Io { path, source } => NewError::Io { path, source },
-            other => NewError::Usage(other.to_string()),
-        },
-    )?;
-    let added_to_workspace =
-        if add_member { add_workspace_member(&request.workspace, &relative_dir)? } else { false };
-    Ok(NewOutcome {
-        connector_dir,
-        manifest,
-        added_to_workspace,
-        written,
-        stats: generated.stats,
-        specs: generated.specs,
-        auth: auth_decision,
-        formatting: generated.formatting,
+    crate::maintain::plan_sync::write_plan_base(connector_dir, plan).map_err(|err| match err {
+        crate::maintain::MaintainError::Io { path, source } => NewError::Io { path, source },
+        other => NewError::Usage(other.to_string()),
     })
 }
 

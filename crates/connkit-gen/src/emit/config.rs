@@ -36,24 +36,39 @@ enum VarKind {
     List,
 }
 
-/// Every setting of the connector, in the order of `.env.example`.
+impl SettingVar {
+    fn new(
+        name: &str,
+        field: &str,
+        description: &str,
+        default: Option<String>,
+        required: bool,
+        kind: VarKind,
+    ) -> Self {
+        SettingVar {
+            name: name.to_string(),
+            field: field.to_string(),
+            description: description.to_string(),
+            default,
+            required,
+            secret: kind == VarKind::Secret,
+            kind,
+        }
+    }
+}
+
+/// Every setting of the connector, in the order of `.env.example`: where calls go, then the
+/// credentials.
 pub(crate) fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
-    let auth = &cx.manifest.auth;
+    let mut vars = host_variables(cx);
+    vars.extend(auth_variables(&cx.manifest.auth));
+    vars
+}
+
+/// The base URL, the named hosts' URLs, the region and the sandbox switch.
+fn host_variables(cx: &Context<'_>) -> Vec<SettingVar> {
+    let var = SettingVar::new;
     let hosts = &cx.manifest.hosts;
-    let var = |name: &str,
-               field: &str,
-               description: &str,
-               default: Option<String>,
-               required: bool,
-               kind: VarKind| SettingVar {
-        name: name.to_string(),
-        field: field.to_string(),
-        description: description.to_string(),
-        default,
-        required,
-        secret: kind == VarKind::Secret,
-        kind,
-    };
     let mut vars = Vec::new();
     let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
     let base_url_text = if cx.hosts.is_empty() {
@@ -115,86 +130,87 @@ pub(crate) fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
             VarKind::Bool,
         ));
     }
-    let oauth2_client = |vars: &mut Vec<SettingVar>| {
-        vars.push(var(
-            "CLIENT_ID",
-            "client_id",
-            "The OAuth2 client id.",
-            None,
-            true,
-            VarKind::Text,
-        ));
-        vars.push(var(
+    vars
+}
+
+/// The credentials the connector's auth reads.
+fn auth_variables(auth: &crate::manifest::AuthConfig) -> Vec<SettingVar> {
+    let var = SettingVar::new;
+    let client_id =
+        || var("CLIENT_ID", "client_id", "The OAuth2 client id.", None, true, VarKind::Text);
+    let client_secret = || {
+        var(
             "CLIENT_SECRET",
             "client_secret",
             "The OAuth2 client secret.",
             None,
             true,
             VarKind::Secret,
-        ));
+        )
     };
-    let token_url = |vars: &mut Vec<SettingVar>| {
-        vars.push(var(
+    let token_url = || {
+        var(
             "TOKEN_URL",
             "token_url",
             "The OAuth2 token endpoint.",
             auth.token_url.clone(),
             auth.token_url.is_none(),
             VarKind::Text,
-        ));
+        )
     };
     match auth.kind {
-        AuthKind::None => {}
+        AuthKind::None => Vec::new(),
         AuthKind::ApiKey => {
-            vars.push(var("API_KEY", "api_key", "The API key.", None, true, VarKind::Secret))
+            vec![var("API_KEY", "api_key", "The API key.", None, true, VarKind::Secret)]
         }
         AuthKind::Bearer => {
-            vars.push(var("TOKEN", "token", "The bearer token.", None, true, VarKind::Secret))
+            vec![var("TOKEN", "token", "The bearer token.", None, true, VarKind::Secret)]
         }
-        AuthKind::Basic => {
-            vars.push(var(
+        AuthKind::Basic => vec![
+            var(
                 "USERNAME",
                 "username",
                 "The user name (HTTP basic auth).",
                 None,
                 true,
                 VarKind::Text,
-            ));
-            vars.push(var(
+            ),
+            var(
                 "PASSWORD",
                 "password",
                 "The password (HTTP basic auth).",
                 None,
                 true,
                 VarKind::Secret,
-            ));
-        }
-        AuthKind::OAuth2ClientCredentials => {
-            oauth2_client(&mut vars);
-            token_url(&mut vars);
-            vars.push(var(
+            ),
+        ],
+        AuthKind::OAuth2ClientCredentials => vec![
+            client_id(),
+            client_secret(),
+            token_url(),
+            var(
                 "SCOPES",
                 "scopes",
                 "OAuth2 scopes, separated by spaces or commas.",
                 Some(auth.scopes.join(" ")),
                 false,
                 VarKind::List,
-            ));
-        }
-        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
-            oauth2_client(&mut vars);
-            vars.push(var(
+            ),
+        ],
+        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => vec![
+            client_id(),
+            client_secret(),
+            var(
                 "REFRESH_TOKEN",
                 "refresh_token",
                 "The OAuth2 refresh token.",
                 None,
                 true,
                 VarKind::Secret,
-            ));
-            token_url(&mut vars);
-        }
+            ),
+            token_url(),
+        ],
     }
-    vars
 }
 
 /// Emits `src/config.rs`.
@@ -206,25 +222,7 @@ pub(crate) fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
     let vars = settings_variables(cx);
     let settings = cx.settings_ident();
     let prefix = &cx.manifest.prefix;
-    let hosts = &cx.manifest.hosts;
-    let mut fields = Vec::new();
-    let mut reads = Vec::new();
-    let mut required_idents = Vec::new();
-    let mut plain_idents = Vec::new();
-    for v in &vars {
-        let field = format_ident!("{}", v.field);
-        let name = v.name.as_str();
-        let full = format!("{prefix}{name}");
-        let doc = doc_attrs(&format!("`{full}`: {}", v.description));
-        let (ty, read) = field_read(v, name);
-        if v.required {
-            required_idents.push(field.clone());
-        } else {
-            plain_idents.push(field.clone());
-        }
-        fields.push(quote!(#doc pub #field: #ty,));
-        reads.push(quote!(let #field = #read;));
-    }
+    let SettingFields { fields, reads, required, plain } = SettingFields::new(&vars, prefix);
     let struct_doc = doc_attrs(&format!(
         "Settings of the {} connector, read from `{prefix}*` environment variables (and the \
          `.env` files of the current directory and its parents up to the project root, nearest \
@@ -233,38 +231,11 @@ pub(crate) fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
         cx.system,
         system = cx.system
     ));
-    let mut checks = TokenStream::new();
-    if !hosts.regions.is_empty() {
-        let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
-        let expected = format!("one of {}", names.join(", "));
-        checks.extend(quote! {
-            if !Self::REGIONS.iter().any(|(name, _)| *name == region) {
-                r.invalid("REGION", #expected);
-            }
-        });
-    }
+    let checks = region_check(cx);
     let region_table = region_tables(cx);
     let base_url_fn = base_url_fn(cx, &vars);
     let host_urls_fn = host_urls_fn(cx);
-    let required_some = required_idents.iter().map(|f| quote!(::std::option::Option::Some(#f)));
-    let required_tuple = quote!((#(#required_idents,)*));
-    let all_fields = required_idents.iter().chain(plain_idents.iter());
-    let finish = if required_idents.is_empty() {
-        quote! {
-            if r.is_ok() {
-                ::std::result::Result::Ok(Self { #(#all_fields,)* common })
-            } else {
-                ::std::result::Result::Err(r.into_error())
-            }
-        }
-    } else {
-        quote! {
-            match #required_tuple {
-                (#(#required_some,)*) if r.is_ok() => ::std::result::Result::Ok(Self { #(#all_fields,)* common }),
-                _ => ::std::result::Result::Err(r.into_error()),
-            }
-        }
-    };
+    let finish = finish_settings(&required, &plain);
     let header = inner_doc_attrs(
         &cx.header(&format!("Typed settings of the {} connector (`{prefix}*`).", cx.system)),
     );
@@ -312,6 +283,80 @@ pub(crate) fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
         }
     };
     format_file("src/config.rs", tokens)
+}
+
+/// The settings struct's fields and how `from_source` reads each, with the fields split
+/// into required and optional ones.
+struct SettingFields {
+    fields: Vec<TokenStream>,
+    reads: Vec<TokenStream>,
+    required: Vec<proc_macro2::Ident>,
+    plain: Vec<proc_macro2::Ident>,
+}
+
+impl SettingFields {
+    fn new(vars: &[SettingVar], prefix: &str) -> Self {
+        let mut out = SettingFields {
+            fields: Vec::new(),
+            reads: Vec::new(),
+            required: Vec::new(),
+            plain: Vec::new(),
+        };
+        for v in vars {
+            let field = format_ident!("{}", v.field);
+            let name = v.name.as_str();
+            let full = format!("{prefix}{name}");
+            let doc = doc_attrs(&format!("`{full}`: {}", v.description));
+            let (ty, read) = field_read(v, name);
+            if v.required {
+                out.required.push(field.clone());
+            } else {
+                out.plain.push(field.clone());
+            }
+            out.fields.push(quote!(#doc pub #field: #ty,));
+            out.reads.push(quote!(let #field = #read;));
+        }
+        out
+    }
+}
+
+/// The check that `REGION` names a region of the connector (nothing without regions).
+fn region_check(cx: &Context<'_>) -> TokenStream {
+    let hosts = &cx.manifest.hosts;
+    if hosts.regions.is_empty() {
+        return TokenStream::new();
+    }
+    let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
+    let expected = format!("one of {}", names.join(", "));
+    quote! {
+        if !Self::REGIONS.iter().any(|(name, _)| *name == region) {
+            r.invalid("REGION", #expected);
+        }
+    }
+}
+
+/// The end of `from_source`: the settings when every required variable is there and no
+/// variable is invalid, else the one error naming them all.
+fn finish_settings(required: &[proc_macro2::Ident], plain: &[proc_macro2::Ident]) -> TokenStream {
+    let required_some = required.iter().map(|f| quote!(::std::option::Option::Some(#f)));
+    let required_tuple = quote!((#(#required,)*));
+    let all_fields = required.iter().chain(plain.iter());
+    if required.is_empty() {
+        quote! {
+            if r.is_ok() {
+                ::std::result::Result::Ok(Self { #(#all_fields,)* common })
+            } else {
+                ::std::result::Result::Err(r.into_error())
+            }
+        }
+    } else {
+        quote! {
+            match #required_tuple {
+                (#(#required_some,)*) if r.is_ok() => ::std::result::Result::Ok(Self { #(#all_fields,)* common }),
+                _ => ::std::result::Result::Err(r.into_error()),
+            }
+        }
+    }
 }
 
 fn field_read(v: &SettingVar, name: &str) -> (TokenStream, TokenStream) {
