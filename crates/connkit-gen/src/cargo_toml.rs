@@ -32,6 +32,21 @@ pub fn cargo_toml(
     let _ = writeln!(out, "description = {}", quoted(&description));
     let _ = writeln!(out, "publish = false");
     let _ = writeln!(out);
+    write_features(&mut out, cx, unused_models);
+    write_dependencies(&mut out, runtime);
+    let _ = writeln!(out, "tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}");
+    if own_workspace {
+        let _ = writeln!(out);
+        let _ =
+            writeln!(out, "# Builds on its own; remove when adding the connector to a workspace.");
+        let _ = writeln!(out, "[workspace]");
+    }
+    out
+}
+
+/// `[features]`: one per spec (several specs), one per entity group (entity features), the
+/// unused models, and `redis`; all but `redis` on by default.
+fn write_features(out: &mut String, cx: &Context<'_>, unused_models: bool) {
     let _ = writeln!(out, "[features]");
     // Every feature but `redis` is on by default: a plain build compiles the whole API, and a
     // user who depends with `default-features = false` picks the parts they use.
@@ -84,6 +99,10 @@ pub fn cargo_toml(
     );
     let _ = writeln!(out, "redis = [\"connkit/redis\"]");
     let _ = writeln!(out);
+}
+
+/// `[dependencies]` and the runtime with its scripted transport in `[dev-dependencies]`.
+fn write_dependencies(out: &mut String, runtime: &RuntimeSource) {
     let _ = writeln!(out, "[dependencies]");
     match runtime {
         RuntimeSource::Path(path) => {
@@ -124,14 +143,6 @@ pub fn cargo_toml(
             );
         }
     }
-    let _ = writeln!(out, "tokio = {{ version = \"1\", features = [\"macros\", \"rt\"] }}");
-    if own_workspace {
-        let _ = writeln!(out);
-        let _ =
-            writeln!(out, "# Builds on its own; remove when adding the connector to a workspace.");
-        let _ = writeln!(out, "[workspace]");
-    }
-    out
 }
 
 /// A TOML basic string.

@@ -109,33 +109,8 @@ pub fn generate(
     specs: &[SpecSource<'_>],
     options: &GenerateOptions,
 ) -> Result<GeneratedConnector, GenerateError> {
-    let multi = specs.len() > 1;
-    let mut irs: Vec<SpecIr> = Vec::new();
-    let mut spaces: Vec<TypeSpace> = Vec::new();
-    let modules = crate::naming::spec_modules(specs.iter().map(|s| s.stem.as_str()));
     let hosts = HostPlan::for_specs(manifest, specs);
-    let mut taken = crate::ir::TakenNames::default();
-    for (spec_index, (spec, module)) in specs.iter().zip(&modules).enumerate() {
-        let probe = ProbeContext { tier: manifest.tier, multi };
-        let mut types = TypeSpace::new(spec.api, &probe.models_path(module));
-        let input = SpecInput {
-            stem: &spec.stem,
-            module,
-            api: spec.api,
-            facts: &spec.facts,
-            manifest,
-            multi_spec: multi,
-            taken: &taken,
-            hosts: &hosts,
-            spec_index,
-        };
-        let ir = build_spec(input, &mut types);
-        if manifest.tier == Tier::Lite {
-            taken.add(&ir);
-        }
-        irs.push(ir);
-        spaces.push(types);
-    }
+    let (irs, spaces) = build_irs(manifest, specs, &hosts);
     let cx = Context {
         system,
         manifest,
@@ -143,45 +118,8 @@ pub fn generate(
         hosts: hosts.named(),
         connkit_version: &options.connkit_version,
     };
-    let mut stats: Vec<SpecStats> = irs
-        .iter()
-        .zip(&spaces)
-        .map(|(ir, types)| {
-            let counts = types.stats();
-            SpecStats {
-                stem: ir.stem.clone(),
-                operations_emitted: ir.operations().count(),
-                operations_total: ir.declared_operations,
-                named_types: counts.named,
-                fallback_types: counts.json_fallbacks,
-            }
-        })
-        .collect();
-    // Models compile with the features of the operations that use them: each entity group's
-    // (a connector with entity features), and `all-models` for those no operation uses.
-    let model_features = ModelFeatures {
-        per_user: if cx.group_features() {
-            cx.specs
-                .iter()
-                .flat_map(|s| &s.entities)
-                .map(|e| (e.group.clone(), e.group.clone()))
-                .collect()
-        } else {
-            Default::default()
-        },
-        unused: ALL_MODELS_FEATURE.to_string(),
-    };
-    let mut unused_models = false;
-    let model_files: Vec<(String, Vec<GeneratedFile>)> = irs
-        .iter()
-        .zip(spaces)
-        .map(|(ir, types)| {
-            let (files, unused) = types.emit_gated(&model_features);
-            unused_models |= unused;
-            let files = files.into_iter().map(|f| GeneratedFile::new(f.path, f.contents)).collect();
-            (ir.module.clone(), files)
-        })
-        .collect();
+    let stats = spec_stats(&irs, &spaces);
+    let (model_files, unused_models) = model_files(&cx, spaces);
     let mut files = vec![GeneratedFile::new(
         "Cargo.toml",
         cargo_toml(&cx, &options.runtime, options.own_workspace, unused_models),
@@ -207,7 +145,105 @@ pub fn generate(
     files.push(GeneratedFile::new("src/lib.rs", lib_file(&cx)?));
     let formatting = format_crate(&mut files);
     files.insert(1, GeneratedFile::new("rustfmt.toml", RUSTFMT_TOML));
-    let agents = agents_md(&cx, options.agents_template.as_deref(), &files)?;
+    add_documents(&cx, options, &mut files)?;
+    Ok(GeneratedConnector { files, stats, specs: irs, hosts: hosts.named().to_vec(), formatting })
+}
+
+/// The IR of every spec, with the types each one's operations use. A lite client holds every
+/// spec's methods in one scope, so each spec's names avoid the earlier ones'.
+fn build_irs(
+    manifest: &Manifest,
+    specs: &[SpecSource<'_>],
+    hosts: &HostPlan,
+) -> (Vec<SpecIr>, Vec<TypeSpace>) {
+    let multi = specs.len() > 1;
+    let mut irs: Vec<SpecIr> = Vec::new();
+    let mut spaces: Vec<TypeSpace> = Vec::new();
+    let modules = crate::naming::spec_modules(specs.iter().map(|s| s.stem.as_str()));
+    let mut taken = crate::ir::TakenNames::default();
+    for (spec_index, (spec, module)) in specs.iter().zip(&modules).enumerate() {
+        let probe = ProbeContext { tier: manifest.tier, multi };
+        let mut types = TypeSpace::new(spec.api, &probe.models_path(module));
+        let input = SpecInput {
+            stem: &spec.stem,
+            module,
+            api: spec.api,
+            facts: &spec.facts,
+            manifest,
+            multi_spec: multi,
+            taken: &taken,
+            hosts,
+            spec_index,
+        };
+        let ir = build_spec(input, &mut types);
+        if manifest.tier == Tier::Lite {
+            taken.add(&ir);
+        }
+        irs.push(ir);
+        spaces.push(types);
+    }
+    (irs, spaces)
+}
+
+/// What was generated of each spec.
+fn spec_stats(irs: &[SpecIr], spaces: &[TypeSpace]) -> Vec<SpecStats> {
+    irs.iter()
+        .zip(spaces)
+        .map(|(ir, types)| {
+            let counts = types.stats();
+            SpecStats {
+                stem: ir.stem.clone(),
+                operations_emitted: ir.operations().count().min(ir.declared_operations),
+                operations_total: ir.declared_operations,
+                named_types: counts.named,
+                fallback_types: counts.json_fallbacks,
+            }
+        })
+        .collect()
+}
+
+/// The model files of each spec (by spec module), and whether some model no operation uses
+/// (which then needs the `all-models` feature).
+fn model_files(
+    cx: &Context<'_>,
+    spaces: Vec<TypeSpace>,
+) -> (Vec<(String, Vec<GeneratedFile>)>, bool) {
+    // Models compile with the features of the operations that use them: each entity group's
+    // (a connector with entity features), and `all-models` for those no operation uses.
+    let model_features = ModelFeatures {
+        per_user: if cx.group_features() {
+            cx.specs
+                .iter()
+                .flat_map(|s| &s.entities)
+                .map(|e| (e.group.clone(), e.group.clone()))
+                .collect()
+        } else {
+            Default::default()
+        },
+        unused: ALL_MODELS_FEATURE.to_string(),
+    };
+    let mut unused_models = false;
+    let model_files = cx
+        .specs
+        .iter()
+        .zip(spaces)
+        .map(|(ir, types)| {
+            let (files, unused) = types.emit_gated(&model_features);
+            unused_models |= unused;
+            let files = files.into_iter().map(|f| GeneratedFile::new(f.path, f.contents)).collect();
+            (ir.module.clone(), files)
+        })
+        .collect();
+    (model_files, unused_models)
+}
+
+/// AGENTS.md, SKILL.md and `.env.example`, after the formatted Rust files they describe.
+fn add_documents(
+    cx: &Context<'_>,
+    options: &GenerateOptions,
+    files: &mut Vec<GeneratedFile>,
+) -> Result<(), GenerateError> {
+    let agents = agents_md(cx, options.agents_template.as_deref(), files)?;
     files.push(GeneratedFile::new("AGENTS.md", agents));
     // The generated part of SKILL.md is what `connkit docs` renders from the public API, so
     // that `connkit check` finds a fresh connector in step.
@@ -217,13 +253,10 @@ pub fn generate(
         .map(|f| (f.path.clone(), f.contents.clone()))
         .collect();
     let part = render_skill_part(&read_public_api(&sources));
-    let skill = merge_skill(&skill_md(&cx)?, &part);
+    let skill = merge_skill(&skill_md(cx)?, &part);
     files.push(GeneratedFile::new("SKILL.md", skill));
-    files.push(GeneratedFile::new(".env.example", env_example(&cx)?));
-    for stat in &mut stats {
-        stat.operations_emitted = stat.operations_emitted.min(stat.operations_total);
-    }
-    Ok(GeneratedConnector { files, stats, specs: irs, hosts: hosts.named().to_vec(), formatting })
+    files.push(GeneratedFile::new(".env.example", env_example(cx)?));
+    Ok(())
 }
 
 /// The bits of the context needed before the IR exists.

@@ -21,64 +21,13 @@ pub(crate) fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<Strin
     let client = cx.client_ident();
     let settings = cx.settings_ident();
     let ua = format!("{}/{} connkit/{}", cx.system.crate_name(), "0.1.0", cx.connkit_version);
-    let auth = auth_tokens(cx);
-    let hosts = (!cx.hosts.is_empty()).then(|| {
-        quote! {
-            let builder = settings
-                .host_urls()
-                .into_iter()
-                .fold(builder, |builder, (name, url)| builder.host(name, url));
-        }
-    });
-    let (tables, applies) = rate_limit_tables(cx);
-    let client_wide = cx.manifest.rate_limit.map(|limit| {
-        let (rate, burst) = (limit.rate, limit.burst);
-        quote!(let builder = builder.rate_limit(::connkit::ratelimit::Quota::new(#rate, #burst)?);)
-    });
-    let what = match cx.tier() {
-        Tier::Full => format!(
-            "The {} client: transport, auth, retries and rate limits. Services call the API through it.",
-            cx.system
-        ),
-        Tier::Lite => format!(
-            "The {} client: transport, auth, retries, rate limits and every operation of the API.",
-            cx.system
-        ),
-    };
-    let header = inner_doc_attrs(&cx.header(&what));
+    let (tables, builder_steps) = builder_steps(cx);
+    let header = client_header(cx);
     let client_doc = doc_attrs(&format!(
         "The {} API client. Cheap to clone: clones share the connection pool, tokens and rate limits.",
         cx.system
     ));
-    let mut lite_items = TokenStream::new();
-    let mut lite_methods = TokenStream::new();
-    if cx.tier() == Tier::Lite {
-        for spec in cx.specs {
-            let gate = cx.feature_gate(spec);
-            for op in spec.operations() {
-                let code = emit_operation(op, Site::Client);
-                let items = gate_items(&gate, code.items);
-                lite_items.extend(items);
-                lite_methods.extend(gate_methods(&gate, code.methods));
-            }
-        }
-        let envelopes = super::base::envelope_impls(cx, cx.specs, true);
-        lite_items.extend(quote! {
-            #envelopes
-            #models
-        });
-    }
-    let lite_impl = if lite_methods.is_empty() {
-        TokenStream::new()
-    } else {
-        let doc = doc_attrs(&format!("The operations of the API.\n\n{}", super::ERRORS_DOC));
-        quote! {
-            #doc
-            impl #client {
-                #lite_methods
-            }
-        }
-    };
+    let (lite_impl, lite_items) = lite_operations(cx, &client, models);
     let from_env_doc = doc_attrs(&format!(
         "Builds the client from the environment (see [`crate::config::{settings}::from_env`]).\n\n# Errors\n\nOne settings error naming every missing or invalid variable."
     ));
@@ -111,10 +60,7 @@ pub(crate) fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<Strin
                     .retry(::connkit::retry::RetryPolicy::default().max_retries(settings.common.max_retries))
                     .rate_limits_enabled(settings.common.rate_limits)
                     .shared(&settings.common.shared);
-                #hosts
-                #auth
-                #client_wide
-                #applies
+                #builder_steps
                 ::std::result::Result::Ok(Self { http: builder.build()? })
             }
 
@@ -138,6 +84,80 @@ pub(crate) fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<Strin
         #lite_items
     };
     format_file("src/client.rs", tokens)
+}
+
+/// The builder calls the settings do not cover on their own: named hosts, auth, the
+/// client-wide and per-operation quotas; with the quota tables they read.
+fn builder_steps(cx: &Context<'_>) -> (TokenStream, TokenStream) {
+    let auth = auth_tokens(cx);
+    let hosts = (!cx.hosts.is_empty()).then(|| {
+        quote! {
+            let builder = settings
+                .host_urls()
+                .into_iter()
+                .fold(builder, |builder, (name, url)| builder.host(name, url));
+        }
+    });
+    let (tables, applies) = rate_limit_tables(cx);
+    let client_wide = cx.manifest.rate_limit.map(|limit| {
+        let (rate, burst) = (limit.rate, limit.burst);
+        quote!(let builder = builder.rate_limit(::connkit::ratelimit::Quota::new(#rate, #burst)?);)
+    });
+    (tables, quote!(#hosts #auth #client_wide #applies))
+}
+
+/// The file's header: what the client does in the connector's tier.
+fn client_header(cx: &Context<'_>) -> TokenStream {
+    let what = match cx.tier() {
+        Tier::Full => format!(
+            "The {} client: transport, auth, retries and rate limits. Services call the API through it.",
+            cx.system
+        ),
+        Tier::Lite => format!(
+            "The {} client: transport, auth, retries, rate limits and every operation of the API.",
+            cx.system
+        ),
+    };
+    inner_doc_attrs(&cx.header(&what))
+}
+
+/// The lite tier's operations: an impl block of every method, and the items beside it
+/// (parameter and error types, envelopes, `models`). Both empty in the full tier.
+fn lite_operations(
+    cx: &Context<'_>,
+    client: &proc_macro2::Ident,
+    models: TokenStream,
+) -> (TokenStream, TokenStream) {
+    let mut lite_items = TokenStream::new();
+    let mut lite_methods = TokenStream::new();
+    if cx.tier() == Tier::Lite {
+        for spec in cx.specs {
+            let gate = cx.feature_gate(spec);
+            for op in spec.operations() {
+                let code = emit_operation(op, Site::Client);
+                let items = gate_items(&gate, code.items);
+                lite_items.extend(items);
+                lite_methods.extend(gate_methods(&gate, code.methods));
+            }
+        }
+        let envelopes = super::base::envelope_impls(cx, cx.specs, true);
+        lite_items.extend(quote! {
+            #envelopes
+            #models
+        });
+    }
+    let lite_impl = if lite_methods.is_empty() {
+        TokenStream::new()
+    } else {
+        let doc = doc_attrs(&format!("The operations of the API.\n\n{}", super::ERRORS_DOC));
+        quote! {
+            #doc
+            impl #client {
+                #lite_methods
+            }
+        }
+    };
+    (lite_impl, lite_items)
 }
 
 fn gate_items(gate: &TokenStream, items: TokenStream) -> TokenStream {
