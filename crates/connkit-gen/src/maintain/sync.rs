@@ -113,15 +113,62 @@ pub(crate) fn apply_generation(
         generated.iter().map(|f| (f.path.clone(), f.contents.as_str())).collect();
     let mut all: BTreeSet<PathBuf> = base_paths.iter().cloned().collect();
     all.extend(new.keys().cloned());
-    let skill = PathBuf::from("SKILL.md");
     let mut report = SyncReport::default();
-    // Every file to write, with the user's version it replaces (`None`: a new file).
-    let mut planned: BTreeMap<PathBuf, Planned> = BTreeMap::new();
-    let mut previous: BTreeMap<PathBuf, Option<String>> = BTreeMap::new();
-    // Edited files the generation no longer writes: (path, last generated, the user's).
-    let mut dropped: Vec<(PathBuf, String, String)> = Vec::new();
-    for path in &all {
-        if *path == skill {
+    let mut merges = plan_merges(connector, &all, &new, replaced, &mut report)?;
+    // Edits of files the generation no longer writes follow their code.
+    for (path, base, ours) in std::mem::take(&mut merges.dropped) {
+        follow_dropped(connector, path, &base, &ours, &mut merges.planned, &mut report)?;
+    }
+    write_planned(dir, &merges, &mut report)?;
+    refresh_skill(connector, &new, &mut report)?;
+    // The new generation becomes the base of the next merge.
+    for file in generated {
+        let target = base_dir.join(&file.path);
+        if read_optional(&target)?.as_deref() != Some(file.contents.as_str()) {
+            write(&target, &file.contents)?;
+        }
+    }
+    for path in base_paths {
+        if !new.contains_key(&path) {
+            let target = base_dir.join(&path);
+            std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
+        }
+    }
+    Ok(report)
+}
+
+/// What a sync writes, decided before the first write.
+#[derive(Default)]
+struct Merges {
+    /// Every file to write.
+    planned: BTreeMap<PathBuf, Planned>,
+    /// The user's version each planned file replaces (`None`: a new file).
+    previous: BTreeMap<PathBuf, Option<String>>,
+    /// Edited files the generation no longer writes: (path, last generated, the user's).
+    dropped: Vec<(PathBuf, String, String)>,
+}
+
+/// The merge labels of `path`: the last generation's and the user's.
+fn merge_labels(connector: &ConnectorDir, path: &Path) -> (String, String) {
+    let shown = connector.shown(path);
+    (format!("last generated (.connkit/{})", path.display()), format!("yours ({shown})"))
+}
+
+/// Decides each file but SKILL.md: merged three ways, new, replaced, kept deleted, or (the
+/// generation no longer writes it) removed when unedited or dropped with its edits.
+fn plan_merges(
+    connector: &ConnectorDir,
+    all: &BTreeSet<PathBuf>,
+    new: &BTreeMap<PathBuf, &str>,
+    replaced: &BTreeMap<PathBuf, String>,
+    report: &mut SyncReport,
+) -> Result<Merges, MaintainError> {
+    let dir = &connector.dir;
+    let base_dir = dir.join(GENERATED_COPY_DIR);
+    let mut merges = Merges::default();
+    let Merges { planned, previous, dropped } = &mut merges;
+    for path in all {
+        if *path == Path::new(SKILL_FILE) {
             continue;
         }
         let base = read_optional(&base_dir.join(path))?;
@@ -134,9 +181,7 @@ pub(crate) fn apply_generation(
         }
         match (base, ours, theirs) {
             (base, Some(ours), Some(theirs)) => {
-                let shown = connector.shown(path);
-                let base_label = format!("last generated (.connkit/{})", path.display());
-                let ours_label = format!("yours ({shown})");
+                let (base_label, ours_label) = merge_labels(connector, path);
                 let labels =
                     Labels { ours: &ours_label, base: &base_label, theirs: "new generation" };
                 let merged = merge3(base.as_deref().unwrap_or(""), &ours, theirs, &labels);
@@ -163,30 +208,48 @@ pub(crate) fn apply_generation(
             (_, _, None) => {}
         }
     }
-    // Edits of files the generation no longer writes follow their code.
-    for (path, base, ours) in dropped {
-        let shown = connector.shown(&path);
-        let base_label = format!("last generated (.connkit/{})", path.display());
-        let ours_label = format!("yours ({shown})");
-        let labels = Labels { ours: &ours_label, base: &base_label, theirs: "new generation" };
-        let followed = follow_edits(&path, &base, &ours, &mut planned, &labels);
-        let target = dir.join(&path);
-        if followed.unplaced.is_empty() {
-            std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
-            report.followed.push((path, followed.into));
-        } else {
-            let backup = orphan_path(&path);
-            let to = dir.join(&backup);
-            std::fs::rename(&target, &to).map_err(|err| MaintainError::io(&target, err))?;
-            if !followed.into.is_empty() {
-                report.followed.push((path.clone(), followed.into));
-            }
-            report.orphaned.push((path, backup, followed.unplaced));
+    Ok(merges)
+}
+
+/// Moves the edits of a file the generation no longer writes into the planned files that
+/// now hold its code; the file is removed, or kept as a backup with what found no place.
+fn follow_dropped(
+    connector: &ConnectorDir,
+    path: PathBuf,
+    base: &str,
+    ours: &str,
+    planned: &mut BTreeMap<PathBuf, Planned>,
+    report: &mut SyncReport,
+) -> Result<(), MaintainError> {
+    let dir = &connector.dir;
+    let (base_label, ours_label) = merge_labels(connector, &path);
+    let labels = Labels { ours: &ours_label, base: &base_label, theirs: "new generation" };
+    let followed = follow_edits(&path, base, ours, planned, &labels);
+    let target = dir.join(&path);
+    if followed.unplaced.is_empty() {
+        std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
+        report.followed.push((path, followed.into));
+    } else {
+        let backup = orphan_path(&path);
+        let to = dir.join(&backup);
+        std::fs::rename(&target, &to).map_err(|err| MaintainError::io(&target, err))?;
+        if !followed.into.is_empty() {
+            report.followed.push((path.clone(), followed.into));
         }
+        report.orphaned.push((path, backup, followed.unplaced));
     }
-    for (path, file) in &planned {
-        let before = previous.get(path).cloned().flatten();
-        // New conflicts, and markers an earlier sync left that are still unresolved.
+    Ok(())
+}
+
+/// Writes the planned files that differ from the user's, reporting conflicts (new ones, and
+/// markers an earlier sync left that are still unresolved).
+fn write_planned(
+    dir: &Path,
+    merges: &Merges,
+    report: &mut SyncReport,
+) -> Result<(), MaintainError> {
+    for (path, file) in &merges.planned {
+        let before = merges.previous.get(path).cloned().flatten();
         if file.conflict || super::merge::has_conflict_markers(&file.text) {
             report.conflicts.push(path.clone());
         }
@@ -200,33 +263,33 @@ pub(crate) fn apply_generation(
             report.created.push(path.clone());
         }
     }
-    // SKILL.md: the user's text around a generated part rendered from the merged code.
+    Ok(())
+}
+
+/// SKILL.md: the user's text around a generated part rendered from the merged code.
+fn refresh_skill(
+    connector: &ConnectorDir,
+    new: &BTreeMap<PathBuf, &str>,
+    report: &mut SyncReport,
+) -> Result<(), MaintainError> {
+    let skill = PathBuf::from(SKILL_FILE);
     let sources = read_sources(connector)?;
     let part = render_skill_part(&read_public_api(&sources));
-    let ours = read_optional(&dir.join(&skill))?;
+    let ours = read_optional(&connector.dir.join(&skill))?;
     let start = ours.clone().or_else(|| new.get(&skill).map(|s| s.to_string()));
     if let Some(start) = start {
         let updated = rewrite_skill(&start, &part);
         if ours.as_deref() != Some(updated.as_str()) {
-            write(&dir.join(&skill), &updated)?;
+            write(&connector.dir.join(&skill), &updated)?;
             report.skill_changed = true;
         }
     }
-    // The new generation becomes the base of the next merge.
-    for file in generated {
-        let target = base_dir.join(&file.path);
-        if read_optional(&target)?.as_deref() != Some(file.contents.as_str()) {
-            write(&target, &file.contents)?;
-        }
-    }
-    for path in base_paths {
-        if !new.contains_key(&path) {
-            let target = base_dir.join(&path);
-            std::fs::remove_file(&target).map_err(|err| MaintainError::io(&target, err))?;
-        }
-    }
-    Ok(report)
+    Ok(())
 }
+
+/// The file the generator writes the connector's skill into; the user's text around its
+/// generated part is kept.
+const SKILL_FILE: &str = "SKILL.md";
 
 fn orphan_path(path: &Path) -> PathBuf {
     let mut name = path.as_os_str().to_os_string();
