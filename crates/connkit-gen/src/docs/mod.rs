@@ -257,32 +257,29 @@ pub struct PlanFacts {
     pub unquantified: Vec<String>,
 }
 
-/// `plan/specs/integrations/{system}.md`: endpoints, entities, auth, pagination, limits, tier
-/// and reasons, open questions.
-///
-/// # Errors
-///
-/// [`GenerateError::Internal`] if a template fails (a generator bug).
-pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateError> {
-    #[derive(Serialize)]
-    struct Spec {
-        stem: String,
-        title: String,
-        version: String,
-        file: String,
-        source: String,
-    }
-    #[derive(Serialize)]
-    struct Entity {
-        name: String,
-        operations: String,
-    }
-    let specs: Vec<Spec> = cx
-        .specs
+/// A spec in the plan: where it came from and where its copy is.
+#[derive(Serialize)]
+struct PlanSpec {
+    stem: String,
+    title: String,
+    version: String,
+    file: String,
+    source: String,
+}
+
+/// An entity in the plan, with its operations' ids.
+#[derive(Serialize)]
+struct PlanEntity {
+    name: String,
+    operations: String,
+}
+
+fn plan_specs(cx: &Context<'_>) -> Vec<PlanSpec> {
+    cx.specs
         .iter()
         .map(|s| {
             let entry = cx.manifest.specs.iter().find(|e| e.stem == s.stem);
-            Spec {
+            PlanSpec {
                 stem: s.stem.clone(),
                 title: s.title.clone(),
                 version: s.version.clone(),
@@ -292,13 +289,16 @@ pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateEr
                     .unwrap_or_else(|| "local file".to_string()),
             }
         })
-        .collect();
+        .collect()
+}
+
+/// The entities of every spec (`{stem}/{entity}` when there are several specs).
+fn plan_entities(cx: &Context<'_>) -> Vec<PlanEntity> {
     let multi = cx.multi();
-    let entities: Vec<Entity> = cx
-        .specs
+    cx.specs
         .iter()
         .flat_map(|s| s.entities.iter().map(move |e| (s, e)))
-        .map(|(s, e)| Entity {
+        .map(|(s, e)| PlanEntity {
             name: if multi { format!("{}/{}", s.stem, e.name) } else { e.name.clone() },
             operations: e
                 .operations
@@ -307,7 +307,18 @@ pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateEr
                 .collect::<Vec<_>>()
                 .join(", "),
         })
-        .collect();
+        .collect()
+}
+
+/// `plan/specs/integrations/{system}.md`: endpoints, entities, auth, pagination, limits, tier
+/// and reasons, open questions.
+///
+/// # Errors
+///
+/// [`GenerateError::Internal`] if a template fails (a generator bug).
+pub fn plan_md(cx: &Context<'_>, facts: &PlanFacts) -> Result<String, GenerateError> {
+    let specs = plan_specs(cx);
+    let entities = plan_entities(cx);
     let ops: Vec<_> = cx.specs.iter().flat_map(|s| s.operations()).collect();
     let paginated: Vec<String> = ops
         .iter()

@@ -137,36 +137,47 @@ pub fn read_public_api(files: &[(PathBuf, String)]) -> PublicApi {
         api.methods.push(method);
     }
     if let Some(gateway) = api.gateway.clone() {
-        let mut stack = vec![(gateway, "gateway".to_string())];
-        let mut seen = 0usize;
-        while let Some((owner, prefix)) = stack.pop() {
-            seen += 1;
-            if seen > 256 {
-                break;
-            }
-            let children: Vec<&(String, String, String)> =
-                edges.iter().filter(|(o, _, _)| *o == owner).collect();
-            // Depth first in source order: push in reverse.
-            for (_, method, ty) in children.into_iter().rev() {
-                let access = format!("{prefix}.{method}()");
-                // A service has operations; a set of services only hands out services.
-                let hands_out = edges.iter().any(|(o, _, _)| o == ty);
-                if !hands_out {
-                    api.services.push(ServiceAccess {
-                        access: access.clone(),
-                        service: ty.clone(),
-                        doc: holders.get(ty).and_then(|s| s.doc.clone()),
-                    });
-                }
-                stack.push((ty.clone(), access));
-            }
-        }
-        // Stack order reversed the services of each level; put them back in source order.
-        let order: Vec<String> = edges.iter().map(|(_, _, ty)| ty.clone()).collect();
-        api.services
-            .sort_by_key(|s| order.iter().position(|t| *t == s.service).unwrap_or(usize::MAX));
+        api.services = service_accesses(gateway, &edges, &holders);
     }
     api
+}
+
+/// Every service the gateway hands out, directly or through a set of services, with the
+/// expression that reaches it (`gateway.orders()`), in source order.
+fn service_accesses(
+    gateway: String,
+    edges: &[(String, String, String)],
+    holders: &BTreeMap<String, &StructInfo>,
+) -> Vec<ServiceAccess> {
+    let mut services = Vec::new();
+    let mut stack = vec![(gateway, "gateway".to_string())];
+    let mut seen = 0usize;
+    while let Some((owner, prefix)) = stack.pop() {
+        seen += 1;
+        if seen > 256 {
+            break;
+        }
+        let children: Vec<&(String, String, String)> =
+            edges.iter().filter(|(o, _, _)| *o == owner).collect();
+        // Depth first in source order: push in reverse.
+        for (_, method, ty) in children.into_iter().rev() {
+            let access = format!("{prefix}.{method}()");
+            // A service has operations; a set of services only hands out services.
+            let hands_out = edges.iter().any(|(o, _, _)| o == ty);
+            if !hands_out {
+                services.push(ServiceAccess {
+                    access: access.clone(),
+                    service: ty.clone(),
+                    doc: holders.get(ty).and_then(|s| s.doc.clone()),
+                });
+            }
+            stack.push((ty.clone(), access));
+        }
+    }
+    // Stack order reversed the services of each level; put them back in source order.
+    let order: Vec<String> = edges.iter().map(|(_, _, ty)| ty.clone()).collect();
+    services.sort_by_key(|s| order.iter().position(|t| *t == s.service).unwrap_or(usize::MAX));
+    services
 }
 
 /// A struct of the sources: its name, where it is, the last path segment of each field's

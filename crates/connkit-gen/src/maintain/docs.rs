@@ -14,8 +14,63 @@ pub fn render_skill_part(api: &PublicApi) -> String {
     let mut out = String::new();
     out.push_str(SKILL_START);
     out.push_str("\n## Methods\n\n");
-    // (heading, how it is reached, its methods, the section's description)
-    let mut sections: Vec<(String, String, Vec<&PublicMethod>, Option<&str>)> = Vec::new();
+    let sections = skill_sections(api, &mut out);
+    let builders = sections.iter().flat_map(|s| &s.methods).any(|m| is_builder(m));
+    if builders {
+        out.push_str(
+            "Each operation method `x` also has `x_request`, the `RequestBuilder` it sends: send \
+             it yourself to add headers or a timeout, or to decode the answer into a type of \
+             your own (listed with the signatures, not in the table).\n",
+        );
+    }
+    out.push_str("\n| Where | Method | What it does |\n|---|---|---|\n");
+    for section in &sections {
+        for method in section.methods.iter().filter(|m| !is_builder(m)) {
+            out.push_str(&format!(
+                "| `{}` | `{}` | {} |\n",
+                section.reach,
+                method.name,
+                table_cell(method.doc.as_deref().unwrap_or(""))
+            ));
+        }
+    }
+    out.push_str("\n## Signatures\n");
+    for section in &sections {
+        out.push_str(&format!("\n### {}\n\n", section.heading));
+        if let Some(doc) = section.doc {
+            out.push_str(doc);
+            out.push_str("\n\n");
+        }
+        for m in &section.methods {
+            out.push_str(&format!("- `{}`\n", m.signature));
+        }
+    }
+    out.push_str(SKILL_END);
+    out.push('\n');
+    out
+}
+
+/// One section of SKILL.md's method list: the methods of one type.
+struct SkillSection<'a> {
+    heading: String,
+    /// How it is reached (`gateway.orders()`).
+    reach: String,
+    methods: Vec<&'a PublicMethod>,
+    /// The type's description.
+    doc: Option<&'a str>,
+}
+
+/// The sections of the method list, in order: the gateway's own methods, each service, the
+/// client's (a connector with a gateway), or the client alone. Writes the sentence on how
+/// to start into `out`.
+fn skill_sections<'a>(api: &'a PublicApi, out: &mut String) -> Vec<SkillSection<'a>> {
+    let section = |heading: String, reach: &str, methods, doc| SkillSection {
+        heading,
+        reach: reach.to_string(),
+        methods,
+        doc,
+    };
+    let mut sections = Vec::new();
     match &api.gateway {
         Some(gateway) => {
             out.push_str(&format!(
@@ -24,17 +79,12 @@ pub fn render_skill_part(api: &PublicApi) -> String {
             ));
             let own: Vec<&PublicMethod> = api.methods_of(gateway).collect();
             if !own.is_empty() {
-                sections.push((
-                    format!("`gateway` → `{gateway}`"),
-                    "gateway".to_string(),
-                    own,
-                    None,
-                ));
+                sections.push(section(format!("`gateway` → `{gateway}`"), "gateway", own, None));
             }
             for service in &api.services {
-                sections.push((
+                sections.push(section(
                     format!("`{}` → `{}`", service.access, service.service),
-                    service.access.clone(),
+                    &service.access,
                     api.methods_of(&service.service).collect(),
                     service.doc.as_deref(),
                 ));
@@ -42,9 +92,9 @@ pub fn render_skill_part(api: &PublicApi) -> String {
             if let Some(client) = &api.client {
                 let methods: Vec<&PublicMethod> = api.methods_of(client).collect();
                 if !methods.is_empty() {
-                    sections.push((
+                    sections.push(section(
                         format!("`gateway.client()` → `{client}`"),
-                        "gateway.client()".to_string(),
+                        "gateway.client()",
                         methods,
                         None,
                     ));
@@ -62,41 +112,10 @@ pub fn render_skill_part(api: &PublicApi) -> String {
                 .iter()
                 .filter(|m| m.kind == OwnerKind::Client || m.kind == OwnerKind::Service)
                 .collect();
-            sections.push((format!("`{client}`"), "client".to_string(), methods, None));
+            sections.push(section(format!("`{client}`"), "client", methods, None));
         }
     }
-    let builders = sections.iter().flat_map(|(_, _, methods, _)| methods).any(|m| is_builder(m));
-    if builders {
-        out.push_str(
-            "Each operation method `x` also has `x_request`, the `RequestBuilder` it sends: send \
-             it yourself to add headers or a timeout, or to decode the answer into a type of \
-             your own (listed with the signatures, not in the table).\n",
-        );
-    }
-    out.push_str("\n| Where | Method | What it does |\n|---|---|---|\n");
-    for (_, reach, methods, _) in &sections {
-        for method in methods.iter().filter(|m| !is_builder(m)) {
-            out.push_str(&format!(
-                "| `{reach}` | `{}` | {} |\n",
-                method.name,
-                table_cell(method.doc.as_deref().unwrap_or(""))
-            ));
-        }
-    }
-    out.push_str("\n## Signatures\n");
-    for (heading, _, methods, doc) in &sections {
-        out.push_str(&format!("\n### {heading}\n\n"));
-        if let Some(doc) = doc {
-            out.push_str(doc);
-            out.push_str("\n\n");
-        }
-        for m in methods {
-            out.push_str(&format!("- `{}`\n", m.signature));
-        }
-    }
-    out.push_str(SKILL_END);
-    out.push('\n');
-    out
+    sections
 }
 
 /// Whether a method is an operation's request builder (it returns the runtime's

@@ -418,25 +418,7 @@ impl Emitter<'_> {
             let variant = ident(&v.rust);
             quote!(#[doc = #doc] #variant,)
         });
-        let literal = |value: &serde_json::Value| -> TokenStream {
-            match value {
-                serde_json::Value::String(s) => quote!(#s),
-                serde_json::Value::Bool(b) => quote!(#b),
-                serde_json::Value::Number(n) => {
-                    if let Some(i) = n.as_i64() {
-                        let lit = Literal::i64_suffixed(i);
-                        quote!(#lit)
-                    } else if let Some(u) = n.as_u64() {
-                        let lit = Literal::u64_suffixed(u);
-                        quote!(#lit)
-                    } else {
-                        let lit = Literal::f64_suffixed(n.as_f64().unwrap_or(0.0));
-                        quote!(#lit)
-                    }
-                }
-                _ => quote!(()),
-            }
-        };
+        let literal = json_literal;
         let to_value = values.iter().map(|v| {
             let variant = ident(&v.rust);
             let lit = literal(&v.value);
@@ -451,6 +433,7 @@ impl Emitter<'_> {
                 }
             }
         });
+        let serde_impls = value_serde_impls(name);
         quote! {
             #doc
             #derives
@@ -478,18 +461,8 @@ impl Emitter<'_> {
                 }
             }
 
-            impl ::serde::Serialize for #name {
-                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
-                    ::serde::Serialize::serialize(&self.to_value(), serializer)
-                }
-            }
 
-            impl<'de> ::serde::Deserialize<'de> for #name {
-                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                    let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                    ::core::result::Result::Ok(Self::from_value(value))
-                }
-            }
+            #serde_impls
         }
     }
 
@@ -612,4 +585,44 @@ fn format_file(tokens: TokenStream) -> String {
 /// Whether a definition has an optional nullable field (read with the `present` helper).
 fn uses_present(def: &Def) -> bool {
     matches!(&def.kind, DefKind::Struct { fields, .. } if fields.iter().any(|f| !f.required && f.nullable))
+}
+
+/// A JSON value as a Rust literal that compares with `serde_json::Value` (integers and floats
+/// suffixed; anything else, which a mixed enum never holds, as `()`).
+fn json_literal(value: &serde_json::Value) -> TokenStream {
+    match value {
+        serde_json::Value::String(s) => quote!(#s),
+        serde_json::Value::Bool(b) => quote!(#b),
+        serde_json::Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                let lit = Literal::i64_suffixed(i);
+                quote!(#lit)
+            } else if let Some(u) = n.as_u64() {
+                let lit = Literal::u64_suffixed(u);
+                quote!(#lit)
+            } else {
+                let lit = Literal::f64_suffixed(n.as_f64().unwrap_or(0.0));
+                quote!(#lit)
+            }
+        }
+        _ => quote!(()),
+    }
+}
+
+/// `Serialize` and `Deserialize` of a mixed enum through its `to_value` and `from_value`.
+fn value_serde_impls(name: &Ident) -> TokenStream {
+    quote! {
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                ::serde::Serialize::serialize(&self.to_value(), serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                ::core::result::Result::Ok(Self::from_value(value))
+            }
+        }
+    }
 }
