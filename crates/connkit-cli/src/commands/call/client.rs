@@ -7,10 +7,10 @@
 use connkit::auth::{ApiKey, Basic, Bearer, ClientCredentials, RefreshToken};
 use connkit::ratelimit::Quota;
 use connkit::retry::RetryPolicy;
-use connkit::settings::{CommonSettings, EnvSource};
+use connkit::settings::{CommonSettings, EnvSource, SettingsReader};
 use connkit::{HttpClient, Secret};
 use connkit_gen::hosts::NamedHost;
-use connkit_gen::manifest::{AuthKind, KeyLocation, Manifest, RateLimit};
+use connkit_gen::manifest::{AuthConfig, AuthKind, Hosts, KeyLocation, Manifest, RateLimit};
 
 /// The settings a connector reads, loaded dynamically from its manifest.
 pub(super) struct CallSettings {
@@ -57,117 +57,20 @@ impl CallSettings {
     ) -> Result<Self, connkit::Error> {
         let hosts = &manifest.hosts;
         let mut r = source.reader();
-        let named_urls: Vec<Option<(String, String)>> = named
-            .iter()
-            .map(|host| {
-                let url = match &host.url {
-                    Some(default) => r
-                        .optional::<url::Url>(&host.variable())
-                        .map_or_else(|| default.clone(), |url| url.to_string()),
-                    None => r.required::<url::Url>(&host.variable())?.to_string(),
-                };
-                Some((host.name.clone(), url))
-            })
-            .collect();
+        let named_urls = read_named_urls(&mut r, named);
         let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
         let base_override = if has_host {
             r.optional::<url::Url>("BASE_URL")
         } else {
             r.required::<url::Url>("BASE_URL")
         };
-        let region = if hosts.regions.is_empty() {
-            None
-        } else {
-            let default = hosts
-                .default_region
-                .clone()
-                .or_else(|| hosts.regions.keys().next().cloned())
-                .unwrap_or_default();
-            let region = r.or_default("REGION", default);
-            if !hosts.regions.contains_key(&region) {
-                let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
-                r.invalid("REGION", format!("one of {}", names.join(", ")));
-            }
-            Some(region)
-        };
+        let region = read_region(&mut r, hosts);
         let sandbox = !hosts.sandbox.is_empty() && r.or_default("SANDBOX", false);
-        let auth_config = &manifest.auth;
-        let token_url = |r: &mut connkit::settings::SettingsReader<'_>| match &auth_config.token_url
-        {
-            Some(default) => Some(r.or_default("TOKEN_URL", default.clone())),
-            None => r.required::<String>("TOKEN_URL"),
-        };
-        let auth = match auth_config.kind {
-            AuthKind::None => Some(None),
-            AuthKind::ApiKey => r.required_secret("API_KEY").map(|k| Some(AuthSettings::ApiKey(k))),
-            AuthKind::Bearer => r.required_secret("TOKEN").map(|t| Some(AuthSettings::Bearer(t))),
-            AuthKind::Basic => {
-                let username = r.required::<String>("USERNAME");
-                let password = r.required_secret("PASSWORD");
-                username
-                    .zip(password)
-                    .map(|(username, password)| Some(AuthSettings::Basic { username, password }))
-            }
-            AuthKind::OAuth2ClientCredentials => {
-                let client_id = r.required::<String>("CLIENT_ID");
-                let client_secret = r.required_secret("CLIENT_SECRET");
-                let token_url = token_url(&mut r);
-                let scopes = r.optional::<String>("SCOPES").map_or_else(
-                    || auth_config.scopes.clone(),
-                    |text| {
-                        text.split([' ', ','])
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string)
-                            .collect()
-                    },
-                );
-                match (client_id, client_secret, token_url) {
-                    (Some(client_id), Some(client_secret), Some(token_url)) => {
-                        Some(Some(AuthSettings::ClientCredentials {
-                            token_url,
-                            client_id,
-                            client_secret,
-                            scopes,
-                        }))
-                    }
-                    _ => None,
-                }
-            }
-            AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
-                let client_id = r.required::<String>("CLIENT_ID");
-                let client_secret = r.required_secret("CLIENT_SECRET");
-                let refresh_token = r.required_secret("REFRESH_TOKEN");
-                let token_url = token_url(&mut r);
-                match (client_id, client_secret, refresh_token, token_url) {
-                    (
-                        Some(client_id),
-                        Some(client_secret),
-                        Some(refresh_token),
-                        Some(token_url),
-                    ) => Some(Some(AuthSettings::RefreshToken {
-                        token_url,
-                        client_id,
-                        client_secret,
-                        refresh_token,
-                    })),
-                    _ => None,
-                }
-            }
-        };
+        let auth = read_auth(&mut r, &manifest.auth);
         let common = CommonSettings::read(&mut r);
-        let base_url = base_override.map(|url| url.to_string()).or_else(|| {
-            if sandbox {
-                let key = region.as_deref().unwrap_or("default");
-                if let Some(host) = hosts.sandbox.get(key).or_else(|| hosts.sandbox.get("default"))
-                {
-                    return Some(host.clone());
-                }
-            }
-            if let Some(host) = region.as_ref().and_then(|region| hosts.regions.get(region)) {
-                return Some(host.clone());
-            }
-            hosts.default.clone().or_else(|| hosts.regions.values().next().cloned())
-        });
+        let base_url = base_override
+            .map(|url| url.to_string())
+            .or_else(|| default_base_url(hosts, sandbox, region.as_deref()));
         let hosts: Option<Vec<(String, String)>> = named_urls.into_iter().collect();
         match (auth, base_url, hosts) {
             (Some(auth), Some(base_url), Some(hosts)) if r.is_ok() => {
@@ -176,6 +79,120 @@ impl CallSettings {
             _ => Err(r.into_error()),
         }
     }
+}
+
+/// Each named host's base URL (`{P}{NAME}_BASE_URL`, else the host's own); `None` for a
+/// missing or invalid one (recorded in `r`).
+fn read_named_urls(
+    r: &mut SettingsReader<'_>,
+    named: &[NamedHost],
+) -> Vec<Option<(String, String)>> {
+    named
+        .iter()
+        .map(|host| {
+            let url = match &host.url {
+                Some(default) => r
+                    .optional::<url::Url>(&host.variable())
+                    .map_or_else(|| default.clone(), |url| url.to_string()),
+                None => r.required::<url::Url>(&host.variable())?.to_string(),
+            };
+            Some((host.name.clone(), url))
+        })
+        .collect()
+}
+
+/// `REGION` (its default: the manifest's default region, else the first), checked against
+/// the regions; `None` for a connector without regions.
+fn read_region(r: &mut SettingsReader<'_>, hosts: &Hosts) -> Option<String> {
+    if hosts.regions.is_empty() {
+        return None;
+    }
+    let default = hosts
+        .default_region
+        .clone()
+        .or_else(|| hosts.regions.keys().next().cloned())
+        .unwrap_or_default();
+    let region = r.or_default("REGION", default);
+    if !hosts.regions.contains_key(&region) {
+        let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
+        r.invalid("REGION", format!("one of {}", names.join(", ")));
+    }
+    Some(region)
+}
+
+/// The credentials of the manifest's auth: `Some(None)` for no auth, `None` when one is
+/// missing or invalid (recorded in `r`).
+fn read_auth(r: &mut SettingsReader<'_>, auth_config: &AuthConfig) -> Option<Option<AuthSettings>> {
+    let token_url = |r: &mut SettingsReader<'_>| match &auth_config.token_url {
+        Some(default) => Some(r.or_default("TOKEN_URL", default.clone())),
+        None => r.required::<String>("TOKEN_URL"),
+    };
+    match auth_config.kind {
+        AuthKind::None => Some(None),
+        AuthKind::ApiKey => r.required_secret("API_KEY").map(|k| Some(AuthSettings::ApiKey(k))),
+        AuthKind::Bearer => r.required_secret("TOKEN").map(|t| Some(AuthSettings::Bearer(t))),
+        AuthKind::Basic => {
+            let username = r.required::<String>("USERNAME");
+            let password = r.required_secret("PASSWORD");
+            username
+                .zip(password)
+                .map(|(username, password)| Some(AuthSettings::Basic { username, password }))
+        }
+        AuthKind::OAuth2ClientCredentials => {
+            let client_id = r.required::<String>("CLIENT_ID");
+            let client_secret = r.required_secret("CLIENT_SECRET");
+            let token_url = token_url(r);
+            let scopes = r.optional::<String>("SCOPES").map_or_else(
+                || auth_config.scopes.clone(),
+                |text| {
+                    text.split([' ', ',']).filter(|s| !s.is_empty()).map(str::to_string).collect()
+                },
+            );
+            match (client_id, client_secret, token_url) {
+                (Some(client_id), Some(client_secret), Some(token_url)) => {
+                    Some(Some(AuthSettings::ClientCredentials {
+                        token_url,
+                        client_id,
+                        client_secret,
+                        scopes,
+                    }))
+                }
+                _ => None,
+            }
+        }
+        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
+            let client_id = r.required::<String>("CLIENT_ID");
+            let client_secret = r.required_secret("CLIENT_SECRET");
+            let refresh_token = r.required_secret("REFRESH_TOKEN");
+            let token_url = token_url(r);
+            match (client_id, client_secret, refresh_token, token_url) {
+                (Some(client_id), Some(client_secret), Some(refresh_token), Some(token_url)) => {
+                    Some(Some(AuthSettings::RefreshToken {
+                        token_url,
+                        client_id,
+                        client_secret,
+                        refresh_token,
+                    }))
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The base URL without `BASE_URL`: the sandbox host (when `SANDBOX` is on), then the
+/// region's host, then the default host.
+fn default_base_url(hosts: &Hosts, sandbox: bool, region: Option<&str>) -> Option<String> {
+    if sandbox {
+        let key = region.unwrap_or("default");
+        if let Some(host) = hosts.sandbox.get(key).or_else(|| hosts.sandbox.get("default")) {
+            return Some(host.clone());
+        }
+    }
+    if let Some(host) = region.and_then(|region| hosts.regions.get(region)) {
+        return Some(host.clone());
+    }
+    hosts.default.clone().or_else(|| hosts.regions.values().next().cloned())
 }
 
 /// Builds the runtime client for `operation_id` (its rate limit, if any, applied).
