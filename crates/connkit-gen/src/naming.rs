@@ -4,7 +4,6 @@
 //! valid (never a keyword, never starting with a digit) and unique in their scope
 //! ([`UniqueNames`]). The wire name is always kept beside the Rust name by the callers.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
@@ -77,8 +76,9 @@ impl fmt::Display for SystemName {
     }
 }
 
-/// Rust keywords (strict, reserved and 2018+/2024 ones) that cannot be plain identifiers.
-const KEYWORDS: &[&str] = &[
+/// Rust keywords (strict, reserved and 2018+/2024 ones) that cannot be plain identifiers: the
+/// one list every name the generator makes is checked against.
+pub(crate) const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
     "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
     "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
@@ -187,47 +187,9 @@ pub fn const_ident(wire: &str) -> String {
     snake.trim_end_matches('_').to_ascii_uppercase()
 }
 
-/// Hands out identifiers unique within one scope: a name already taken gets `_2`, `_3`, ...
-/// (or `2`, `3` for camel-case names). Deterministic: the same sequence of requests gives the
-/// same names.
-#[derive(Debug, Default, Clone)]
-pub struct UniqueNames {
-    taken: BTreeSet<String>,
-}
-
-impl UniqueNames {
-    /// An empty scope.
-    pub fn new() -> UniqueNames {
-        UniqueNames::default()
-    }
-
-    /// A scope where `names` are already taken (reserved words of the generated code).
-    pub fn with_reserved<'a>(names: impl IntoIterator<Item = &'a str>) -> UniqueNames {
-        UniqueNames { taken: names.into_iter().map(str::to_string).collect() }
-    }
-
-    /// Returns `name` if free, else the first free numbered variant, and takes it.
-    pub fn claim(&mut self, name: &str) -> String {
-        if self.taken.insert(name.to_string()) {
-            return name.to_string();
-        }
-        let camel = name.starts_with(|c: char| c.is_ascii_uppercase());
-        let base = name.trim_end_matches('_');
-        for n in 2u32.. {
-            let candidate = if camel { format!("{base}{n}") } else { format!("{base}_{n}") };
-            if self.taken.insert(candidate.clone()) {
-                return candidate;
-            }
-        }
-        // `2u32..` only ends after u32::MAX names; a scope never holds that many.
-        name.to_string()
-    }
-
-    /// Whether `name` is taken.
-    pub fn contains(&self, name: &str) -> bool {
-        self.taken.contains(name)
-    }
-}
+/// Identifiers unique within one scope: the toolchain's one uniquifier, from `connkit-spec`
+/// (which makes operation ids and schema names unique the same way).
+pub use connkit_spec::UniqueNames;
 
 /// Names a spec module cannot take: the folders spec modules live in (`services::services`
 /// would trip `clippy::module_inception`), the files beside them, the `default` cargo feature,
@@ -324,15 +286,5 @@ mod tests {
         assert_eq!(camel_ident("404"), "N404");
         assert_eq!(const_ident("getOrders"), "GET_ORDERS");
         assert_eq!(const_ident("type"), "TYPE");
-    }
-
-    #[test]
-    fn unique_names_number_collisions() {
-        let mut names = UniqueNames::with_reserved(["client"]);
-        assert_eq!(names.claim("client"), "client_2");
-        assert_eq!(names.claim("list"), "list");
-        assert_eq!(names.claim("list"), "list_2");
-        assert_eq!(names.claim("Order"), "Order");
-        assert_eq!(names.claim("Order"), "Order2");
     }
 }

@@ -6,6 +6,8 @@
 //! - [`Loader`] / [`load_str`]: reading specs from paths, URLs or memory.
 //! - [`analyze`]: operation ids, entities, auth, pagination, rate limits, tier and reasons.
 //! - [`Diagnostic`]: problems that did not stop loading, located by JSON pointer.
+//! - [`UniqueNames`]: names made unique inside a scope (ids here, identifiers in the
+//!   generator).
 //!
 //! ```
 //! let text = r#"
@@ -44,6 +46,7 @@ pub mod analyze;
 mod diagnostic;
 mod load;
 pub mod model;
+mod names;
 mod normalize;
 
 pub use analyze::{
@@ -60,3 +63,4 @@ pub use model::{
     Parameter, ParameterLocation, Response, Schema, SchemaKind, SchemaRef, SecurityScheme,
     SpecVersion, StatusCode,
 };
+pub use names::UniqueNames;

@@ -5,8 +5,9 @@ use heck::ToUpperCamelCase;
 use indexmap::IndexMap;
 
 use super::ir::{Def, DefId, DefKind, EnumValue, Field, MixedValue, Prim, Ty, Variant};
-use super::names::{self, NameSet};
+use super::names;
 use super::plan::{MergedObject, Plan, Planner, TaggedMember};
+use crate::naming::UniqueNames;
 
 /// The name of the catch-all variant of enums that keep unknown values.
 pub(crate) const UNKNOWN_VARIANT: &str = "Unknown";
@@ -22,7 +23,7 @@ pub(crate) struct Builder {
     named: IndexMap<String, DefId>,
     /// Whether each named schema accepts `null`, by schema name.
     named_nullable: IndexMap<String, bool>,
-    type_names: NameSet,
+    type_names: UniqueNames,
     owner: Option<DefId>,
     /// Where a schema could not be expressed (`Type.field: reason`).
     pub(crate) fallbacks: Vec<String>,
@@ -54,7 +55,7 @@ impl Builder {
             defs: Vec::new(),
             named: IndexMap::new(),
             named_nullable: IndexMap::new(),
-            type_names: NameSet::default(),
+            type_names: UniqueNames::default(),
             owner: None,
             fallbacks: Vec::new(),
             free_form: 0,
@@ -231,7 +232,7 @@ impl Builder {
         match plan {
             Plan::Struct(object) => self.realize_struct(&object, &type_name),
             Plan::StringEnum(values) => {
-                let mut taken = NameSet::default();
+                let mut taken = UniqueNames::default();
                 taken.reserve(UNKNOWN_VARIANT);
                 let values = values
                     .into_iter()
@@ -243,7 +244,7 @@ impl Builder {
                 DefKind::StringEnum { values }
             }
             Plan::MixedEnum(values) => {
-                let mut taken = NameSet::default();
+                let mut taken = UniqueNames::default();
                 taken.reserve(UNKNOWN_VARIANT);
                 let values = values
                     .into_iter()
@@ -259,7 +260,7 @@ impl Builder {
                 DefKind::Tagged { property, variants }
             }
             Plan::Untagged(members, _) => {
-                let mut taken = NameSet::default();
+                let mut taken = UniqueNames::default();
                 let mut variants = Vec::new();
                 let mut order = Vec::new();
                 for member in &members {
@@ -295,7 +296,7 @@ impl Builder {
     }
 
     fn realize_struct(&mut self, object: &MergedObject, type_name: &str) -> DefKind {
-        let mut taken = NameSet::default();
+        let mut taken = UniqueNames::default();
         let mut fields = Vec::new();
         for (wire, schema) in &object.properties {
             let rust = taken.unique(&names::field_name(wire), "_");
@@ -357,7 +358,7 @@ impl Builder {
     }
 
     fn realize_tagged(&mut self, members: Vec<TaggedMember>, type_name: &str) -> Vec<Variant> {
-        let mut taken = NameSet::default();
+        let mut taken = UniqueNames::default();
         taken.reserve(UNKNOWN_VARIANT);
         let mut variants = Vec::new();
         for member in members {

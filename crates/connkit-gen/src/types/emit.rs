@@ -10,8 +10,9 @@ use super::GeneratedFile;
 use super::build::UNKNOWN_VARIANT;
 use super::finish::Traits;
 use super::ir::{Def, DefId, DefKind, EnumValue, Field, MixedValue, Prim, Ty, Variant};
-use super::names::{self, NameSet};
+use super::names;
 use crate::docs_text as docs;
+use crate::naming::UniqueNames;
 
 /// Turns finished definitions into source files.
 pub(crate) struct Emitter<'a> {
@@ -102,7 +103,7 @@ impl Emitter<'_> {
 
     /// Every file: one per owning definition, plus `mod.rs` re-exporting every type.
     pub(crate) fn files(&self, title: &str) -> Vec<GeneratedFile> {
-        let mut modules = NameSet::default();
+        let mut modules = UniqueNames::default();
         modules.reserve("mod");
         // A file named like the models module itself (a schema called `Models`) would trip
         // `clippy::module_inception`.

@@ -1,18 +1,8 @@
 //! Rust identifiers from wire names: type, variant, field and module names that are always
-//! valid, never keywords, never shadow the prelude, and unique inside their scope.
-
-use std::collections::BTreeSet;
+//! valid, never keywords and never shadow the prelude ([`crate::naming::UniqueNames`] keeps them
+//! unique inside their scope).
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-
-/// Every Rust keyword (strict, reserved and edition-dependent), lowercase.
-const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
-    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
-    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
-    "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
-];
 
 /// Type names a generated model must not take: `Self`, and prelude names that generated code
 /// or code next to it may use unqualified.
@@ -62,10 +52,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Value",
 ];
 
-/// Whether `word` is a Rust keyword.
-pub(crate) fn is_keyword(word: &str) -> bool {
-    KEYWORDS.contains(&word)
-}
+use crate::naming::is_keyword;
 
 /// Rewrites a wire name into words heck can case: signs that carry meaning (`+1`, `-1`) become
 /// words, every other non-ASCII-alphanumeric character becomes a word break.
@@ -197,34 +184,6 @@ pub(crate) fn path_segment(raw: &str) -> String {
     }
 }
 
-/// A set of names taken inside one scope; [`NameSet::unique`] hands out the next free one.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct NameSet {
-    taken: BTreeSet<String>,
-}
-
-impl NameSet {
-    /// Marks `name` as taken without handing it out.
-    pub(crate) fn reserve(&mut self, name: &str) {
-        self.taken.insert(name.to_owned());
-    }
-
-    /// Returns `base` when free, else `base{sep}2`, `base{sep}3`, ...; marks the result taken.
-    pub(crate) fn unique(&mut self, base: &str, sep: &str) -> String {
-        if self.taken.insert(base.to_owned()) {
-            return base.to_owned();
-        }
-        let mut n = 2usize;
-        loop {
-            let candidate = format!("{base}{sep}{n}");
-            if self.taken.insert(candidate.clone()) {
-                return candidate;
-            }
-            n += 1;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -257,7 +216,8 @@ mod tests {
 
     #[test]
     fn every_name_is_a_valid_identifier() {
-        let mut inputs: Vec<String> = KEYWORDS.iter().map(|k| (*k).to_owned()).collect();
+        let mut inputs: Vec<String> =
+            crate::naming::KEYWORDS.iter().map(|k| (*k).to_owned()).collect();
         inputs.extend(RESERVED_TYPES.iter().map(|k| (*k).to_owned()));
         for a in (0u8..128).map(char::from) {
             inputs.push(a.to_string());
@@ -281,15 +241,5 @@ mod tests {
             }
             assert!(!RESERVED_TYPES.contains(&type_name(input).as_str()), "{input:?}");
         }
-    }
-
-    #[test]
-    fn unique_names_get_numbered() {
-        let mut set = NameSet::default();
-        set.reserve("Unknown");
-        assert_eq!(set.unique("Unknown", ""), "Unknown2");
-        assert_eq!(set.unique("foo_bar", "_"), "foo_bar");
-        assert_eq!(set.unique("foo_bar", "_"), "foo_bar_2");
-        assert_eq!(set.unique("foo_bar", "_"), "foo_bar_3");
     }
 }

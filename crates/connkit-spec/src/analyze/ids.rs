@@ -2,28 +2,18 @@
 //! repeats inside one spec, synthesized from method and path when missing, and
 //! `{spec_stem}.{id}` when several specs are analysed together.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use heck::ToSnakeCase;
 
+use crate::UniqueNames;
 use crate::model::{Api, Operation};
 
 /// The stem of a spec's source (`ordersV0` for `.../ordersV0.json`), made unique among `apis`
 /// by appending `_2`, `_3`, ... in order.
 pub(crate) fn spec_stems(apis: &[&Api]) -> Vec<String> {
-    let mut taken = HashSet::new();
-    apis.iter()
-        .map(|api| {
-            let base = stem(&api.source);
-            let mut name = base.clone();
-            let mut counter = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}_{counter}");
-                counter += 1;
-            }
-            name
-        })
-        .collect()
+    let mut taken = UniqueNames::new();
+    apis.iter().map(|api| taken.unique(&stem(&api.source), "_")).collect()
 }
 
 fn stem(source: &str) -> String {
@@ -44,7 +34,7 @@ pub fn operation_ids(api: &Api) -> Vec<String> {
     for base in &bases {
         *counts.entry(base.as_str()).or_default() += 1;
     }
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken = UniqueNames::new();
     let mut ids = Vec::with_capacity(bases.len());
     for (operation, base) in api.operations.iter().zip(&bases) {
         let candidate = if counts.get(base.as_str()).copied().unwrap_or(0) > 1 {
@@ -52,14 +42,7 @@ pub fn operation_ids(api: &Api) -> Vec<String> {
         } else {
             base.clone()
         };
-        let mut id = candidate.clone();
-        let mut counter = 2;
-        while taken.contains(&id) {
-            id = format!("{candidate}_{counter}");
-            counter += 1;
-        }
-        taken.insert(id.clone());
-        ids.push(id);
+        ids.push(taken.unique(&candidate, "_"));
     }
     ids
 }

@@ -1,7 +1,7 @@
 //! Shared state of one normalisation run: the documents, the diagnostics found so far, the
 //! named schemas, and generic `$ref` following.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
@@ -23,7 +23,7 @@ pub(crate) struct Ctx<'a> {
     /// Location of a schema definition → its name in `schemas`.
     pub(crate) names: HashMap<Target, String>,
     /// Every name given out (finished or queued).
-    pub(crate) taken: HashSet<String>,
+    pub(crate) taken: crate::UniqueNames,
     /// Named schemas waiting to be normalised.
     pub(crate) queue: VecDeque<(String, Target)>,
     /// The logical pointer of the path item or operation being normalised, recorded on every
@@ -39,7 +39,7 @@ impl<'a> Ctx<'a> {
             diagnostics: Vec::new(),
             schemas: IndexMap::new(),
             names: HashMap::new(),
-            taken: HashSet::new(),
+            taken: crate::UniqueNames::new(),
             queue: VecDeque::new(),
             scope: None,
         }

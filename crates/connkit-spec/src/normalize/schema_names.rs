@@ -27,7 +27,7 @@ impl Ctx<'_> {
     pub(crate) fn register_named_schemas(&mut self, container: &Target, map: &Map<String, Value>) {
         for name in map.keys() {
             self.names.insert(container.child(name), name.clone());
-            self.taken.insert(name.clone());
+            self.taken.reserve(name);
         }
         // A named schema that is only a reference to a schema with no name yet (another
         // file, typically) gives that schema its name, so a spec split over files reads the
@@ -178,14 +178,7 @@ impl Ctx<'_> {
             .map(|c| if c.is_alphanumeric() || c == '_' || c == '-' || c == '.' { c } else { '_' })
             .collect();
         let base = if base.is_empty() { "Schema".to_string() } else { base };
-        let mut name = base.clone();
-        let mut counter = 2;
-        while self.taken.contains(&name) {
-            name = format!("{base}_{counter}");
-            counter += 1;
-        }
-        self.taken.insert(name.clone());
-        name
+        self.taken.unique(&base, "_")
     }
 
     /// A discriminator mapping value: a reference, or a bare schema name.
