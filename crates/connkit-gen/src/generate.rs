@@ -161,9 +161,13 @@ fn build_irs(
     let mut spaces: Vec<TypeSpace> = Vec::new();
     let modules = crate::naming::spec_modules(specs.iter().map(|s| s.stem.as_str()));
     let mut taken = crate::ir::TakenNames::default();
+    let operations: usize = specs.iter().map(|s| s.api.operations.len()).sum();
     for (spec_index, (spec, module)) in specs.iter().zip(&modules).enumerate() {
         let probe = ProbeContext { tier: manifest.tier, multi };
         let mut types = TypeSpace::new(spec.api, &probe.models_path(module));
+        if operations > crate::emit::TIDY_MAX_OPERATIONS {
+            types.share_identical_enums();
+        }
         let input = SpecInput {
             stem: &spec.stem,
             module,

@@ -135,3 +135,32 @@ fn type_for_names_inline_definitions_uniquely() {
     let files = space.emit();
     assert!(files.iter().any(|f| f.path == Path::new("status2.rs")));
 }
+
+#[test]
+fn identical_inline_enums_are_shared_when_asked() {
+    let api = load("enums");
+    let enum_of = |values: &[&str]| {
+        SchemaRef::Inline(Box::new(Schema::new(SchemaKind::String {
+            values: values.iter().map(|v| (*v).to_string()).collect(),
+        })))
+    };
+    let select = enum_of(&["id", "displayName"]);
+    let mut space = TypeSpace::new(&api, "crate::models");
+    space.share_identical_enums();
+    let inline_before = space.stats().inline;
+    let first = space.type_for(&select, "ListUsersSelectItem");
+    let again = space.type_for(&select, "GetUserSelectItem");
+    let other = space.type_for(&enum_of(&["displayName", "id"]), "ListGroupsSelectItem");
+    assert_eq!(first.tokens.to_string(), again.tokens.to_string(), "the same values: one type");
+    assert_ne!(first.tokens.to_string(), other.tokens.to_string(), "another order: another type");
+    let inline_after = space.stats().inline;
+    let files = space.emit();
+    assert!(files.iter().any(|f| f.path == Path::new("list_users_select_item.rs")));
+    assert!(!files.iter().any(|f| f.path == Path::new("get_user_select_item.rs")));
+    assert_eq!(inline_after - inline_before, 2, "two definitions for three uses");
+
+    let mut unshared = TypeSpace::new(&api, "crate::models");
+    let first = unshared.type_for(&select, "ListUsersSelectItem");
+    let again = unshared.type_for(&select, "GetUserSelectItem");
+    assert_ne!(first.tokens.to_string(), again.tokens.to_string(), "by default each has its own");
+}

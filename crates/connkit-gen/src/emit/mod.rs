@@ -47,7 +47,8 @@ pub struct Context<'a> {
 /// The most operations a connector may have for its services and models to be tidied (paths
 /// shortened into `use` imports, [`crate::tidy`]). The pass parses every file again, which
 /// for a spec of ten thousand operations (Microsoft Graph) would double the generation time;
-/// such a crate keeps the emitters' absolute paths, which compile the same.
+/// such a crate keeps the emitters' absolute paths, which compile the same. Above it, too,
+/// identical inline string enums are emitted once ([`crate::types::TypeSpace::share_identical_enums`]).
 pub(crate) const TIDY_MAX_OPERATIONS: usize = 5_000;
 
 impl Context<'_> {

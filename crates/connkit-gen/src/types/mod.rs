@@ -169,6 +169,14 @@ impl TypeSpace {
         }
     }
 
+    /// From now on, an inline string enum identical to one handed out before (same values,
+    /// description and place) is that type again, under the first one's name. For very large
+    /// specs only: it keeps their crate a third smaller, but a shared enum is named after the
+    /// operation that used it first.
+    pub fn share_identical_enums(&mut self) {
+        self.builder.share_enums();
+    }
+
     /// Records that the types handed out from now on are used by `user` (an entity group).
     /// Once called, [`TypeSpace::emit_gated`] knows which models each user needs.
     pub fn use_for(&mut self, user: &str) {
