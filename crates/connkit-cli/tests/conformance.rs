@@ -68,7 +68,7 @@ use connkit_gen::ir::{BodyIr, OperationIr, SpecIr};
 use connkit_gen::manifest::AuthKind;
 use connkit_gen::naming::SystemName;
 use connkit_gen::new::{NewRequest, NewSpec, TierChoice, create_connector};
-use connkit_spec::model::{Api, BodyKind, Operation, SchemaKind};
+use connkit_spec::model::{Api, BodyKind, Operation, SchemaKind, StatusCode};
 use connkit_testkit::mock_front::{MockFront, PrismMock};
 use connkit_testkit::paths::workspace_root;
 use serde_json::{Value, json};
@@ -448,7 +448,13 @@ fn call_json(api: &Api, op: &OperationIr, all: bool) -> Value {
     }
     let media = operation.request_body.as_ref().and_then(|body| {
         let kind = match &op.body {
-            Some(BodyIr::Json { .. }) => BodyKind::Json,
+            // The media the generator chose, by its declared type (`*/*` bodies typed as JSON).
+            Some(BodyIr::Json { content_type, .. }) => {
+                if let Some(media) = body.content.iter().find(|m| &m.content_type == content_type) {
+                    return Some(media);
+                }
+                BodyKind::Json
+            }
             Some(BodyIr::Form { .. }) => BodyKind::Form,
             Some(BodyIr::Multipart { .. }) => BodyKind::Multipart,
             _ => return body.content.first(),
@@ -457,7 +463,46 @@ fn call_json(api: &Api, op: &OperationIr, all: bool) -> Value {
             .iter()
             .find(|m| m.kind == kind || (kind == BodyKind::Json && m.kind == BodyKind::JsonLines))
     });
-    let body = media.and_then(|m| m.schema.as_ref()).map(|schema| synth::value(api, schema));
+    let mut body = media.and_then(|m| m.schema.as_ref()).map(|schema| synth::value(api, schema));
+    if let (Some(BodyIr::Form { .. }), Some(Value::Object(fields))) = (&op.body, &mut body) {
+        // A one-item array in a form body is the same bytes as a plain value (`topic=a`):
+        // two items are what exercises the array's encoding (`topic=a&topic=a`). The same
+        // value twice keeps an enum's item valid.
+        let properties = media
+            .and_then(|m| m.schema.as_ref())
+            .and_then(|schema| api.resolve(schema))
+            .and_then(|schema| match &schema.kind {
+                SchemaKind::Object { properties, .. } => Some(properties),
+                _ => None,
+            });
+        for (name, value) in fields.iter_mut() {
+            let room = properties
+                .and_then(|p| p.get(name))
+                .and_then(|p| api.resolve(p))
+                .is_some_and(|p| {
+                    !p.constraints.unique_items && p.constraints.max_items.is_none_or(|m| m >= 2)
+                });
+            if let Value::Array(items) = value
+                && items.len() == 1
+                && room
+            {
+                items.push(items[0].clone());
+            }
+        }
+    }
+    // The spec's own contradiction: a raw body (bytes, text, YAML) whose schema is a JSON
+    // object or array, or a form body whose schema is no object of fields.
+    let schema_kind = media
+        .and_then(|m| m.schema.as_ref())
+        .and_then(|schema| api.resolve(schema))
+        .map(|schema| &schema.kind);
+    let structured =
+        matches!(schema_kind, Some(SchemaKind::Object { .. } | SchemaKind::Array { .. }));
+    let body_contradicts_media = match (&op.body, media.map(|m| m.kind)) {
+        (Some(BodyIr::Bytes { .. }), Some(BodyKind::Form)) => true,
+        (Some(BodyIr::Bytes { .. }), _) => structured,
+        _ => false,
+    };
     let mut parts = Vec::new();
     if let (Some(BodyIr::Multipart { .. }), Some(Value::Object(fields))) = (&op.body, &body) {
         let schema = media.and_then(|m| m.schema.as_ref()).and_then(|s| api.resolve(s));
@@ -472,12 +517,19 @@ fn call_json(api: &Api, op: &OperationIr, all: bool) -> Value {
             parts.push(json!({"name": name, "file": file, "value": value}));
         }
     }
+    // An answer of 3xx sends the connector on to its `Location`: Prism's is the spec's example.
+    let redirects = operation
+        .responses
+        .iter()
+        .any(|r| matches!(r.status, StatusCode::Code(300..=399) | StatusCode::Range(3)));
     json!({
         "name": op.qualified_id,
         "operation": op.qualified_id,
         "params": params,
         "body": body,
         "parts": parts,
+        "redirects": redirects,
+        "body_contradicts_media": body_contradicts_media,
     })
 }
 
@@ -515,6 +567,7 @@ impl Mock {
         let prism = PrismMock::start(spec, 1, Duration::from_secs(180))
             .map_err(|e| format!("prism did not start: {e}"))?;
         let front = MockFront::start(&prism.origin()).map_err(|e| e.to_string())?;
+        front.judged_by(prism.log_path());
         Ok(Self { prism, front })
     }
 }
@@ -616,8 +669,10 @@ fn settings_value(variable: &str, required: bool, front: &MockFront) -> Option<S
 }
 
 /// Why a call failed, as far as the outcome says: whose fault it is, and the evidence.
-fn classify(line: &Value) -> (&'static str, String) {
+fn classify(line: &Value, call: &Value) -> (&'static str, String) {
     let error = line["error"].as_str().unwrap_or("");
+    let followed = error.contains("Transport: could not connect")
+        || error.contains("prism NO_PATH_MATCHED_ERROR");
     let answer = line["answer_violations"].as_str();
     let accepted = line["accepted"].as_bool() == Some(true);
     let decoded = line["decoded"].as_bool() == Some(true);
@@ -633,6 +688,32 @@ fn classify(line: &Value) -> (&'static str, String) {
         ("prism-died", "Prism stopped (a crash in its request deserialisers)".into())
     } else if error.contains("prism NO_RESPONSE") {
         ("spec-no-response", "the spec declares no answer for the operation".into())
+    } else if call["redirects"] == true && followed {
+        (
+            "spec-redirect",
+            "the spec answers 3xx and the connector followed its `Location`, the spec's example \
+             (a host outside the test or a path the spec does not have)"
+                .into(),
+        )
+    } else if !accepted
+        && call["body_contradicts_media"] == true
+        && error.contains("Request body must be ")
+    {
+        (
+            "spec-body-schema",
+            "the spec gives a raw body (bytes, text, YAML) a JSON object or array schema, or a \
+             form body a schema that is no object of fields: no encoding of the media type \
+             yields what the schema asks for"
+                .into(),
+        )
+    } else if accepted && !decoded && error.contains("prism ") {
+        (
+            "prism-cannot-answer",
+            format!(
+                "Prism validated the request, then could not produce the documented answer: {}",
+                error.split("prism ").nth(1).unwrap_or("").chars().take(120).collect::<String>()
+            ),
+        )
     } else if accepted && !decoded && answer.is_some() {
         (
             "spec-answer",
@@ -781,6 +862,9 @@ fn every_operation_of_the_conformance_set_against_prism() {
 
     let known: BTreeMap<&str, &str> = EXCEPTIONS.iter().copied().collect();
     let mut totals = [Figures::default(); 2];
+    // The failing calls whose cause is the spec's own (its answer contradicting its schema as
+    // Prism reports it, no answer declared, a redirect to its example `Location`).
+    let mut excused = [Figures::default(); 2];
     let mut failures: Vec<String> = Vec::new();
     let mut unexpected: Vec<String> = Vec::new();
     let mut classes: BTreeMap<&str, usize> = BTreeMap::new();
@@ -815,8 +899,15 @@ fn every_operation_of_the_conformance_set_against_prism() {
                 if !(accepted && decoded) {
                     let id = format!("{} {} {name}", unit.system, PASSES[pass]);
                     let (class, evidence) =
-                        line.map_or(("missing", String::new()), |l| classify(l));
+                        line.map_or(("missing", String::new()), |l| classify(l, call));
                     *classes.entry(class).or_insert(0) += 1;
+                    if class.starts_with("spec-") {
+                        excused[pass].add(Figures {
+                            called: 1,
+                            accepted: usize::from(accepted),
+                            decoded: usize::from(decoded),
+                        });
+                    }
                     failures_classified.push(format!("{id}\t{class}\t{evidence}"));
                     let why = line.map_or("no output line".to_string(), |l| {
                         format!(
@@ -859,6 +950,17 @@ fn every_operation_of_the_conformance_set_against_prism() {
             Figures::percent(total.accepted, total.called),
             total.decoded,
             Figures::percent(total.decoded, total.called),
+        );
+    }
+    for (pass, (total, spec)) in totals.iter().zip(&excused).enumerate() {
+        let called = total.called - spec.called;
+        println!(
+            "TOTAL {} without the {} calls that fail by the spec's own fault: {} called, {:.2} % accepted, {:.2} % decoded",
+            PASSES[pass],
+            spec.called,
+            called,
+            Figures::percent(total.accepted - spec.accepted, called),
+            Figures::percent(total.decoded - spec.decoded, called),
         );
     }
     println!("failing calls by cause: {classes:?}");

@@ -2,10 +2,17 @@
 //! that adds headers to every request (Prism's `Prefer: dynamic=true` for a pass with
 //! generated answers) and answers OAuth2 token requests itself, so a connector whose spec
 //! uses OAuth2 gets its token from the test and its calls from Prism.
+//!
+//! Prism refuses some requests after validating them, for reasons of its own answer (no
+//! representation for the `Accept`, a `*/*` or text answer it cannot serialise, nothing to
+//! generate): such a refusal carries no `sl-violations`, so from the answer alone nobody can
+//! tell whether the request was valid. Given Prism's log ([`MockFront::judged_by`]), the front
+//! reads Prism's verdict on each refused request there and adds it to the answer as
+//! [`VERDICT_HEADER`] (`passed` or `failed`).
 
 use std::convert::Infallible;
 use std::net::{Ipv4Addr, TcpListener as StdListener};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
@@ -25,6 +32,10 @@ use crate::process::{ServerProcess, free_port};
 
 /// The path at which [`MockFront`] issues OAuth2 tokens.
 pub const TOKEN_PATH: &str = "/__connkit/oauth/token";
+
+/// The header [`MockFront`] adds to a Prism refusal: Prism's validation verdict on the
+/// request, from its log (`passed`, `failed`, or `unknown` when the log says neither).
+pub const VERDICT_HEADER: &str = "x-connkit-prism-verdict";
 
 /// A running `prism mock`; dropping it stops the process group.
 #[derive(Debug)]
@@ -66,6 +77,11 @@ impl PrismMock {
     pub fn log(&self) -> String {
         self.process.log()
     }
+
+    /// Prism's log file.
+    pub fn log_path(&self) -> &Path {
+        self.process.log_path()
+    }
 }
 
 #[derive(Debug)]
@@ -73,6 +89,8 @@ struct State {
     upstream: String,
     headers: Mutex<Vec<(String, String)>>,
     tokens: Mutex<u64>,
+    /// Prism's log, read for its verdict on refused requests.
+    log: Mutex<Option<PathBuf>>,
 }
 
 /// A forwarding server on 127.0.0.1 (its own thread and runtime); dropping it shuts it down.
@@ -102,6 +120,7 @@ impl MockFront {
             upstream: upstream.trim_end_matches('/').to_owned(),
             headers: Mutex::new(Vec::new()),
             tokens: Mutex::new(0),
+            log: Mutex::new(None),
         });
         let (shutdown, stop) = oneshot::channel();
         let shared = Arc::clone(&state);
@@ -123,6 +142,15 @@ impl MockFront {
     pub fn set_headers(&self, headers: &[(&str, &str)]) {
         if let Ok(mut current) = self.state.headers.lock() {
             *current = headers.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect();
+        }
+    }
+
+    /// Reads Prism's verdict on each refused request from `log` (Prism's log file) and adds
+    /// it to the answer as [`VERDICT_HEADER`]. Sound when requests reach Prism one at a time
+    /// (one calling program per Prism), as the lines of one request then follow each other.
+    pub fn judged_by(&self, log: &Path) {
+        if let Ok(mut current) = self.state.log.lock() {
+            *current = Some(log.to_path_buf());
         }
     }
 
@@ -217,6 +245,8 @@ async fn forward(
     {
         parts.headers.remove(hop);
     }
+    let log = state.log.lock().map(|l| l.clone()).unwrap_or_default();
+    let log_start = log.as_deref().map(log_length);
     let stream = tokio::net::TcpStream::connect(&authority).await.map_err(|e| e.to_string())?;
     let (mut sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
         .await
@@ -233,5 +263,50 @@ async fn forward(
     {
         parts.headers.remove(hop);
     }
+    if let (Some(log), Some(start)) = (log, log_start)
+        && is_prism_refusal(&parts.headers)
+    {
+        let verdict = verdict(&log, start).await;
+        parts.headers.insert(VERDICT_HEADER, hyper::header::HeaderValue::from_static(verdict));
+    }
     Ok(Response::from_parts(parts, Full::new(body)))
+}
+
+/// Whether an answer is Prism's own problem document rather than the spec's answer.
+fn is_prism_refusal(headers: &hyper::HeaderMap) -> bool {
+    headers
+        .get(hyper::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"))
+}
+
+/// The length of the log file now (0 when it cannot be read).
+fn log_length(log: &Path) -> u64 {
+    std::fs::metadata(log).map(|m| m.len()).unwrap_or(0)
+}
+
+/// Prism's verdict on the request whose lines start at or after `start` in its log. Prism may
+/// write the line a moment after answering, so the log is read again for up to half a second.
+async fn verdict(log: &Path, start: u64) -> &'static str {
+    for _ in 0..25 {
+        let text = std::fs::read(log).unwrap_or_default();
+        let written = text.get(usize::try_from(start).unwrap_or(usize::MAX)..).unwrap_or_default();
+        let written = String::from_utf8_lossy(written);
+        // The request's own lines start at its `Request received` (a late line of the
+        // request before it may come first).
+        let Some(own) = written.rfind("Request received").map(|at| &written[at..]) else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        for line in own.lines().filter(|l| l.contains("[VALIDATOR]")) {
+            if line.contains("passed the validation rules") {
+                return "passed";
+            }
+            if line.contains("did not pass the validation rules") {
+                return "failed";
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    "unknown"
 }

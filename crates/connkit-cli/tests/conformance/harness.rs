@@ -54,28 +54,49 @@ fn prism_refusal(body: &[u8]) -> Option<String> {
     Some(format!("prism {kind} {detail}"))
 }
 
-/// The request violations Prism reports in `sl-violations` (its answer's own violations,
-/// where the spec's example contradicts its schema, are the spec's and not counted here).
+/// Prism's `sl-violations` header split into the request's violations and those of its own
+/// answer (where the spec's example, or Prism's generated body, contradicts the spec's
+/// schema: the spec's, not counted against the request). Only errors count: a warning
+/// (a deprecated parameter that was set) does not refuse the request. Prism replaces a long
+/// list with `Too many violations! ` and the list cut short; then a location that shows in
+/// the part that is left decides.
+fn split_violations(headers: Option<&http::HeaderMap>) -> (Option<String>, Option<String>) {
+    let Some(text) = headers
+        .and_then(|h| h.get("sl-violations"))
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+    else {
+        return (None, None);
+    };
+    let listed = text.strip_prefix("Too many violations! ").unwrap_or(&text);
+    match serde_json::from_str::<Vec<Value>>(listed) {
+        Ok(all) => {
+            let errors = all.iter().filter(|v| v["severity"].as_str().is_none_or(|s| s == "Error"));
+            let (answer, request): (Vec<&Value>, Vec<&Value>) = errors
+                .partition(|v| v.pointer("/location/0").is_some_and(|l| l == "response"));
+            let listed = |v: Vec<&Value>| {
+                (!v.is_empty()).then(|| serde_json::to_string(&v).unwrap_or_default())
+            };
+            (listed(request), listed(answer))
+        }
+        Err(_) if listed.len() < text.len() => {
+            let compact: String = listed.chars().filter(|c| !c.is_whitespace()).collect();
+            let request = compact.contains("\"location\":[\"request\"");
+            let answer = compact.contains("\"location\":[\"response\"");
+            (request.then(|| text.clone()), answer.then(|| text.clone()))
+        }
+        Err(_) => (Some(text), None),
+    }
+}
+
+/// The request violations Prism reports in `sl-violations`.
 fn violations(headers: Option<&http::HeaderMap>) -> Option<String> {
-    let text = headers?.get("sl-violations").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())?;
-    let all: Vec<Value> = serde_json::from_str(&text).unwrap_or_else(|_| vec![Value::String(text)]);
-    let request: Vec<&Value> = all
-        .iter()
-        .filter(|v| !v.pointer("/location/0").is_some_and(|l| l == "response"))
-        .collect();
-    (!request.is_empty()).then(|| serde_json::to_string(&request).unwrap_or_default())
+    split_violations(headers).0
 }
 
 /// Prism's violations of its own answer: the spec's example (or Prism's generated body)
 /// contradicts the spec's schema.
 fn answer_violations(headers: Option<&http::HeaderMap>) -> Option<String> {
-    let text = headers?.get("sl-violations").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())?;
-    let all: Vec<Value> = serde_json::from_str(&text).ok()?;
-    let answer: Vec<&Value> = all
-        .iter()
-        .filter(|v| v.pointer("/location/0").is_some_and(|l| l == "response"))
-        .collect();
-    (!answer.is_empty()).then(|| serde_json::to_string(&answer).unwrap_or_default())
+    split_violations(headers).1
 }
 
 /// Whether a call's failure means the mock died or hung (the test restarts it).
@@ -105,9 +126,15 @@ impl Outcome {
         let refusal = prism_refusal(&body);
         let violations = violations(error.headers());
         let answered = error.headers().is_some();
+        // A refusal Prism makes about its own answer after the request passed its validation
+        // (the front reads the verdict in Prism's log) accepts the request.
+        let validated = error
+            .headers()
+            .and_then(|h| h.get("x-connkit-prism-verdict"))
+            .is_some_and(|v| v.as_bytes() == b"passed");
         let accepted = answered
             && violations.is_none()
-            && refusal.as_ref().is_none_or(|r| r.starts_with("prism NO_RESPONSE"));
+            && refusal.as_ref().is_none_or(|r| r.starts_with("prism NO_RESPONSE") || validated);
         let decoded = matches!(error.kind(), connkit::ErrorKind::Status | connkit::ErrorKind::RateLimited | connkit::ErrorKind::Auth)
             && refusal.is_none()
             && (error.api_error().is_some() || body.iter().all(u8::is_ascii_whitespace));

@@ -79,9 +79,21 @@ impl Synth<'_> {
             }
             SchemaKind::OneOf { variants, discriminator }
             | SchemaKind::AnyOf { variants, discriminator } => {
-                let Some(first) = variants.iter().find(|v| {
-                    !matches!(self.api.resolve(v).map(|s| &s.kind), Some(SchemaKind::Null))
-                }) else {
+                let kind = |v| kind_of(self.api, v);
+                let usable: Vec<&SchemaRef> = variants
+                    .iter()
+                    .filter(|v| !matches!(kind(v), Some(SchemaKind::Null)))
+                    .collect();
+                // Beside a number, a string member takes a value that is no number ("sample"):
+                // `1` in a path or query would match both and break `oneOf`'s "exactly one".
+                let numeric = usable.iter().any(|v| {
+                    matches!(kind(v), Some(SchemaKind::Integer { .. } | SchemaKind::Number))
+                });
+                let text = usable.iter().find(|v| {
+                    matches!(kind(v), Some(SchemaKind::String { values }) if values.is_empty())
+                        && self.api.resolve(v).is_some_and(|s| s.format.is_none())
+                });
+                let Some(&first) = (if numeric { text } else { None }).or(usable.first()) else {
                     return Value::Null;
                 };
                 let mut value = self.value(first, depth + 1);
@@ -146,6 +158,11 @@ impl Synth<'_> {
 }
 
 /// The smallest integer within the bounds (1 where 1 is allowed).
+/// The kind of the schema `schema` stands for.
+fn kind_of<'a>(api: &'a Api, schema: &'a SchemaRef) -> Option<&'a SchemaKind> {
+    api.resolve(schema).map(|s| &s.kind)
+}
+
 fn integer(min: Option<f64>, max: Option<f64>, min_exclusive: bool, max_exclusive: bool) -> i64 {
     let low = min.map(|m| if min_exclusive { m.floor() as i64 + 1 } else { m.ceil() as i64 });
     let high = max.map(|m| if max_exclusive { m.ceil() as i64 - 1 } else { m.floor() as i64 });
