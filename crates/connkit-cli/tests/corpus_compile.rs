@@ -213,9 +213,8 @@ fn every_connector_of_the_compile_sample_passes_check_and_clippy() {
 /// The generation's time is printed (the release binary; its figures, measured with
 /// `/usr/bin/time -v`, are in docs/connector-toml.md). The clippy time printed includes the
 /// wait for the sample's clippy (both use one target dir). `CONNKIT_GRAPH_CHECK=all` also runs
-/// `cargo check` with every group (opt-in: 1.9 million lines in one crate; on the 24 GiB
-/// development machine rustc ran out of memory at 17.9 GB after 8.4 min, see
-/// docs/connector-toml.md).
+/// `cargo check` with every group (opt-in: 1.2 million lines in one crate, 3.5 min and a peak
+/// of 12.8 GB on the 2-core development machine, see docs/connector-toml.md).
 #[test]
 fn microsoft_graph_has_a_feature_per_entity_group_and_one_group_passes_clippy() {
     let corpus = connkit_testkit::corpus::install().unwrap();

@@ -98,11 +98,30 @@ impl Synth<'_> {
                 };
                 let mut value = self.value(first, depth + 1);
                 if let (Some(discriminator), Value::Object(map)) = (discriminator, &mut value) {
+                    // The member's own value of the property (an enum or const) wins over its
+                    // schema name, the default tag.
+                    let own = match kind_of(self.api, first) {
+                        Some(SchemaKind::Object { properties, .. }) => properties
+                            .get(&discriminator.property_name)
+                            .filter(|p| {
+                                matches!(
+                                    kind_of(self.api, p),
+                                    Some(SchemaKind::String { values }) if !values.is_empty()
+                                ) || matches!(
+                                    kind_of(self.api, p),
+                                    Some(SchemaKind::Const { .. } | SchemaKind::Enum { .. })
+                                )
+                            })
+                            .map(|p| self.value(p, depth + 1))
+                            .and_then(|v| v.as_str().map(str::to_owned)),
+                        _ => None,
+                    };
                     let tag = discriminator
                         .mapping
                         .iter()
                         .find(|(_, target)| Some(target.as_str()) == first.ref_name())
                         .map(|(tag, _)| tag.clone())
+                        .or(own)
                         .or_else(|| first.ref_name().map(str::to_owned));
                     if let Some(tag) = tag
                         && !map.get(&discriminator.property_name).is_some_and(Value::is_string)

@@ -165,11 +165,19 @@ pub(crate) fn join(base: &Url, template: &str, params: &[(&str, &str)]) -> Resul
 
 /// Like [`join`], where each parameter says whether its value is already encoded (a styled
 /// expansion such as `.a.b` or `;id=3`, whose pieces were encoded one by one).
+///
+/// A template with a fixed query (`/responses?beta=true`: some specs key two operations on
+/// one path apart this way, which OpenAPI does not foresee) sends that query, before the
+/// operation's own parameters, rather than an encoded `?` in the path.
 pub(crate) fn join_values(
     base: &Url,
     template: &str,
     params: &[(&str, &str, bool)],
 ) -> Result<Url, Error> {
+    let (template, fixed_query) = match template.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (template, None),
+    };
     let base_path = base.path().trim_end_matches('/');
     let mut path = String::with_capacity(base_path.len() + template.len() + 16);
     path.push_str(base_path);
@@ -212,6 +220,13 @@ pub(crate) fn join_values(
     let mut url = base.clone();
     url.set_path(&path);
     url.set_fragment(None);
+    if let Some(fixed) = fixed_query.filter(|q| !q.is_empty()) {
+        let query = match url.query() {
+            Some(own) if !own.is_empty() => format!("{own}&{fixed}"),
+            _ => fixed.to_owned(),
+        };
+        url.set_query(Some(&query));
+    }
     Ok(url)
 }
 
@@ -228,6 +243,18 @@ mod tests {
 
     fn base(s: &str) -> Url {
         parse_base(s).unwrap()
+    }
+
+    #[test]
+    fn a_fixed_query_in_the_template_is_sent_as_a_query() {
+        let url = join(&base("https://api.example.com/v1"), "/responses/{id}?beta=true", &[(
+            "id", "r 1",
+        )])
+        .unwrap();
+        assert_eq!(url.as_str(), "https://api.example.com/v1/responses/r%201?beta=true");
+        let with_own = join(&base("https://api.example.com/v1?tenant=a"), "/responses?beta=true", &[])
+            .unwrap();
+        assert_eq!(with_own.as_str(), "https://api.example.com/v1/responses?tenant=a&beta=true");
     }
 
     #[test]
