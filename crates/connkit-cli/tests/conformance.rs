@@ -51,6 +51,8 @@
 //! alone did not finish in 20 min at that load, which is why CI does not run it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "conformance/examples.rs"]
+mod examples;
 #[path = "conformance/pattern.rs"]
 mod pattern;
 #[path = "conformance/program.rs"]
@@ -58,7 +60,7 @@ mod program;
 #[path = "conformance/synth.rs"]
 mod synth;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Mutex;
@@ -294,6 +296,8 @@ struct Generated {
     files: BTreeMap<String, PathBuf>,
     /// The variables of its `.env.example`.
     variables: Vec<(String, bool)>,
+    /// By spec stem: the operations whose success answer has an example of the spec's own.
+    examples: BTreeMap<String, BTreeSet<(String, String)>>,
 }
 
 fn generate(root: &Path, target: &Target) -> Generated {
@@ -328,9 +332,12 @@ fn generate(root: &Path, target: &Target) -> Generated {
     let outcome = create_connector(&request, &()).unwrap();
     let mut apis = BTreeMap::new();
     let mut files = BTreeMap::new();
+    let mut examples = BTreeMap::new();
     for ((path, loaded), spec) in loaded.iter().zip(&outcome.specs) {
         apis.insert(spec.stem.clone(), loaded.api.clone());
         files.insert(spec.stem.clone(), path.clone());
+        let text = std::fs::read_to_string(path).unwrap();
+        examples.insert(spec.stem.clone(), examples::operations_with_examples(&text));
     }
     let env = std::fs::read_to_string(outcome.connector_dir.join(".env.example")).unwrap();
     let mut variables = Vec::new();
@@ -344,7 +351,15 @@ fn generate(root: &Path, target: &Target) -> Generated {
         }
     }
     let krate = format!("{}_connector", target.system.replace('-', "_"));
-    Generated { target: target.clone(), krate, specs: outcome.specs, apis, files, variables }
+    Generated {
+        target: target.clone(),
+        krate,
+        specs: outcome.specs,
+        apis,
+        files,
+        variables,
+        examples,
+    }
 }
 
 /// The program's example name.
@@ -431,7 +446,7 @@ fn spec_operation<'a>(api: &'a Api, op: &OperationIr) -> &'a Operation {
 
 /// The call of `op` as the program reads it: required parameters (and every optional one
 /// when `all`), the body.
-fn call_json(api: &Api, op: &OperationIr, all: bool) -> Value {
+fn call_json(api: &Api, op: &OperationIr, all: bool, answer_example: bool) -> Value {
     let operation = spec_operation(api, op);
     let mut params = Vec::new();
     let chosen = op.required.iter().chain(op.optional.iter().filter(|_| all));
@@ -530,6 +545,7 @@ fn call_json(api: &Api, op: &OperationIr, all: bool) -> Value {
         "parts": parts,
         "redirects": redirects,
         "body_contradicts_media": body_contradicts_media,
+        "answer_example": answer_example,
     })
 }
 
@@ -669,8 +685,10 @@ fn settings_value(variable: &str, required: bool, front: &MockFront) -> Option<S
 }
 
 /// Why a call failed, as far as the outcome says: whose fault it is, and the evidence.
-fn classify(line: &Value, call: &Value) -> (&'static str, String) {
+fn classify(line: &Value, call: &Value, pass: &str) -> (&'static str, String) {
     let error = line["error"].as_str().unwrap_or("");
+    // Prism's static answer is the spec's own example when the operation has one.
+    let static_example = pass == "static" && call["answer_example"] == true;
     let followed = error.contains("Transport: could not connect")
         || error.contains("prism NO_PATH_MATCHED_ERROR");
     let answer = line["answer_violations"].as_str();
@@ -719,6 +737,15 @@ fn classify(line: &Value, call: &Value) -> (&'static str, String) {
             format!(
                 "Prism validated the request, then could not produce the documented answer: {}",
                 error.split("prism ").nth(1).unwrap_or("").chars().take(120).collect::<String>()
+            ),
+        )
+    } else if accepted && !decoded && answer.is_some() && !static_example {
+        (
+            "prism-answer",
+            format!(
+                "Prism's generated answer contradicts the spec's schema (its generator's limits, \
+                 not an example of the spec's): {}",
+                first_message(answer.unwrap_or(""))
             ),
         )
     } else if accepted && !decoded && answer.is_some() {
@@ -839,8 +866,15 @@ fn every_operation_of_the_conformance_set_against_prism() {
         let binary = target_dir.join("debug/examples").join(example_name(g));
         for spec in &g.specs {
             let api = &g.apis[&spec.stem];
-            let calls = [false, true]
-                .map(|all| spec.operations().map(|op| call_json(api, op, all)).collect::<Vec<_>>());
+            let calls = [false, true].map(|all| {
+                spec.operations()
+                    .map(|op| {
+                        let key = (op.method.to_string().to_ascii_uppercase(), op.path.clone());
+                        let example = g.examples[&spec.stem].contains(&key);
+                        call_json(api, op, all, example)
+                    })
+                    .collect::<Vec<_>>()
+            });
             units.push(Unit {
                 system: g.target.system.clone(),
                 stem: spec.stem.clone(),
@@ -911,8 +945,8 @@ fn every_operation_of_the_conformance_set_against_prism() {
                 });
                 if !(accepted && decoded) {
                     let id = format!("{} {} {name}", unit.system, PASSES[pass]);
-                    let (class, evidence) =
-                        line.map_or(("missing", String::new()), |l| classify(l, call));
+                    let (class, evidence) = line
+                        .map_or(("missing", String::new()), |l| classify(l, call, PASSES[pass]));
                     *classes.entry(class).or_insert(0) += 1;
                     if class.starts_with("spec-") {
                         excused[pass].add(Figures {

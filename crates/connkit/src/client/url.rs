@@ -247,13 +247,16 @@ mod tests {
 
     #[test]
     fn a_fixed_query_in_the_template_is_sent_as_a_query() {
-        let url = join(&base("https://api.example.com/v1"), "/responses/{id}?beta=true", &[(
-            "id", "r 1",
-        )])
+        let url = join(
+            &base("https://api.example.com/v1"),
+            "/responses/{id}?beta=true",
+            &[("id", "r 1")],
+        )
         .unwrap();
         assert_eq!(url.as_str(), "https://api.example.com/v1/responses/r%201?beta=true");
-        let with_own = join(&base("https://api.example.com/v1?tenant=a"), "/responses?beta=true", &[])
-            .unwrap();
+        let with_own =
+            join(&base("https://api.example.com/v1?tenant=a"), "/responses?beta=true", &[])
+                .unwrap();
         assert_eq!(with_own.as_str(), "https://api.example.com/v1/responses?tenant=a&beta=true");
     }
 
