@@ -10,7 +10,7 @@ use serde_json::Value;
 /// `(METHOD, path)` of every operation whose first success answer (the one Prism serves) has
 /// an example in `text` (JSON or YAML; OpenAPI 3 `example`/`examples` of a media type or of its
 /// schema, Swagger 2 `examples` or the schema's `example`). Empty when the text does not parse.
-pub fn operations_with_examples(text: &str) -> BTreeSet<(String, String)> {
+pub(crate) fn operations_with_examples(text: &str) -> BTreeSet<(String, String)> {
     let document: Value = serde_json::from_str(text)
         .or_else(|_| serde_saphyr::from_str::<Value>(text))
         .unwrap_or(Value::Null);
