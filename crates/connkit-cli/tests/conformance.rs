@@ -517,7 +517,10 @@ fn call_json(api: &Api, op: &OperationIr, all: bool, answer_example: bool) -> Va
         }
     }
     let form_arrays = matches!(op.body, Some(BodyIr::Form { .. }))
-        && body.as_ref().and_then(Value::as_object).is_some_and(|f| f.values().any(Value::is_array));
+        && body
+            .as_ref()
+            .and_then(Value::as_object)
+            .is_some_and(|f| f.values().any(Value::is_array));
     // The spec's own contradiction: a raw body (bytes, text, YAML) whose schema is a JSON
     // object or array, or a form or multipart body whose schema is no object of fields.
     let schema_kind = media
