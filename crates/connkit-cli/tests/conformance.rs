@@ -347,8 +347,9 @@ fn generate(root: &Path, target: &Target) -> Generated {
     for ((path, loaded), spec) in loaded.iter().zip(&outcome.specs) {
         apis.insert(spec.stem.clone(), loaded.api.clone());
         files.insert(spec.stem.clone(), path.clone());
-        let text = std::fs::read_to_string(path).unwrap();
-        examples.insert(spec.stem.clone(), examples::operations_with_examples(&text));
+        // The root document's text as loaded (the first of its files).
+        let text = loaded.files.first().map_or("", |f| f.content.as_str());
+        examples.insert(spec.stem.clone(), examples::operations_with_examples(text));
     }
     let env = std::fs::read_to_string(outcome.connector_dir.join(".env.example")).unwrap();
     let mut variables = Vec::new();
@@ -490,17 +491,16 @@ fn call_json(api: &Api, op: &OperationIr, all: bool, answer_example: bool) -> Va
             .find(|m| m.kind == kind || (kind == BodyKind::Json && m.kind == BodyKind::JsonLines))
     });
     let mut body = media.and_then(|m| m.schema.as_ref()).map(|schema| synth::value(api, schema));
+    let body_schema = media.and_then(|m| m.schema.as_ref()).and_then(|schema| api.resolve(schema));
+    let schema_kind = body_schema.map(|schema| &schema.kind);
+    let properties = match schema_kind {
+        Some(SchemaKind::Object { properties, .. }) => Some(properties),
+        _ => None,
+    };
     if let (Some(BodyIr::Form { .. }), Some(Value::Object(fields))) = (&op.body, &mut body) {
         // A one-item array in a form body is the same bytes as a plain value (`topic=a`):
         // two items are what exercises the array's encoding (`topic=a&topic=a`). The same
         // value twice keeps an enum's item valid.
-        let properties = media
-            .and_then(|m| m.schema.as_ref())
-            .and_then(|schema| api.resolve(schema))
-            .and_then(|schema| match &schema.kind {
-                SchemaKind::Object { properties, .. } => Some(properties),
-                _ => None,
-            });
         for (name, value) in fields.iter_mut() {
             let room = properties
                 .and_then(|p| p.get(name))
@@ -523,29 +523,20 @@ fn call_json(api: &Api, op: &OperationIr, all: bool, answer_example: bool) -> Va
             .is_some_and(|f| f.values().any(Value::is_array));
     // The spec's own contradiction: a raw body (bytes, text, YAML) whose schema is a JSON
     // object or array, or a form or multipart body whose schema is no object of fields.
-    let schema_kind = media
-        .and_then(|m| m.schema.as_ref())
-        .and_then(|schema| api.resolve(schema))
-        .map(|schema| &schema.kind);
     let structured =
         matches!(schema_kind, Some(SchemaKind::Object { .. } | SchemaKind::Array { .. }));
-    let object = matches!(schema_kind, Some(SchemaKind::Object { .. }));
     let body_contradicts_media = match (&op.body, media.map(|m| m.kind)) {
-        (Some(_), Some(BodyKind::Form | BodyKind::Multipart)) => !object,
+        (Some(_), Some(BodyKind::Form | BodyKind::Multipart)) => properties.is_none(),
         (Some(BodyIr::Bytes { .. }), _) => structured,
         _ => false,
     };
     let mut parts = Vec::new();
     if let (Some(BodyIr::Multipart { .. }), Some(Value::Object(fields))) = (&op.body, &body) {
-        let schema = media.and_then(|m| m.schema.as_ref()).and_then(|s| api.resolve(s));
         for (name, value) in fields {
-            let file = match schema.map(|s| &s.kind) {
-                Some(SchemaKind::Object { properties, .. }) => properties
-                    .get(name)
-                    .and_then(|p| api.resolve(p))
-                    .is_some_and(|p| matches!(p.format.as_deref(), Some("binary" | "byte"))),
-                _ => false,
-            };
+            let file = properties
+                .and_then(|p| p.get(name))
+                .and_then(|p| api.resolve(p))
+                .is_some_and(|p| matches!(p.format.as_deref(), Some("binary" | "byte")));
             parts.push(json!({"name": name, "file": file, "value": value}));
         }
     }

@@ -285,13 +285,23 @@ fn log_length(log: &Path) -> u64 {
     std::fs::metadata(log).map(|m| m.len()).unwrap_or(0)
 }
 
+/// The bytes of the log from `start` on (none when it cannot be read).
+fn log_since(log: &Path, start: u64) -> Vec<u8> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut bytes = Vec::new();
+    if let Ok(mut file) = std::fs::File::open(log)
+        && file.seek(SeekFrom::Start(start)).is_ok()
+    {
+        let _ = file.read_to_end(&mut bytes);
+    }
+    bytes
+}
+
 /// Prism's verdict on the request whose lines start at or after `start` in its log. Prism may
 /// write the line a moment after answering, so the log is read again for up to half a second.
 async fn verdict(log: &Path, start: u64) -> &'static str {
     for _ in 0..25 {
-        let text = std::fs::read(log).unwrap_or_default();
-        let written = text.get(usize::try_from(start).unwrap_or(usize::MAX)..).unwrap_or_default();
-        let written = String::from_utf8_lossy(written);
+        let written = String::from_utf8_lossy(&log_since(log, start)).into_owned();
         // The request's own lines start at its `Request received` (a late line of the
         // request before it may come first).
         let Some(own) = written.rfind("Request received").map(|at| &written[at..]) else {
