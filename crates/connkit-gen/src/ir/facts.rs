@@ -1,12 +1,9 @@
 //! What the generator needs to know about each operation besides its shape: its unique id,
 //! its entity, its pagination and its rate limit.
 //!
-//! Ids and entities are the analysis' own ([`connkit_spec::analyze::operation_ids`] and
-//! [`connkit_spec::analyze::entity_of`], DESIGN.md "Contracts shared by every part"), so that
-//! the generated crate, the plan and `connkit call` always name an operation alike.
-
-use connkit_spec::analyze::{entity_of, operation_ids};
-use connkit_spec::model::Api;
+//! Ids and entities are the analysis' own (`connkit_spec::analyze`, DESIGN.md "Contracts
+//! shared by every part"): the generator never derives them itself, so that the generated
+//! crate, the plan and `connkit call` always name an operation alike.
 
 use crate::manifest::{Pagination, RateLimit};
 
@@ -25,21 +22,4 @@ pub struct OperationFacts {
     pub pagination_dropped: Option<String>,
     /// Documented rate limit.
     pub rate_limit: Option<RateLimit>,
-}
-
-/// The facts of every operation of `api`, in order, before the analysis adds pagination and
-/// rate limits.
-pub fn operation_facts(api: &Api) -> Vec<OperationFacts> {
-    api.operations
-        .iter()
-        .zip(operation_ids(api))
-        .map(|(operation, id)| OperationFacts {
-            id,
-            entity: entity_of(operation),
-            pagination: None,
-            pagination_guess: None,
-            pagination_dropped: None,
-            rate_limit: None,
-        })
-        .collect()
 }

@@ -8,23 +8,40 @@ use connkit_spec::model::{Api, ParameterLocation};
 use super::OperationFacts;
 use crate::manifest::{AuthConfig, AuthKind, KeyLocation, Pagination, RateLimit};
 
-/// The facts of every operation of spec `spec_index` (as many as `api.operations`, in order).
-/// The ids and entities of [`super::operation_facts`], with the analysis' pagination and rate limits.
+/// The facts of every operation of spec `spec_index` (as many as `api.operations`, in order):
+/// the analysis' ids, entities, paginations and rate limits. An analysis that does not hold
+/// every operation of `api` (one made of other specs) is replaced by the analysis of `api`
+/// alone, so ids and entities still come from `connkit_spec` only.
 pub fn facts_for_spec(analysis: &Analysis, spec_index: usize, api: &Api) -> Vec<OperationFacts> {
-    let mut facts = super::operation_facts(api);
+    let mut found: Vec<Option<OperationFacts>> = vec![None; api.operations.len()];
     for op in analysis.operations.iter().filter(|op| op.spec_index == spec_index) {
-        let Some(slot) = facts.get_mut(op.operation_index) else { continue };
-        slot.id = op.operation_id.clone();
-        slot.entity = op.entity.clone();
-        match op.pagination.as_ref().map(pagination) {
-            Some(Ok(descriptor)) => {
-                slot.pagination = Some(descriptor);
-                slot.pagination_guess = op.pagination.as_ref().and_then(|p| p.guessed.clone());
-            }
-            Some(Err(why)) => slot.pagination_dropped = Some(why),
-            None => {}
+        if let Some(slot) = found.get_mut(op.operation_index) {
+            *slot = Some(facts_of(op));
         }
-        slot.rate_limit = op.rate_limit.as_ref().and_then(rate_limit);
+    }
+    match found.into_iter().collect::<Option<Vec<_>>>() {
+        Some(facts) => facts,
+        None => analyze::analyze_apis(&[api]).operations.iter().map(facts_of).collect(),
+    }
+}
+
+/// The facts of one analysed operation.
+fn facts_of(op: &analyze::AnalyzedOperation) -> OperationFacts {
+    let mut facts = OperationFacts {
+        id: op.operation_id.clone(),
+        entity: op.entity.clone(),
+        pagination: None,
+        pagination_guess: None,
+        pagination_dropped: None,
+        rate_limit: op.rate_limit.as_ref().and_then(rate_limit),
+    };
+    match op.pagination.as_ref().map(pagination) {
+        Some(Ok(descriptor)) => {
+            facts.pagination = Some(descriptor);
+            facts.pagination_guess = op.pagination.as_ref().and_then(|p| p.guessed.clone());
+        }
+        Some(Err(why)) => facts.pagination_dropped = Some(why),
+        None => {}
     }
     facts
 }
@@ -152,4 +169,32 @@ pub fn auth_of_kind(analysis: &Analysis, wanted: Option<AuthKind>) -> Option<Aut
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_take_the_analysis_ids_even_from_an_analysis_of_other_specs() {
+        let spec = connkit_spec::load_str(
+            "t.json",
+            r#"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{
+              "/orders/{orderId}/items":{"get":{"responses":{"200":{"description":"ok"}}}},
+              "/v1/pets":{"get":{"operationId":"x","responses":{"200":{"description":"ok"}}},
+                          "post":{"operationId":"x","responses":{"200":{"description":"ok"}}}}}}"#,
+        )
+        .unwrap();
+        let analysis = analyze::analyze_apis(&[&spec.api]);
+        let expected: Vec<(String, String)> =
+            analysis.operations.iter().map(|op| (op.operation_id.clone(), op.entity.clone())).collect();
+        let ids = |facts: Vec<OperationFacts>| -> Vec<(String, String)> {
+            facts.into_iter().map(|f| (f.id, f.entity)).collect()
+        };
+        assert_eq!(ids(facts_for_spec(&analysis, 0, &spec.api)), expected);
+        assert_eq!(expected[0].0, "get_orders_by_order_id_items");
+        assert_eq!(expected[1].1, "pets");
+        let unrelated = analyze::analyze_apis(&[]);
+        assert_eq!(ids(facts_for_spec(&unrelated, 0, &spec.api)), expected);
+    }
 }

@@ -16,7 +16,7 @@ use proc_macro2::TokenStream;
 use crate::manifest::{Pagination, RateLimit};
 
 pub use build::{SpecInput, TakenNames, build_spec};
-pub use facts::{OperationFacts, operation_facts};
+pub use facts::OperationFacts;
 pub use from_analysis::{auth_from_analysis, auth_of_kind, facts_for_spec, pagination, rate_limit};
 pub use split::{ServicePart, split_service};
 

@@ -70,8 +70,34 @@ fn base_id(operation: &Operation) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_are_unique_over_every_operation_declared_synthesized_or_repeated() {
+        let spec = crate::load_str(
+            "t.json",
+            r#"{"openapi":"3.0.0","info":{"title":"t","version":"1"},"paths":{
+              "/a":{"get":{"operationId":"list","responses":{"200":{"description":"ok"}}},
+                    "post":{"operationId":"list","responses":{"200":{"description":"ok"}}}},
+              "/b":{"get":{"operationId":"list_get","responses":{"200":{"description":"ok"}}}},
+              "/pets/{petId}/photos":{"get":{"responses":{"200":{"description":"ok"}}},
+                    "put":{"operationId":"get_pets_by_pet_id_photos","responses":{"200":{"description":"ok"}}}}}}"#,
+        )
+        .unwrap();
+        let ids = operation_ids(&spec.api);
+        assert_eq!(ids.len(), 5);
+        let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+        assert_eq!(distinct.len(), 5, "{ids:?}");
+        assert!(ids.contains(&"list_post".to_string()), "{ids:?}");
+        // A synthesized id that a declared one repeats: both get their method.
+        assert_eq!(ids[3..], ["get_pets_by_pet_id_photos_get", "get_pets_by_pet_id_photos_put"]);
+        // The analysis names them alike, in the same order.
+        let analysis = crate::analyze_apis(&[&spec.api]);
+        let analysed: Vec<&str> = analysis.operations.iter().map(|op| op.id.as_str()).collect();
+        assert_eq!(analysed, ids.iter().map(String::as_str).collect::<Vec<_>>());
+    }
 
     #[test]
     fn stems_come_from_file_names_and_are_unique() {
