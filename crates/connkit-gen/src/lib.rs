@@ -7,6 +7,9 @@
 //!   pagination, rate limits).
 //! - `emit`: the Rust files (quote + prettyplease); [`docs`]: AGENTS.md, SKILL.md,
 //!   `.env.example` and the plan spec (minijinja).
+//! - [`contract`]: the resolved connector (auth with its defaults, settings, user agent, each
+//!   operation's effective host, rate limit and pagination), rendered by the emitters and
+//!   interpreted by `connkit call`.
 //! - [`hosts`]: which host each operation is sent to (the default one or a named one).
 //! - [`workspace`]: the workspace `connkit init` lays out (CONNECTOR_AGENTS.md, AGENTS.md).
 //! - [`generate()`]: everything, in the guideline's order; [`write_files`] writes it with the
@@ -15,6 +18,7 @@
 
 mod auth_choice;
 mod cargo_toml;
+pub mod contract;
 pub mod docs;
 mod docs_text;
 mod emit;

@@ -399,7 +399,8 @@ fn auth_config(request: &NewRequest<'_>) -> Result<AuthConfig, NewError> {
             Some(prefix) => Some(prefix.clone()),
             None => {
                 let apis: Vec<&Api> = request.specs.iter().map(|s| s.api).collect();
-                let name = auth.key_name.as_deref().unwrap_or("X-API-Key");
+                let name =
+                    auth.key_name.as_deref().unwrap_or(crate::contract::DEFAULT_API_KEY_HEADER);
                 crate::auth_choice::key_prefix(&apis, name)
             }
         };

@@ -105,11 +105,13 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
             .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
     let body = read_body(args.body.as_deref(), model)?;
 
-    let qualified = format!("{}.{}", op.spec, op.operation_id);
-    let overrides = connector.manifest.operation(&qualified, &op.operation_id);
     let hosts = connector.host_plan();
-    let host =
-        hosts.host_of(op.spec_index, op.operation_index, overrides.and_then(|o| o.host.as_deref()));
+    let Some(contract) = connector.operation_contract(&hosts, op) else {
+        return Err(CommandError::failure(miette::miette!(
+            "internal error: operation `{}` not in its spec",
+            op.id
+        )));
+    };
 
     // `connectors/{system}/.env` first, then the workspace's.
     let source = EnvSource::load_files(
@@ -119,22 +121,19 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let settings = client::CallSettings::read(&connector.manifest, hosts.named(), &source)
         .map_err(settings_error)?;
 
-    let rate_limit = overrides
-        .and_then(|o| o.rate_limit)
-        .or_else(|| op.rate_limit.as_ref().and_then(connkit_gen::ir::rate_limit));
-    let pagination = match overrides {
-        Some(o) if o.paginated == Some(false) => None,
-        Some(o) if o.pagination.is_some() => o.pagination.clone(),
-        _ => op.pagination.as_ref().and_then(|p| connkit_gen::ir::pagination(p).ok()),
-    };
-    let http = client::build_client(&connector.manifest, &settings, &op.id, rate_limit)
-        .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;
-    let operation = runtime_operation(op, model, host)?;
+    let http = client::build_client(
+        &connector.manifest,
+        &settings,
+        &contract.qualified_id,
+        contract.rate_limit,
+    )
+    .map_err(|e| CommandError::usage(miette::miette!("cannot build the client: {e}")))?;
+    let operation = runtime_operation(op, model, contract.host.as_deref())?;
     let request =
         CallRequest { http: &http, operation: &operation, placed: &placed, body: body.as_ref() };
     let output = Output::new(args.output.clone());
     let outcome = if args.all {
-        paging::all(&request, pagination, args.max_pages, &output, args.verbose).await
+        paging::all(&request, contract.pagination, args.max_pages, &output, args.verbose).await
     } else {
         single(&request, api, model, &output, args.verbose).await
     };

@@ -179,13 +179,13 @@ fn auth(cx: &Context<'_>, settings: &[Setting]) -> Auth {
     };
     let description = match config.kind {
         AuthKind::None => "No credentials: the spec declares no auth the client sends.".to_string(),
-        AuthKind::ApiKey => {
-            let name = config.key_name.as_deref().unwrap_or("X-API-Key");
-            match config.key_in.unwrap_or(KeyLocation::Header) {
-                KeyLocation::Header => format!("An API key sent in the `{name}` header."),
-                KeyLocation::Query => format!("An API key sent as the `{name}` query parameter."),
+        AuthKind::ApiKey => match config.credential_parameter() {
+            Some((KeyLocation::Query, name)) => {
+                format!("An API key sent as the `{name}` query parameter.")
             }
-        }
+            Some((KeyLocation::Header, name)) => format!("An API key sent in the `{name}` header."),
+            None => "An API key.".to_string(),
+        },
         AuthKind::Bearer => "A static token sent as `Authorization: Bearer`.".to_string(),
         AuthKind::Basic => "HTTP basic auth (user name and password).".to_string(),
         AuthKind::OAuth2ClientCredentials => format!(

@@ -7,8 +7,9 @@ use quote::{format_ident, quote};
 use super::operation::{Site, emit_operation};
 use super::{Context, format_file};
 use crate::GenerateError;
+use crate::contract::{ResolvedAuth, TokenEndpoint};
 use crate::docs_text::{doc_attrs, inner_doc_attrs};
-use crate::manifest::{AuthKind, KeyLocation, Tier};
+use crate::manifest::{KeyLocation, Tier};
 use crate::naming::const_ident;
 
 /// Emits `src/client.rs`; `models` is the lite tier's inline models module (one per spec in a
@@ -20,7 +21,7 @@ use crate::naming::const_ident;
 pub(crate) fn client_file(cx: &Context<'_>, models: TokenStream) -> Result<String, GenerateError> {
     let client = cx.client_ident();
     let settings = cx.settings_ident();
-    let ua = format!("{}/{} connkit/{}", cx.system.crate_name(), "0.1.0", cx.connkit_version);
+    let ua = crate::contract::user_agent(cx.system, cx.connkit_version);
     let (tables, builder_steps) = builder_steps(cx);
     let header = client_header(cx);
     let client_doc = doc_attrs(&format!(
@@ -188,48 +189,55 @@ fn gate_methods(gate: &TokenStream, methods: TokenStream) -> TokenStream {
     }
 }
 
+/// The auth strategy of the resolved auth ([`crate::contract::ResolvedAuth`]) over the
+/// settings' credentials.
 fn auth_tokens(cx: &Context<'_>) -> TokenStream {
-    let auth = &cx.manifest.auth;
-    let token_header = auth.token_header.as_ref().map(|h| quote!(.token_header(#h)));
-    let extras = auth.extra.iter().map(|(k, v)| quote!(.extra_param(#k, #v)));
-    let strategy = match auth.kind {
-        AuthKind::None => return TokenStream::new(),
-        AuthKind::ApiKey => {
-            let name = auth.key_name.clone().unwrap_or_else(|| "X-API-Key".to_string());
-            let prefix = auth.key_prefix.as_ref().map(|p| quote!(.with_prefix(#p)));
-            match auth.key_in {
-                Some(KeyLocation::Query) => {
+    let token_extras = |endpoint: &TokenEndpoint| {
+        let header = endpoint.token_header.as_ref().map(|h| quote!(.token_header(#h)));
+        let extras = endpoint.extra.iter().map(|(k, v)| quote!(.extra_param(#k, #v)));
+        quote!(#header #(#extras)*)
+    };
+    let strategy = match ResolvedAuth::of(&cx.manifest.auth) {
+        ResolvedAuth::None => return TokenStream::new(),
+        ResolvedAuth::ApiKey { name, location, prefix } => {
+            let prefix = prefix.as_ref().map(|p| quote!(.with_prefix(#p)));
+            match location {
+                KeyLocation::Query => {
                     quote!(::connkit::auth::ApiKey::query(#name, settings.api_key.clone()) #prefix)
                 }
-                _ => {
+                KeyLocation::Header => {
                     quote!(::connkit::auth::ApiKey::header(#name, settings.api_key.clone()) #prefix)
                 }
             }
         }
-        AuthKind::Bearer => quote!(::connkit::auth::Bearer::new(settings.token.clone())),
-        AuthKind::Basic => {
+        ResolvedAuth::Bearer => quote!(::connkit::auth::Bearer::new(settings.token.clone())),
+        ResolvedAuth::Basic => {
             quote!(::connkit::auth::Basic::new(&settings.username, settings.password.clone()))
         }
-        AuthKind::OAuth2ClientCredentials => quote! {
-            ::connkit::auth::ClientCredentials::new(
-                settings.token_url.as_str(),
-                settings.client_id.as_str(),
-                settings.client_secret.clone(),
-            )
-            .scopes(settings.scopes.clone())
-            #token_header
-            #(#extras)*
-        },
-        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => quote! {
-            ::connkit::auth::RefreshToken::new(
-                settings.token_url.as_str(),
-                settings.client_id.as_str(),
-                settings.client_secret.clone(),
-                settings.refresh_token.clone(),
-            )
-            #token_header
-            #(#extras)*
-        },
+        ResolvedAuth::ClientCredentials(endpoint) => {
+            let extras = token_extras(&endpoint);
+            quote! {
+                ::connkit::auth::ClientCredentials::new(
+                    settings.token_url.as_str(),
+                    settings.client_id.as_str(),
+                    settings.client_secret.clone(),
+                )
+                .scopes(settings.scopes.clone())
+                #extras
+            }
+        }
+        ResolvedAuth::RefreshToken(endpoint) => {
+            let extras = token_extras(&endpoint);
+            quote! {
+                ::connkit::auth::RefreshToken::new(
+                    settings.token_url.as_str(),
+                    settings.client_id.as_str(),
+                    settings.client_secret.clone(),
+                    settings.refresh_token.clone(),
+                )
+                #extras
+            }
+        }
     };
     quote!(let builder = builder.auth(#strategy);)
 }

@@ -5,212 +5,12 @@ use quote::{format_ident, quote};
 
 use super::{Context, format_file};
 use crate::GenerateError;
+use crate::contract::{SettingVar, VarKind};
 use crate::docs_text::{doc_attrs, inner_doc_attrs};
-use crate::manifest::AuthKind;
 
-/// One environment variable of the connector, for `.env.example` and the docs.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SettingVar {
-    /// The short name (`CLIENT_ID`); the variable is the prefix plus this.
-    pub name: String,
-    /// The field of the settings struct.
-    pub field: String,
-    /// What it is.
-    pub description: String,
-    /// The default shown in `.env.example` (empty for required or unset values).
-    pub default: Option<String>,
-    /// Whether it must be set.
-    pub required: bool,
-    /// Whether it is a secret (never printed).
-    pub secret: bool,
-    /// How it is read.
-    kind: VarKind,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum VarKind {
-    Text,
-    Secret,
-    Url,
-    Bool,
-    List,
-}
-
-impl SettingVar {
-    fn new(
-        name: &str,
-        field: &str,
-        description: &str,
-        default: Option<String>,
-        required: bool,
-        kind: VarKind,
-    ) -> Self {
-        SettingVar {
-            name: name.to_string(),
-            field: field.to_string(),
-            description: description.to_string(),
-            default,
-            required,
-            secret: kind == VarKind::Secret,
-            kind,
-        }
-    }
-}
-
-/// Every setting of the connector, in the order of `.env.example`: where calls go, then the
-/// credentials.
+/// Every setting of the connector ([`crate::contract::settings_variables`]).
 pub(crate) fn settings_variables(cx: &Context<'_>) -> Vec<SettingVar> {
-    let mut vars = host_variables(cx);
-    vars.extend(auth_variables(&cx.manifest.auth));
-    vars
-}
-
-/// The base URL, the named hosts' URLs, the region and the sandbox switch.
-fn host_variables(cx: &Context<'_>) -> Vec<SettingVar> {
-    let var = SettingVar::new;
-    let hosts = &cx.manifest.hosts;
-    let mut vars = Vec::new();
-    let has_host = hosts.default.is_some() || !hosts.regions.is_empty();
-    let base_url_text = if cx.hosts.is_empty() {
-        "Overrides the API's base URL (sandboxes, proxies, replay servers)."
-    } else {
-        "Overrides the default host's base URL (sandboxes, proxies, replay servers): every \
-         operation but those of the named hosts below."
-    };
-    vars.push(var(
-        "BASE_URL",
-        "base_url",
-        base_url_text,
-        if has_host { None } else { Some(String::new()) },
-        !has_host,
-        VarKind::Url,
-    ));
-    for host in cx.hosts {
-        let description = match &host.url {
-            Some(url) => format!(
-                "Overrides the base URL of the `{}` host (`{url}`), which serves {}.",
-                host.name,
-                host.serves_text()
-            ),
-            None => format!(
-                "The base URL of the `{}` host, which serves {}.",
-                host.name,
-                host.serves_text()
-            ),
-        };
-        let required = host.url.is_none();
-        vars.push(var(
-            &host.variable(),
-            &host.field(),
-            &description,
-            required.then(String::new),
-            required,
-            VarKind::Url,
-        ));
-    }
-    if !hosts.regions.is_empty() {
-        let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
-        let default = hosts.default_region.clone().or_else(|| hosts.regions.keys().next().cloned());
-        vars.push(var(
-            "REGION",
-            "region",
-            &format!("The region whose host is used: one of {}.", names.join(", ")),
-            default,
-            false,
-            VarKind::Text,
-        ));
-    }
-    if !hosts.sandbox.is_empty() {
-        vars.push(var(
-            "SANDBOX",
-            "sandbox",
-            "`on` sends every call to the sandbox host instead of production.",
-            Some("off".to_string()),
-            false,
-            VarKind::Bool,
-        ));
-    }
-    vars
-}
-
-/// The credentials the connector's auth reads.
-fn auth_variables(auth: &crate::manifest::AuthConfig) -> Vec<SettingVar> {
-    let var = SettingVar::new;
-    let client_id =
-        || var("CLIENT_ID", "client_id", "The OAuth2 client id.", None, true, VarKind::Text);
-    let client_secret = || {
-        var(
-            "CLIENT_SECRET",
-            "client_secret",
-            "The OAuth2 client secret.",
-            None,
-            true,
-            VarKind::Secret,
-        )
-    };
-    let token_url = || {
-        var(
-            "TOKEN_URL",
-            "token_url",
-            "The OAuth2 token endpoint.",
-            auth.token_url.clone(),
-            auth.token_url.is_none(),
-            VarKind::Text,
-        )
-    };
-    match auth.kind {
-        AuthKind::None => Vec::new(),
-        AuthKind::ApiKey => {
-            vec![var("API_KEY", "api_key", "The API key.", None, true, VarKind::Secret)]
-        }
-        AuthKind::Bearer => {
-            vec![var("TOKEN", "token", "The bearer token.", None, true, VarKind::Secret)]
-        }
-        AuthKind::Basic => vec![
-            var(
-                "USERNAME",
-                "username",
-                "The user name (HTTP basic auth).",
-                None,
-                true,
-                VarKind::Text,
-            ),
-            var(
-                "PASSWORD",
-                "password",
-                "The password (HTTP basic auth).",
-                None,
-                true,
-                VarKind::Secret,
-            ),
-        ],
-        AuthKind::OAuth2ClientCredentials => vec![
-            client_id(),
-            client_secret(),
-            token_url(),
-            var(
-                "SCOPES",
-                "scopes",
-                "OAuth2 scopes, separated by spaces or commas.",
-                Some(auth.scopes.join(" ")),
-                false,
-                VarKind::List,
-            ),
-        ],
-        AuthKind::OAuth2RefreshToken | AuthKind::Lwa => vec![
-            client_id(),
-            client_secret(),
-            var(
-                "REFRESH_TOKEN",
-                "refresh_token",
-                "The OAuth2 refresh token.",
-                None,
-                true,
-                VarKind::Secret,
-            ),
-            token_url(),
-        ],
-    }
+    crate::contract::settings_variables(cx.manifest, cx.hosts)
 }
 
 /// Emits `src/config.rs`.
@@ -232,7 +32,8 @@ pub(crate) fn config_file(cx: &Context<'_>) -> Result<String, GenerateError> {
         system = cx.system
     ));
     let checks = region_check(cx);
-    let region_table = region_tables(cx);
+    let base_required = vars.iter().any(|v| v.field == "base_url" && v.required);
+    let region_table = region_tables(cx, base_required);
     let base_url_fn = base_url_fn(cx, &vars);
     let host_urls_fn = host_urls_fn(cx);
     let finish = finish_settings(&required, &plain);
@@ -391,9 +192,29 @@ fn field_read(v: &SettingVar, name: &str) -> (TokenStream, TokenStream) {
     }
 }
 
-fn region_tables(cx: &Context<'_>) -> TokenStream {
+/// The host tables of `base_url()`: `REGIONS` and `SANDBOX_HOSTS` when the connector has
+/// them, and `HOSTS`, the runtime's [`connkit::settings::HostTable`] over them (none when
+/// `BASE_URL` is required: there is no host to choose).
+fn region_tables(cx: &Context<'_>, base_required: bool) -> TokenStream {
     let hosts = &cx.manifest.hosts;
     let mut tokens = TokenStream::new();
+    if !base_required {
+        let default = match &hosts.default {
+            Some(url) => quote!(::std::option::Option::Some(#url)),
+            None => quote!(::std::option::Option::None),
+        };
+        let regions = if hosts.regions.is_empty() { quote!(&[]) } else { quote!(Self::REGIONS) };
+        let sandbox =
+            if hosts.sandbox.is_empty() { quote!(&[]) } else { quote!(Self::SANDBOX_HOSTS) };
+        tokens.extend(quote! {
+            /// The API's hosts: `base_url()` picks one of them unless `BASE_URL` is set.
+            pub const HOSTS: ::connkit::settings::HostTable<'static> = ::connkit::settings::HostTable {
+                default: #default,
+                regions: #regions,
+                sandbox: #sandbox,
+            };
+        });
+    }
     if !hosts.regions.is_empty() {
         let entries = hosts.regions.iter().map(|(k, v)| quote!((#k, #v)));
         tokens.extend(quote! {
@@ -443,6 +264,8 @@ fn host_urls_fn(cx: &Context<'_>) -> TokenStream {
     }
 }
 
+/// `base_url()`: the runtime's rule ([`connkit::settings::HostTable::base_url`]) over the
+/// settings and the connector's host tables.
 fn base_url_fn(cx: &Context<'_>, vars: &[SettingVar]) -> TokenStream {
     let hosts = &cx.manifest.hosts;
     let base_required = vars.iter().any(|v| v.field == "base_url" && v.required);
@@ -454,45 +277,17 @@ fn base_url_fn(cx: &Context<'_>, vars: &[SettingVar]) -> TokenStream {
             }
         };
     }
-    let region_key =
-        if hosts.regions.is_empty() { quote!("default") } else { quote!(self.region.as_str()) };
-    let sandbox = if hosts.sandbox.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            if self.sandbox
-                && let ::std::option::Option::Some((_, host)) = Self::SANDBOX_HOSTS
-                    .iter()
-                    .find(|(name, _)| *name == #region_key || *name == "default")
-            {
-                return (*host).to_string();
-            }
-        }
-    };
     let region = if hosts.regions.is_empty() {
-        TokenStream::new()
+        quote!(::std::option::Option::None)
     } else {
-        quote! {
-            if let ::std::option::Option::Some((_, host)) = Self::REGIONS.iter().find(|(name, _)| *name == self.region) {
-                return (*host).to_string();
-            }
-        }
+        quote!(::std::option::Option::Some(self.region.as_str()))
     };
-    let default = hosts
-        .default
-        .clone()
-        .or_else(|| hosts.regions.values().next().cloned())
-        .unwrap_or_default();
+    let sandbox = if hosts.sandbox.is_empty() { quote!(false) } else { quote!(self.sandbox) };
     quote! {
         /// The base URL every call goes to: `BASE_URL` when set, else the sandbox or region
         /// host chosen by the settings, else the API's default host.
         pub fn base_url(&self) -> ::std::string::String {
-            if let ::std::option::Option::Some(url) = &self.base_url {
-                return url.to_string();
-            }
-            #sandbox
-            #region
-            ::std::string::String::from(#default)
+            Self::HOSTS.base_url(self.base_url.as_ref(), #sandbox, #region).unwrap_or_default()
         }
     }
 }

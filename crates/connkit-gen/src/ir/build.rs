@@ -12,6 +12,7 @@ use super::{
     BodyIr, BodyTyping, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr,
     ParamIr, ParamShape, SpecIr, SuccessIr,
 };
+use crate::contract::{OperationContract, OperationPlace};
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
 use crate::types::{TypeRefKind, TypeSpace};
@@ -76,14 +77,14 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
     let mut scopes = Scopes::new(input.taken);
     let mut entities: IndexMap<String, EntityIr> = IndexMap::new();
     for (op_index, (operation, facts)) in api.operations.iter().zip(input.facts).enumerate() {
-        let qualified_id = if input.multi_spec {
-            format!("{}.{}", input.stem, facts.id)
-        } else {
-            facts.id.clone()
+        let place = OperationPlace {
+            stem: input.stem,
+            spec_index: input.spec_index,
+            operation_index: op_index,
+            multi_spec: input.multi_spec,
         };
-        let overrides = input.manifest.operation(&qualified_id, &facts.id);
-        let entity_name =
-            overrides.and_then(|o| o.entity.clone()).unwrap_or_else(|| facts.entity.clone());
+        let contract = OperationContract::resolve(input.manifest, input.hosts, place, facts);
+        let entity_name = contract.entity.clone();
         let entity = entities
             .entry(entity_name.clone())
             .or_insert_with(|| scopes.entity(&input, &entity_name));
@@ -100,7 +101,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             rust_name,
             const_name,
             type_stem,
-            qualified_id,
+            qualified_id: contract.qualified_id.clone(),
             method: operation.method,
             path: operation.path.clone(),
             summary: operation.summary.clone(),
@@ -115,19 +116,16 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             response_headers: Vec::new(),
             pagination: None,
             pagination_dropped: None,
-            rate_limit: overrides.and_then(|o| o.rate_limit).or(facts.rate_limit),
+            rate_limit: contract.rate_limit,
             idempotency_header: None,
             request_method: String::new(),
             accept: None,
-            host: input
-                .hosts
-                .host_of(input.spec_index, op_index, overrides.and_then(|o| o.host.as_deref()))
-                .map(str::to_string),
+            host: contract.host.clone(),
         };
         add_parameters(&mut ir, operation, input.manifest, types);
         ir.body = body_of(&ir.type_stem, api, operation, types);
         let success = add_answers(&mut ir, api, operation, types);
-        add_pagination(&mut ir, methods, PagingInput { api, facts, overrides, success }, types);
+        add_pagination(&mut ir, methods, PagingInput { api, contract, success }, types);
         ir.request_method = methods.claim(&twin_name(&ir.rust_name, "request"));
         entity.operations.push(ir);
     }
@@ -259,47 +257,38 @@ fn add_answers<'a>(
 /// What deciding an operation's pagination reads.
 struct PagingInput<'a> {
     api: &'a Api,
-    facts: &'a OperationFacts,
-    overrides: Option<&'a crate::manifest::OperationOverride>,
+    /// The operation's effective pagination (the manifest's merged into the analysis').
+    contract: OperationContract,
     /// The success response the operation's answer is read from.
     success: Option<&'a Response>,
 }
 
-/// Sets the operation's pagination (the manifest's descriptor, else the analysis'), or why
-/// it has none though it pages; claims the `_pages` twin's name.
+/// Sets the operation's pagination, or why it has none though it pages; claims the `_pages`
+/// twin's name.
 fn add_pagination(
     ir: &mut OperationIr,
     methods: &mut UniqueNames,
     input: PagingInput<'_>,
     types: &mut TypeSpace,
 ) {
-    let PagingInput { api, facts, overrides, success } = input;
-    let paginated = overrides.and_then(|o| o.paginated).unwrap_or(true);
-    let overridden = overrides.and_then(|o| o.pagination.clone());
-    // A descriptor of the manifest is the user's unless the manifest still marks it as a
-    // guess; the analysis' own says whether it is one.
-    let guessed = match &overridden {
-        Some(_) => overrides.and_then(|o| o.pagination_guessed.clone()),
-        None => facts.pagination_guess.clone(),
-    };
-    let pagination = overridden.or(facts.pagination.clone());
+    let PagingInput { api, contract, success } = input;
     let json_success = matches!(ir.success, SuccessIr::Json(_) | SuccessIr::MaybeJson(_));
-    match (paginated, pagination, success) {
-        (false, _, _) => {}
-        (true, Some(pagination), Some(response)) if json_success => {
+    match (contract.pagination, success) {
+        (Some(pagination), Some(response)) if json_success => {
             let items_path = pagination.items_path.as_deref();
             let item = item_type(&ir.type_stem, api, response, items_path, types);
             let pages_method = methods.claim(&twin_name(&ir.rust_name, "pages"));
+            let guessed = contract.pagination_guess;
             ir.pagination = Some(PaginationIr { pagination, item, pages_method, guessed });
         }
-        (true, Some(_), _) => {
+        (Some(_), _) => {
             ir.pagination_dropped = Some(
                 "it pages, but its success answer is not JSON, so the runtime cannot read \
                  the items of a page"
                     .to_string(),
             );
         }
-        (true, None, _) => ir.pagination_dropped = facts.pagination_dropped.clone(),
+        (None, _) => ir.pagination_dropped = contract.pagination_dropped,
     }
 }
 

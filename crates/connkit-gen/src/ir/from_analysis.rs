@@ -186,8 +186,11 @@ mod tests {
         )
         .unwrap();
         let analysis = analyze::analyze_apis(&[&spec.api]);
-        let expected: Vec<(String, String)> =
-            analysis.operations.iter().map(|op| (op.operation_id.clone(), op.entity.clone())).collect();
+        let expected: Vec<(String, String)> = analysis
+            .operations
+            .iter()
+            .map(|op| (op.operation_id.clone(), op.entity.clone()))
+            .collect();
         let ids = |facts: Vec<OperationFacts>| -> Vec<(String, String)> {
             facts.into_iter().map(|f| (f.id, f.entity)).collect()
         };

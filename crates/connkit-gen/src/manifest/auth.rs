@@ -154,20 +154,9 @@ impl AuthConfig {
     /// (location, name): a spec parameter of that name is the credential itself, which the
     /// generated methods leave to the client instead of asking the caller for it.
     pub fn credential_parameter(&self) -> Option<(KeyLocation, String)> {
-        match self.kind {
-            AuthKind::None => None,
-            AuthKind::ApiKey => Some((
-                self.key_in.unwrap_or(KeyLocation::Header),
-                self.key_name.clone().unwrap_or_else(|| "X-API-Key".to_string()),
-            )),
-            AuthKind::Bearer | AuthKind::Basic => {
-                Some((KeyLocation::Header, "Authorization".to_string()))
-            }
-            AuthKind::OAuth2ClientCredentials | AuthKind::OAuth2RefreshToken | AuthKind::Lwa => {
-                let header = self.token_header.clone();
-                Some((KeyLocation::Header, header.unwrap_or_else(|| "Authorization".to_string())))
-            }
-        }
+        crate::contract::ResolvedAuth::of(self)
+            .credential_parameter()
+            .map(|(place, name)| (place, name.to_string()))
     }
 
     /// Whether a spec parameter at `location` named `name` is that credential (header names

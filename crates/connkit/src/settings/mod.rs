@@ -56,6 +56,7 @@
 //! ```
 
 mod dotenv;
+mod hosts;
 mod reader;
 mod shared;
 mod source;
@@ -63,6 +64,7 @@ mod standard;
 mod value;
 
 pub use dotenv::{find_dotenv, find_dotenvs};
+pub use hosts::HostTable;
 pub use reader::SettingsReader;
 pub use shared::SharedSettings;
 pub use source::{EnvSource, Origin};

@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use connkit_spec::{Analysis, LoadedSpec, analyze};
+use connkit_spec::{Analysis, AnalyzedOperation, LoadedSpec, analyze};
 
 use connkit_gen::SpecSource;
+use connkit_gen::contract::{OperationContract, OperationPlace};
 use connkit_gen::hosts::HostPlan;
 use connkit_gen::ir::facts_for_spec;
 use connkit_gen::manifest::{MANIFEST_FILE, Manifest};
@@ -104,5 +105,29 @@ impl Connector {
             })
             .collect();
         HostPlan::for_specs(&self.manifest, &sources)
+    }
+
+    /// The effective entity, host, rate limit and pagination of `op`: its facts with the
+    /// manifest's override merged in, as the generator merges them (`None` for an operation
+    /// its spec does not have).
+    pub(super) fn operation_contract(
+        &self,
+        hosts: &HostPlan,
+        op: &AnalyzedOperation,
+    ) -> Option<OperationContract> {
+        let api = &self.specs.get(op.spec_index)?.api;
+        let facts = facts_for_spec(&self.analysis, op.spec_index, api);
+        let place = OperationPlace {
+            stem: &op.spec,
+            spec_index: op.spec_index,
+            operation_index: op.operation_index,
+            multi_spec: self.manifest.specs.len() > 1,
+        };
+        Some(OperationContract::resolve(
+            &self.manifest,
+            hosts,
+            place,
+            facts.get(op.operation_index)?,
+        ))
     }
 }
