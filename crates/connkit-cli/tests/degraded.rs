@@ -186,3 +186,48 @@ fn agents_plan_and_tier_reasons_agree_on_rate_limits_without_numbers() {
     assert!(plan.contains("`droplets_list` (response header `ratelimit-limit`)"), "{plan}");
     assert!(!agents.contains("none documented"), "{agents}");
 }
+
+/// A pagination whose items path leads nowhere in the answer's schema (a `connector.toml`
+/// edit): the operation keeps its streams of JSON values, and `sync` says why it is degraded.
+#[test]
+fn items_that_cannot_be_typed_are_a_degradation_not_silence() {
+    let specs = tempfile::tempdir().unwrap();
+    let spec = specs.path().join("api.json");
+    std::fs::write(
+        &spec,
+        serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Paged", "version": "1"},
+            "servers": [{"url": "https://paged.example.com"}],
+            "paths": {"/things": {"get": {
+                "operationId": "listThings",
+                "parameters": [{"name": "cursor", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "a page", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "data": {"type": "array", "items": {"type": "string"}},
+                        "next_cursor": {"type": "string"}}}}}}}
+            }}}
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let workspace = tempfile::tempdir().unwrap();
+    let output = connkit(&["new", "paged", "--spec", spec.to_str().unwrap()], workspace.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(!stderr(&output).contains("JSON values"), "{}", stderr(&output));
+    let manifest_path = workspace.path().join("connectors/paged/connector.toml");
+    let mut manifest = std::fs::read_to_string(&manifest_path).unwrap();
+    manifest.push_str(
+        "\n[operations.listThings.pagination]\nstyle = \"cursor\"\nrequest_param = \"cursor\"\n\
+         source = { body = \"next_cursor\" }\nitems_path = \"results\"\n",
+    );
+    std::fs::write(&manifest_path, manifest).unwrap();
+    let output = connkit(&["sync", "paged", "--format", "json"], workspace.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let text = report.to_string();
+    assert!(
+        text.contains("the items are JSON values: the answer's schema has no `results`"),
+        "{text}"
+    );
+}

@@ -310,13 +310,17 @@ fn dropped_paginations(ir: &SpecIr) -> HashMap<(String, String), String> {
 
 /// Success bodies of a spec's IR typed as JSON values against their schema, by
 /// (method, path).
+/// A paginated operation whose items are JSON values though its answer's schema has a shape
+/// counts too (its reason says so).
 fn untyped_bodies(ir: &SpecIr) -> HashMap<(String, String), String> {
     ir.operations()
-        .filter_map(|op| match &op.success_typing {
-            Some(BodyTyping::Degraded(reason)) => {
-                Some(((op.method.to_string(), op.path.clone()), reason.clone()))
-            }
-            _ => None,
+        .filter_map(|op| {
+            let reason = match (&op.success_typing, &op.pagination) {
+                (Some(BodyTyping::Degraded(reason)), _) => reason.clone(),
+                (_, Some(paging)) => paging.item_untyped.clone()?,
+                _ => return None,
+            };
+            Some(((op.method.to_string(), op.path.clone()), reason))
         })
         .collect()
 }

@@ -25,7 +25,7 @@ pub(super) fn envelope_impls(cx: &Context<'_>, specs: &[SpecIr], gated: bool) ->
                 if let ErrorIr::Envelope(ty) = &op.error {
                     let key = ty.to_string();
                     let gate = if gated { cx.feature_gate(spec) } else { TokenStream::new() };
-                    envelopes.entry(key.clone()).or_insert_with(|| (ty.clone(), gate));
+                    envelopes.entry(key.clone()).or_insert_with(|| (ty.tokens.clone(), gate));
                     groups.entry(key).or_default().insert(entity.group.clone());
                 }
             }

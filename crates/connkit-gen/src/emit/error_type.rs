@@ -12,7 +12,7 @@ use crate::ir::{ErrorCase, ErrorIr, OperationIr};
 pub(crate) fn error_type(op: &OperationIr) -> (TokenStream, TokenStream) {
     match &op.error {
         ErrorIr::Untyped => (quote!(::serde_json::Value), TokenStream::new()),
-        ErrorIr::Envelope(ty) => (ty.clone(), TokenStream::new()),
+        ErrorIr::Envelope(ty) => (ty.tokens.clone(), TokenStream::new()),
         ErrorIr::PerStatus(cases) => {
             let ident = format_ident!("{}Error", op.type_stem);
             let doc =

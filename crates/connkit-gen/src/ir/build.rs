@@ -5,8 +5,6 @@ use connkit_spec::model::{
     Schema, SchemaKind, SchemaRef, StatusCode,
 };
 use indexmap::IndexMap;
-use proc_macro2::TokenStream;
-use quote::quote;
 
 use super::{
     BodyIr, BodyTyping, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr,
@@ -15,7 +13,7 @@ use super::{
 use crate::contract::{OperationContract, OperationPlace};
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
-use crate::types::{TypeRefKind, TypeSpace};
+use crate::types::{TypeRef, TypeRefKind, TypeSpace};
 
 /// What building one spec's IR needs.
 #[derive(Debug, Clone, Copy)]
@@ -276,10 +274,15 @@ fn add_pagination(
     match (contract.pagination, success) {
         (Some(pagination), Some(response)) if json_success => {
             let items_path = pagination.items_path.as_deref();
-            let item = item_type(&ir.type_stem, api, response, items_path, types);
+            let (item, item_untyped) =
+                match item_type(&ir.type_stem, api, response, items_path, types) {
+                    Ok(item) => (item, None),
+                    Err(why) => (TypeRef::json_value(), Some(why)),
+                };
             let pages_method = methods.claim(&twin_name(&ir.rust_name, "pages"));
             let guessed = contract.pagination_guess;
-            ir.pagination = Some(PaginationIr { pagination, item, pages_method, guessed });
+            ir.pagination =
+                Some(PaginationIr { pagination, item, pages_method, guessed, item_untyped });
         }
         (Some(_), _) => {
             ir.pagination_dropped = Some(
@@ -323,13 +326,12 @@ fn add_parameters(
         let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
         let type_ref = types.type_for(&param.schema, &hint);
         let shape = param_shape(&type_ref);
-        let ty = type_ref.tokens;
         let is_array = matches!(inline_kind(&param.schema), Some(SchemaKind::Array { .. }));
         let p = ParamIr {
             wire_name: param.name.clone(),
             rust_name: names.claim(&snake_ident(&param.name)),
             location: param.location,
-            ty,
+            ty: type_ref,
             description: param.description.clone(),
             csv: is_array && !(param.style == ParameterStyle::Form && param.explode),
             style: param.style,
@@ -422,7 +424,7 @@ fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) 
     let hint = format!("{stem}Body");
     Some(match kind {
         BodyKind::Json | BodyKind::JsonLines => BodyIr::Json {
-            ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
+            ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint),
             required: body.required,
             content_type: media.content_type.clone(),
         },
@@ -432,7 +434,7 @@ fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) 
             BodyIr::Bytes { content_type: media.content_type.clone() }
         }
         BodyKind::Form => BodyIr::Form {
-            ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint).tokens,
+            ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint),
             required: body.required,
             encodings: media
                 .encoding
@@ -515,10 +517,10 @@ fn success_of(
                         response.map_or_else(|| "success".to_string(), |r| r.status.to_string())
                     ))
                 };
-                (SuccessIr::Json(ty.tokens), Some(typing))
+                (SuccessIr::Json(ty), Some(typing))
             }
             Some(_) => (SuccessIr::Bytes, None),
-            None => (SuccessIr::Json(quote!(::serde_json::Value)), Some(BodyTyping::FreeForm)),
+            None => (SuccessIr::Json(TypeRef::json_value()), Some(BodyTyping::FreeForm)),
         },
         BodyKind::EventStream | BodyKind::JsonLines => (SuccessIr::Stream, None),
         BodyKind::Text => (SuccessIr::Text, None),
@@ -581,7 +583,7 @@ fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace)
         // (`ErrorList = Vec<Error>`) gets an enum of its own instead.
         let envelope = types.type_for(first, &format!("{stem}Error"));
         if matches!(envelope.kind, TypeRefKind::Model) {
-            return ErrorIr::Envelope(envelope.tokens);
+            return ErrorIr::Envelope(envelope);
         }
     }
     let mut variants = UniqueNames::new();
@@ -598,7 +600,7 @@ fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace)
             ErrorCase {
                 status,
                 class,
-                ty: types.type_for(schema, &hint).tokens,
+                ty: types.type_for(schema, &hint),
                 variant,
                 description: response.description.clone(),
             }
@@ -608,30 +610,44 @@ fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace)
 }
 
 /// The type of one item of a paginated list: the array at `items_path` in the success
-/// schema, else the JSON value.
+/// schema (the JSON value when the answer has no schema).
+///
+/// # Errors
+///
+/// Why the items cannot be typed though the answer has a schema (the path leads nowhere, or
+/// not to an array): the operation keeps its streams of JSON values, and the reason is
+/// reported with the degraded operations.
 fn item_type(
     stem: &str,
     api: &Api,
     response: &Response,
     items_path: Option<&str>,
     types: &mut TypeSpace,
-) -> TokenStream {
+) -> Result<TypeRef, String> {
     let Some(schema) = response.json_schema(api) else {
-        return quote!(::serde_json::Value);
+        return Ok(TypeRef::json_value());
     };
+    let shown = items_path.filter(|p| !p.is_empty()).unwrap_or("the answer itself");
     let mut current = schema;
     let segments: Vec<&str> = items_path
         .map(|p| p.trim_start_matches('/').split(['.', '/']).filter(|s| !s.is_empty()).collect())
         .unwrap_or_default();
     for segment in segments {
-        match property(api, current, segment, 0) {
-            Some(next) => current = next,
-            None => return quote!(::serde_json::Value),
-        }
+        current = property(api, current, segment, 0).ok_or_else(|| {
+            format!(
+                "the items are JSON values: the answer's schema has no `{segment}` on the items \
+                 path `{shown}`"
+            )
+        })?;
     }
     match api.resolve(current).map(|s| &s.kind) {
-        Some(SchemaKind::Array { items }) => types.type_for(items, &format!("{stem}Item")).tokens,
-        _ => quote!(::serde_json::Value),
+        Some(SchemaKind::Array { items }) => Ok(types.type_for(items, &format!("{stem}Item"))),
+        // A schema that allows anything says nothing about the items.
+        Some(SchemaKind::Any) | None => Ok(TypeRef::json_value()),
+        Some(_) => Err(format!(
+            "the items are JSON values: the answer's schema at the items path `{shown}` is not \
+             an array"
+        )),
     }
 }
 

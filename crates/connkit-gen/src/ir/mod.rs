@@ -11,9 +11,9 @@ mod from_analysis;
 mod split;
 
 use connkit_spec::model::{HttpMethod, ParameterLocation, ParameterStyle};
-use proc_macro2::TokenStream;
 
 use crate::manifest::{Pagination, RateLimit};
+use crate::types::TypeRef;
 
 pub use build::{SpecInput, TakenNames, build_spec};
 pub use facts::OperationFacts;
@@ -180,8 +180,8 @@ pub struct ParamIr {
     pub rust_name: String,
     /// Where it goes.
     pub location: ParameterLocation,
-    /// Its Rust type (without `Option` for optional ones).
-    pub ty: TokenStream,
+    /// Its Rust type (without `Option` for optional ones), with what kind of type it is.
+    pub ty: TypeRef,
     /// What it means.
     pub description: Option<String>,
     /// Arrays sent comma-joined in one value (`style: form, explode: false`).
@@ -213,7 +213,7 @@ pub enum BodyIr {
     /// A JSON body of this type.
     Json {
         /// The type.
-        ty: TokenStream,
+        ty: TypeRef,
         /// Whether it must be sent.
         required: bool,
         /// The declared content type.
@@ -222,7 +222,7 @@ pub enum BodyIr {
     /// A form-encoded body of this type.
     Form {
         /// The type.
-        ty: TokenStream,
+        ty: TypeRef,
         /// Whether it must be sent.
         required: bool,
         /// Properties the spec's `encoding` writes in another style than the default (name,
@@ -245,10 +245,10 @@ pub enum BodyIr {
 #[derive(Debug, Clone)]
 pub enum SuccessIr {
     /// A JSON body decoded into this type.
-    Json(TokenStream),
+    Json(TypeRef),
     /// A JSON body of this type or none: the operation also documents a success without
     /// content (`204` beside a `200` with a body), so the method returns an `Option`.
-    MaybeJson(TokenStream),
+    MaybeJson(TypeRef),
     /// A body returned as bytes (downloads), with a streaming twin method.
     Bytes,
     /// A text body.
@@ -278,7 +278,7 @@ pub enum ErrorIr {
     /// No error body documented: the JSON value.
     Untyped,
     /// Every documented error status has the same model (the API's error envelope).
-    Envelope(TokenStream),
+    Envelope(TypeRef),
     /// Different bodies per status: an enum named `{TypeStem}Error`.
     PerStatus(Vec<ErrorCase>),
 }
@@ -293,7 +293,7 @@ pub struct ErrorCase {
     /// The variant name (`Status404`, `Default`).
     pub variant: String,
     /// The body type.
-    pub ty: TokenStream,
+    pub ty: TypeRef,
     /// What the response means.
     pub description: Option<String>,
 }
@@ -304,10 +304,14 @@ pub struct PaginationIr {
     /// The runtime descriptor.
     pub pagination: Pagination,
     /// The item type of the items stream.
-    pub item: TokenStream,
+    pub item: TypeRef,
     /// The name of the page stream method (`get_orders_pages`), unique within its service.
     pub pages_method: String,
     /// Why the descriptor is a guess (read from a parameter name alone, not confirmed in
     /// `connector.toml`), if it is one.
     pub guessed: Option<String>,
+    /// Why the items are JSON values though the answer's schema has a shape (the items path
+    /// leads nowhere in it, or not to an array), if they are: reported with the degraded
+    /// operations.
+    pub item_untyped: Option<String>,
 }

@@ -84,6 +84,12 @@ pub struct TypeRef {
 }
 
 impl TypeRef {
+    /// `serde_json::Value`: what an answer without a schema, or a part the generator cannot
+    /// reach, is read as.
+    pub fn json_value() -> TypeRef {
+        TypeRef { tokens: quote::quote!(::serde_json::Value), kind: TypeRefKind::Json }
+    }
+
     /// Whether values are `Copy` (booleans and numbers).
     pub fn is_copy(&self) -> bool {
         matches!(self.kind, TypeRefKind::Boolean | TypeRefKind::Integer | TypeRefKind::Number)
@@ -104,6 +110,20 @@ impl TypeRef {
     /// Whether this is a free-form JSON value (declared as such, or a fallback).
     pub fn is_json(&self) -> bool {
         matches!(self.kind, TypeRefKind::Json)
+    }
+}
+
+/// A type reference is written as its type expression.
+impl quote::ToTokens for TypeRef {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.tokens.to_tokens(tokens);
+    }
+}
+
+/// The type expression's text (`:: std :: string :: String`), as `TokenStream` prints it.
+impl std::fmt::Display for TypeRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.tokens.fmt(f)
     }
 }
 

@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::ir::{BodyIr, OperationIr, ParamIr, ParamShape};
+use crate::types::{TypeRef, TypeRefKind};
 
 /// The arguments of an operation's methods and the calls that build its request.
 pub(super) struct RequestShape {
@@ -85,12 +86,8 @@ fn body_call(body: &BodyIr) -> (TokenStream, TokenStream) {
 }
 
 /// `&str` for strings, `&T` otherwise.
-fn arg_type(ty: &TokenStream) -> TokenStream {
-    if ty.to_string().replace(' ', "") == "::std::string::String" {
-        quote!(&str)
-    } else {
-        quote!(&#ty)
-    }
+fn arg_type(ty: &TypeRef) -> TokenStream {
+    if matches!(ty.kind, TypeRefKind::String) { quote!(&str) } else { quote!(&#ty) }
 }
 
 /// The builder call that puts one parameter (`value`, a reference) on the wire.
