@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use connkit::paginate::PageRequest;
 use connkit::settings::EnvSource;
 use connkit::{ErrorKind, HttpClient, Method, Operation, RequestBuilder};
+use connkit_gen::contract::pick_media;
 use connkit_spec::{BodyKind, ParameterLocation};
 use serde_json::Value;
 
@@ -103,7 +104,7 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
     let placed =
         params::place_for(api, model, &args.params, |p| auth.is_credential(p.location, &p.name))
             .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
-    let body = read_body(args.body.as_deref(), model)?;
+    let body = read_body(args.body.as_deref(), api, model)?;
 
     let hosts = connector.host_plan();
     let Some(contract) = connector.operation_contract(&hosts, op) else {
@@ -287,7 +288,8 @@ async fn single(
                 e.column()
             ))
         })?;
-        if let Some(schema) = validate::response_schema(model, response.status().as_u16()) {
+        let status = response.status().as_u16();
+        if let Some(schema) = connkit_gen::contract::answer_schema(api, model, status) {
             validate::check(api, schema, &value).map_err(|failure| {
                 Failure::Decode(format!(
                     "the response body does not decode into the {} response type: at {}: {}",
@@ -410,15 +412,14 @@ fn pretty_body(body: &[u8]) -> String {
 /// content type otherwise.
 fn read_body(
     arg: Option<&str>,
+    api: &connkit_spec::Api,
     model: &connkit_spec::Operation,
 ) -> Result<Option<Body>, CommandError> {
     let Some(arg) = arg else {
         return match model.request_body.as_ref().filter(|body| body.required) {
             Some(body) => {
-                let content_type = body
-                    .content
-                    .first()
-                    .map_or("application/json", |media| media.content_type.as_str());
+                let content_type = pick_media(api, &body.content)
+                    .map_or("application/json", |(media, _)| media.content_type.as_str());
                 Err(CommandError::usage(miette::miette!(
                     help = "pass it with --body '<JSON>' or --body @FILE",
                     "the spec requires a request body ({content_type}) for this operation; nothing was sent"
@@ -434,8 +435,10 @@ fn read_body(
         })?,
         None => arg.as_bytes().to_vec(),
     };
-    let media = model.request_body.as_ref().and_then(|b| b.content.first());
-    let kind = media.map_or(BodyKind::Json, |m| m.kind);
+    // The media the generated method sends (JSON before a form, ...).
+    let picked = model.request_body.as_ref().and_then(|b| pick_media(api, &b.content));
+    let media = picked.map(|(media, _)| media);
+    let kind = picked.map_or(BodyKind::Json, |(_, kind)| kind);
     if matches!(kind, BodyKind::Json | BodyKind::Form) {
         let value = serde_json::from_slice(&bytes).map_err(|e| {
             CommandError::usage(miette::miette!(

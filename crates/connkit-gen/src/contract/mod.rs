@@ -5,10 +5,14 @@
 //! same requests. The base-URL rule itself is the runtime's
 //! ([`connkit::settings::HostTable`]), which both ask.
 
+mod answers;
 mod auth;
 mod operation;
 mod settings;
 
+pub use answers::{
+    answer_schema, binary_schema, error_answers, is_binary, pick_media, success_answer,
+};
 pub use auth::{AUTHORIZATION_HEADER, DEFAULT_API_KEY_HEADER, ResolvedAuth, TokenEndpoint};
 pub use operation::{OperationContract, OperationPlace};
 pub use settings::{SettingValue, SettingVar, VarKind, settings_variables};

@@ -2,7 +2,7 @@
 
 use connkit_spec::model::{
     Api, BodyKind, MediaType, Operation, Parameter, ParameterLocation, ParameterStyle, Response,
-    Schema, SchemaKind, SchemaRef, StatusCode,
+    SchemaKind, SchemaRef, StatusCode,
 };
 use indexmap::IndexMap;
 
@@ -10,7 +10,10 @@ use super::{
     BodyIr, BodyTyping, EntityIr, ErrorCase, ErrorIr, OperationFacts, OperationIr, PaginationIr,
     ParamIr, ParamShape, SpecIr, SuccessIr,
 };
-use crate::contract::{OperationContract, OperationPlace};
+use crate::contract::{
+    OperationContract, OperationPlace, binary_schema, error_answers, is_binary, pick_media,
+    success_answer,
+};
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
 use crate::types::{TypeRef, TypeRefKind, TypeSpace};
@@ -220,7 +223,7 @@ fn add_answers<'a>(
     operation: &'a Operation,
     types: &mut TypeSpace,
 ) -> Option<&'a Response> {
-    let success = operation.success_responses().find(|r| !r.content.is_empty());
+    let success = success_answer(operation);
     let (success_ir, typing) = success_of(&ir.type_stem, api, success, types);
     ir.success_typing = typing;
     ir.success = match success_ir {
@@ -397,27 +400,6 @@ fn twin_name(rust_name: &str, suffix: &str) -> String {
     if stem.is_empty() { suffix.to_string() } else { format!("{stem}_{suffix}") }
 }
 
-/// The media type a body is read or sent as, and its kind: JSON first, then forms,
-/// multipart, streams, bytes, text. A wildcard (`*/*`) whose schema is an object, array or
-/// composition counts as JSON: generated specs (Spring's among them) write it for JSON
-/// answers, and a structured schema is no byte string.
-fn pick_media<'m>(api: &Api, content: &'m [MediaType]) -> Option<(&'m MediaType, BodyKind)> {
-    const ORDER: [BodyKind; 8] = [
-        BodyKind::Json,
-        BodyKind::Form,
-        BodyKind::Multipart,
-        BodyKind::EventStream,
-        BodyKind::JsonLines,
-        BodyKind::Binary,
-        BodyKind::Text,
-        BodyKind::Other,
-    ];
-    let kind_of = |media: &MediaType| media.effective_kind(api);
-    ORDER
-        .iter()
-        .find_map(|kind| content.iter().find(|m| kind_of(m) == *kind).map(|media| (media, *kind)))
-}
-
 fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) -> Option<BodyIr> {
     let body = operation.request_body.as_ref()?;
     let (media, kind) = pick_media(api, &body.content)?;
@@ -465,16 +447,6 @@ fn multipart_parts(media: &MediaType) -> Vec<(String, bool, Option<String>)> {
             (name.clone(), is_file, description)
         })
         .collect()
-}
-
-fn is_binary(schema: &Schema) -> bool {
-    match &schema.kind {
-        SchemaKind::String { .. } => {
-            matches!(schema.format.as_deref(), Some("binary" | "byte"))
-        }
-        SchemaKind::Array { items: SchemaRef::Inline(items) } => is_binary(items),
-        _ => false,
-    }
 }
 
 /// The `Accept` a request sends for a JSON success: the chosen media type when the answer
@@ -559,20 +531,8 @@ fn names_fields(api: &Api, schema: Option<&SchemaRef>) -> bool {
     )
 }
 
-fn binary_schema(api: &Api, schema: &SchemaRef) -> bool {
-    api.resolve(schema).is_some_and(is_binary)
-}
-
 fn error_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) -> ErrorIr {
-    let documented: Vec<(&Response, &SchemaRef)> = operation
-        .responses
-        .iter()
-        .filter(|r| !operation.is_success_response(r))
-        .filter_map(|r| {
-            let media = r.json()?;
-            media.schema.as_ref().filter(|s| !binary_schema(api, s)).map(|s| (r, s))
-        })
-        .collect();
+    let documented = error_answers(api, operation);
     let Some((_, first)) = documented.first() else {
         return ErrorIr::Untyped;
     };

@@ -1,10 +1,9 @@
-//! Checking a response body against the spec's schema for its status, the way decoding it
-//! into the generated type would: wrong types and missing required fields are decode errors
+//! Checking a response body against the schema the generated crate decodes it into
+//! ([`connkit_gen::contract::answer_schema`]), the way decoding it into the generated type would: wrong types and missing required fields are decode errors
 //! naming the JSON path that failed. Unknown fields and enum values are accepted (the
 //! generated models tolerate them).
 
-use connkit_spec::model::StatusCode;
-use connkit_spec::{Api, Operation, Schema, SchemaKind, SchemaRef};
+use connkit_spec::{Api, Schema, SchemaKind, SchemaRef};
 use serde_json::Value;
 
 /// How deep `$ref`s are followed before a recursive schema is accepted as is.
@@ -17,22 +16,6 @@ pub(super) struct DecodeFailure {
     pub path: String,
     /// What was expected and found.
     pub message: String,
-}
-
-/// The JSON schema the spec gives for `status` (exact code, then class, then `default` for
-/// non-success statuses, or for any when the operation declares no success).
-pub(super) fn response_schema(operation: &Operation, status: u16) -> Option<&SchemaRef> {
-    let responses = &operation.responses;
-    let exact = responses.iter().find(|r| r.status == StatusCode::Code(status));
-    let class = u8::try_from(status / 100).ok();
-    let range = responses.iter().find(|r| Some(r.status) == class.map(StatusCode::Range));
-    // `default` answers the statuses nothing else names; when the operation declares no
-    // success it is the success (see `Operation::success_responses`).
-    let default = responses.iter().find(|r| {
-        r.status == StatusCode::Default
-            && (!(200..300).contains(&status) || operation.is_success_response(r))
-    });
-    exact.or(range).or(default)?.json()?.schema.as_ref()
 }
 
 /// Checks `value` against `schema`.
@@ -186,7 +169,7 @@ mod tests {
         )
         .unwrap();
         let op = &spec.api.operations[0];
-        let schema = response_schema(op, 200).unwrap();
+        let schema = connkit_gen::contract::answer_schema(&spec.api, op, 200).unwrap();
         assert!(
             check(&spec.api, schema, &json!({"data": [{"id": "a", "n": 1, "extra": true}]}))
                 .is_ok()
@@ -197,6 +180,6 @@ mod tests {
         let missing = check(&spec.api, schema, &json!({"data": [{"n": 1}]})).unwrap_err();
         assert_eq!(missing.path, "$.data[0].id");
         assert!(check(&spec.api, schema, &json!([])).is_err());
-        assert!(response_schema(op, 404).is_none());
+        assert!(connkit_gen::contract::answer_schema(&spec.api, op, 404).is_none());
     }
 }
