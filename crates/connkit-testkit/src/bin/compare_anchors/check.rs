@@ -15,10 +15,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
 
 use crate::BoxResult;
-use crate::run::{self, Outcome, Status, Timing, run_logged, shorten};
+use crate::run::{self, Budget, Outcome, Status, StepEnd, StepLimit, Timing, run_logged, shorten};
 
 /// A generated crate as `cargo check` sees it.
 #[derive(Debug, Clone)]
@@ -38,6 +37,21 @@ pub(crate) struct CheckResult {
     pub error: Option<String>,
     /// Units cargo checked or compiled in the timed run (1: the crate alone).
     pub units: usize,
+    /// Whether the check (or the dependency build before it) ran to its end, timed out, or
+    /// was not started because the run's budget was spent.
+    pub end: StepEnd,
+}
+
+impl CheckResult {
+    /// A check the run's budget left no time for.
+    fn not_run() -> Self {
+        Self {
+            timing: Timing::default(),
+            error: Some("not run: the run's time budget was spent".to_string()),
+            units: 0,
+            end: StepEnd::NotRun,
+        }
+    }
 }
 
 /// Checks generated crates of one tool against that tool's dependency template.
@@ -45,30 +59,31 @@ pub(crate) struct CheckResult {
 pub(crate) struct Checker {
     /// `target/compare/deps/{tool}/`: `target/` and `Cargo.lock`.
     template: PathBuf,
-    timeout: Duration,
 }
 
 impl Checker {
     /// A checker whose template lives in `template` (created on first use).
-    pub(crate) fn new(template: PathBuf, timeout: Duration) -> Self {
-        Self { template, timeout }
+    pub(crate) fn new(template: PathBuf) -> Self {
+        Self { template }
     }
 
     /// Checks `krate` alone in `own_target` (removed afterwards unless `keep`); logs go to
-    /// `logs` (`deps.log`, `check.log`).
+    /// `logs` (`deps.log`, `check.log`). Each of its cargo runs gets a step of `budget`.
     pub(crate) fn check(
         &self,
         krate: &GeneratedCrate,
         own_target: &Path,
         logs: &Path,
         keep: bool,
+        budget: &Budget,
     ) -> BoxResult<CheckResult> {
         let template_target = self.template.join("target");
         let template_lock = self.template.join("Cargo.lock");
         if !template_lock.is_file() {
             eprintln!("    pre-building dependencies into {}", template_target.display());
+            let Some(limit) = budget.next_step() else { return Ok(CheckResult::not_run()) };
             let outcome =
-                self.twin_check(krate, &template_target, &logs.join("deps-template.log"))?;
+                self.twin_check(krate, &template_target, &logs.join("deps-template.log"), limit)?;
             if !outcome.succeeded() {
                 return Ok(dependency_failure(&outcome));
             }
@@ -77,18 +92,22 @@ impl Checker {
         remove_dir(own_target)?;
         copy_tree(&template_target, own_target)?;
         copy_file(&template_lock, &krate.lock_dir.join("Cargo.lock"))?;
-        let deps = self.twin_check(krate, own_target, &logs.join("deps.log"))?;
+        let Some(limit) = budget.next_step() else { return Ok(CheckResult::not_run()) };
+        let deps = self.twin_check(krate, own_target, &logs.join("deps.log"), limit)?;
         if !deps.succeeded() {
             return Ok(dependency_failure(&deps));
         }
+        let Some(limit) = budget.next_step() else { return Ok(CheckResult::not_run()) };
         // Offline: the twin resolved and downloaded everything, so no network time is timed.
+        let check_log = logs.join("check.log");
         let outcome =
-            self.cargo_check(&krate.dir, own_target, &logs.join("check.log"), Network::Offline)?;
+            self.cargo_check(&krate.dir, own_target, &check_log, Network::Offline, limit)?;
         let log = fs::read_to_string(&outcome.log).unwrap_or_default();
         let result = CheckResult {
             timing: outcome.timing,
             error: (!outcome.succeeded()).then(|| check_error(&outcome, &log)),
             units: count_units(&log),
+            end: outcome.end(),
         };
         if !keep {
             remove_dir(own_target)?;
@@ -97,7 +116,13 @@ impl Checker {
     }
 
     /// `cargo check` of the crate's twin (its manifest over an empty `src/lib.rs`).
-    fn twin_check(&self, krate: &GeneratedCrate, target: &Path, log: &Path) -> BoxResult<Outcome> {
+    fn twin_check(
+        &self,
+        krate: &GeneratedCrate,
+        target: &Path,
+        log: &Path,
+        limit: StepLimit,
+    ) -> BoxResult<Outcome> {
         let src = krate.dir.join("src");
         let aside = krate.dir.join("src.compare-real");
         fs::rename(&src, &aside)?;
@@ -108,11 +133,11 @@ impl Checker {
                 // Offline first: the lock file and the downloads are there, and a registry
                 // mirror that answers differently from one query to the next cannot undo the
                 // resolution; online when this crate needs something new.
-                let offline = self.cargo_check(&krate.dir, target, log, Network::Offline)?;
-                if offline.succeeded() {
+                let offline = self.cargo_check(&krate.dir, target, log, Network::Offline, limit)?;
+                if offline.succeeded() || offline.end() != StepEnd::Finished {
                     return Ok(offline);
                 }
-                self.cargo_check(&krate.dir, target, log, Network::Online)
+                self.cargo_check(&krate.dir, target, log, Network::Online, limit)
             });
         let restored = fs::remove_dir_all(&src)
             .and_then(|()| fs::rename(&aside, &src))
@@ -128,6 +153,7 @@ impl Checker {
         target: &Path,
         log: &Path,
         network: Network,
+        limit: StepLimit,
     ) -> BoxResult<Outcome> {
         let mut command = run::command("cargo");
         command.arg("check");
@@ -140,7 +166,7 @@ impl Checker {
             .env("CARGO_INCREMENTAL", "0")
             .env("CARGO_TERM_COLOR", "never")
             .env_remove("RUSTFLAGS");
-        Ok(run_logged(&mut command, log, self.timeout)?)
+        Ok(run_logged(&mut command, log, limit)?)
     }
 }
 
@@ -163,6 +189,7 @@ fn dependency_failure(outcome: &Outcome) -> CheckResult {
         timing: Timing::default(),
         error: Some(format!("dependencies did not build: {}", outcome.first_error_line())),
         units: 0,
+        end: outcome.end(),
     }
 }
 

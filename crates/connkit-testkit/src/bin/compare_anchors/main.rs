@@ -5,7 +5,7 @@
 //! generation time, generated Rust lines, the crate-only `cargo check` time and whether the
 //! crate compiles (with the first error); then connkit's ratios against each tool. It prints
 //! the report and writes it as Markdown (`docs/comparison.md` for a full run, else
-//! `target/compare/comparison.md`), rewritten after every spec so an interrupted run leaves
+//! `target/compare/comparison.md`), rewritten after every tool so an interrupted run leaves
 //! what it measured.
 //!
 //! ```sh
@@ -33,7 +33,7 @@ use connkit_testkit::paths::workspace_root;
 
 use crate::check::{Checker, GeneratedCrate, remove_dir};
 use crate::report::{Measurement, RunInfo, SpecResult};
-use crate::run::run_logged;
+use crate::run::{Budget, StepEnd, StepLimit, run_logged};
 use crate::specs::{PreparedSpec, SpecCase};
 use crate::tools::{Tool, Toolbox};
 
@@ -57,6 +57,11 @@ struct Args {
     /// Limit for each generation and each `cargo check`, in minutes.
     #[arg(long, default_value_t = 60)]
     timeout_minutes: u64,
+    /// Time budget of the whole run (installs included), in minutes (0: none). No step starts
+    /// after it and a step that would end later is stopped at it; the report marks those cells
+    /// and says the run was cut, so a run on a shared machine ends by a deadline.
+    #[arg(long, default_value_t = 0)]
+    budget_minutes: u64,
     /// Memory limit of each generator, cargo and rustc process, in GiB (0: none). A process
     /// over it fails (reported as such) instead of starving a shared machine.
     #[arg(long, default_value_t = 12)]
@@ -102,40 +107,46 @@ fn compare(args: Args) -> BoxResult<()> {
     }
     let started = Instant::now();
     let load_at_start = load_average();
-    let toolbox = Toolbox::install(&root, &tools)?;
     let timeout = Duration::from_secs(args.timeout_minutes * 60);
+    let budget = Budget::new(
+        timeout,
+        (args.budget_minutes > 0).then(|| started + Duration::from_secs(args.budget_minutes * 60)),
+    );
+    let toolbox = Toolbox::install(&root, &tools)?;
     let checkers: Vec<(Tool, Checker)> = tools
         .iter()
-        .map(|&tool| (tool, Checker::new(root.join("deps").join(tool.slug()), timeout)))
+        .map(|&tool| (tool, Checker::new(root.join("deps").join(tool.slug()))))
         .collect();
     let mut info = RunInfo {
         date: first_line(std::process::Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
         machine: machine(),
         load: load_at_start.clone(),
         command: command_line(),
-        limits: format!(
-            "{} per step; {} per process (RLIMIT_DATA through prlimit)",
-            minutes(timeout),
-            if args.memory_limit_gib > 0 {
-                format!("{} GiB", args.memory_limit_gib)
-            } else {
-                "no memory limit".to_string()
-            }
-        ),
+        limits: limits_words(&args),
         versions: toolbox.versions.clone(),
         elapsed: Duration::ZERO,
         complete: false,
         subset: (!full).then(|| subset_words(&cases, &tools)),
+        load_samples: Vec::new(),
     };
-    let mut results = Vec::new();
+    let mut results: Vec<SpecResult> = Vec::new();
     for (index, case) in cases.iter().enumerate() {
         eprintln!("== [{}/{}] {}", index + 1, cases.len(), case.slug);
-        let result = measure_spec(*case, &toolbox, &checkers, &root, &args)?;
+        let last = index + 1 == cases.len();
+        // The report is rewritten after every tool, so a run stopped from outside leaves all
+        // it measured.
+        let mut progress = |partial: &SpecResult, done: bool, load: Option<f64>| {
+            info.load_samples.extend(load);
+            info.complete = last && done;
+            info.elapsed = started.elapsed();
+            info.load = format!("{load_at_start}; {}", load_average());
+            let mut shown = results.clone();
+            shown.push(partial.clone());
+            write_report(&out, &report::render(&info, &tools, &shown))
+        };
+        let context = Context { toolbox: &toolbox, checkers: &checkers, root: &root, budget };
+        let result = measure_spec(*case, &context, args.keep, &mut progress)?;
         results.push(result);
-        info.complete = index + 1 == cases.len();
-        info.elapsed = started.elapsed();
-        info.load = format!("{load_at_start}; {}", load_average());
-        write_report(&out, &report::render(&info, &tools, &results))?;
     }
     println!("{}", report::render(&info, &tools, &results));
     eprintln!(
@@ -146,43 +157,110 @@ fn compare(args: Args) -> BoxResult<()> {
     Ok(())
 }
 
-/// Every tool on one spec: generate all, then check each crate.
+/// The run's limits in words: per step, for the whole run, per process.
+fn limits_words(args: &Args) -> String {
+    let budget = if args.budget_minutes > 0 {
+        format!("{} min for the whole run, installs included", args.budget_minutes)
+    } else {
+        "no budget for the whole run".to_string()
+    };
+    let memory = if args.memory_limit_gib > 0 {
+        format!("{} GiB", args.memory_limit_gib)
+    } else {
+        "no memory limit".to_string()
+    };
+    format!(
+        "{} min per step (each generation, each `cargo check`); {budget}; {memory} per process \
+         (RLIMIT_DATA through prlimit)",
+        args.timeout_minutes
+    )
+}
+
+/// What every spec's measurement uses.
+struct Context<'a> {
+    toolbox: &'a Toolbox,
+    checkers: &'a [(Tool, Checker)],
+    root: &'a Path,
+    budget: Budget,
+}
+
+/// Called after each tool with the spec's result so far, whether the spec is done, and the
+/// 1-minute load average sampled before the tool's first step.
+type Progress<'p> = dyn FnMut(&SpecResult, bool, Option<f64>) -> BoxResult<()> + 'p;
+
+/// Every tool on one spec: each generates, then its crate is checked.
 fn measure_spec(
     case: SpecCase,
-    toolbox: &Toolbox,
-    checkers: &[(Tool, Checker)],
-    root: &Path,
-    args: &Args,
+    context: &Context<'_>,
+    keep: bool,
+    progress: &mut Progress<'_>,
 ) -> BoxResult<SpecResult> {
-    let work = root.join("work").join(case.slug);
-    let logs = root.join("logs").join(case.slug);
+    let work = context.root.join("work").join(case.slug);
+    let logs = context.root.join("logs").join(case.slug);
     remove_dir(&work)?;
     remove_dir(&logs)?;
-    let spec = specs::prepare(case, toolbox, &work)?;
-    let timeout = Duration::from_secs(args.timeout_minutes * 60);
-    let mut measurements = Vec::new();
-    for (tool, checker) in checkers {
-        let out = work.join(tool.slug());
-        let tool_logs = logs.join(tool.slug());
-        let (mut m, krate) = generate(*tool, &spec, toolbox, &out, &tool_logs, timeout)?;
-        if let Some(krate) = krate {
-            eprintln!("  {tool}: cargo check");
-            let own_target = work.join(format!("{}-target", tool.slug()));
-            let check = checker.check(&krate, &own_target, &tool_logs, args.keep)?;
-            eprintln!(
-                "  {tool}: {} in {:.1} s wall, {:.1} s CPU",
-                if check.error.is_none() { "compiles" } else { "does not compile" },
-                check.timing.wall.as_secs_f64(),
-                check.timing.cpu.as_secs_f64()
-            );
-            m.check = Some(check);
-        }
-        measurements.push(m);
+    let spec = specs::prepare(case, context.toolbox, &work)?;
+    let mut result = SpecResult { spec, measurements: Vec::new() };
+    for (index, (tool, checker)) in context.checkers.iter().enumerate() {
+        let load = one_minute_load();
+        let m = match context.budget.next_step() {
+            Some(limit) => {
+                let out = work.join(tool.slug());
+                let tool_logs = logs.join(tool.slug());
+                let (mut m, krate) =
+                    generate(*tool, &result.spec, context.toolbox, &out, &tool_logs, limit)?;
+                if let Some(krate) = krate {
+                    let own_target = work.join(format!("{}-target", tool.slug()));
+                    m.check = Some(check_crate(
+                        *tool,
+                        checker,
+                        &krate,
+                        &own_target,
+                        &tool_logs,
+                        keep,
+                        &context.budget,
+                    )?);
+                }
+                m
+            }
+            None => {
+                eprintln!("  {tool}: not run (the run's time budget is spent)");
+                Measurement::not_run(*tool)
+            }
+        };
+        result.measurements.push(m);
+        progress(&result, index + 1 == context.checkers.len(), load)?;
     }
-    if !args.keep {
+    if !keep {
         remove_dir(&work)?;
     }
-    Ok(SpecResult { spec, measurements })
+    Ok(result)
+}
+
+/// The crate-only check of one tool's crate, logged to stderr.
+fn check_crate(
+    tool: Tool,
+    checker: &Checker,
+    krate: &GeneratedCrate,
+    own_target: &Path,
+    logs: &Path,
+    keep: bool,
+    budget: &Budget,
+) -> BoxResult<check::CheckResult> {
+    eprintln!("  {tool}: cargo check");
+    let check = checker.check(krate, own_target, logs, keep, budget)?;
+    let verdict = match (check.end, &check.error) {
+        (StepEnd::NotRun, _) => "not run (the run's time budget is spent)",
+        (StepEnd::TimedOut, _) => "timed out",
+        (StepEnd::Finished, None) => "compiles",
+        (StepEnd::Finished, Some(_)) => "does not compile",
+    };
+    eprintln!(
+        "  {tool}: {verdict} in {:.1} s wall, {:.1} s CPU",
+        check.timing.wall.as_secs_f64(),
+        check.timing.cpu.as_secs_f64()
+    );
+    Ok(check)
 }
 
 /// Runs one tool's generation and counts its lines; the crate when there is one.
@@ -192,16 +270,9 @@ fn generate(
     toolbox: &Toolbox,
     out: &Path,
     logs: &Path,
-    timeout: Duration,
+    limit: StepLimit,
 ) -> BoxResult<(Measurement, Option<GeneratedCrate>)> {
-    let mut m = Measurement {
-        tool,
-        generation: None,
-        generation_error: None,
-        lines: 0,
-        files: 0,
-        check: None,
-    };
+    let mut m = Measurement::new(tool);
     let (mut command, krate) = match toolbox.generate(tool, spec, out) {
         Ok(planned) => planned,
         Err(error) => {
@@ -210,8 +281,9 @@ fn generate(
         }
     };
     eprintln!("  {tool}: generating");
-    let outcome = run_logged(&mut command, &logs.join("generate.log"), timeout)?;
+    let outcome = run_logged(&mut command, &logs.join("generate.log"), limit)?;
     m.generation = Some(outcome.timing);
+    m.generation_end = outcome.end();
     if !outcome.succeeded() {
         m.generation_error = Some(outcome.first_error_line());
         return Ok((m, None));
@@ -287,6 +359,13 @@ fn machine() -> String {
     format!("{cores} cores, {memory}, {cpu}, Linux")
 }
 
+/// The 1-minute load average now.
+fn one_minute_load() -> Option<f64> {
+    fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|text| text.split_whitespace().next().and_then(|v| v.parse().ok()))
+}
+
 fn load_average() -> String {
     fs::read_to_string("/proc/loadavg")
         .ok()
@@ -318,10 +397,6 @@ fn subset_words(cases: &[SpecCase], tools: &[Tool]) -> String {
         Tool::ALL.len(),
         tools.join(", ")
     )
-}
-
-fn minutes(duration: Duration) -> String {
-    format!("{} min", duration.as_secs() / 60)
 }
 
 fn first_line(command: &mut std::process::Command) -> String {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::time::Duration;
 
 use crate::check::CheckResult;
-use crate::run::{Timing, shorten};
+use crate::run::{StepEnd, Timing, shorten};
 use crate::specs::{PreparedSpec, Source};
 use crate::tools::Tool;
 
@@ -18,6 +18,8 @@ pub(crate) struct Measurement {
     pub generation: Option<Timing>,
     /// `None` when the tool generated a crate, else the first line of its error.
     pub generation_error: Option<String>,
+    /// Whether the generation ran to its end, timed out, or was not started.
+    pub generation_end: StepEnd,
     /// Non-blank lines of the generated `.rs` files.
     pub lines: usize,
     /// Generated `.rs` files.
@@ -27,6 +29,40 @@ pub(crate) struct Measurement {
 }
 
 impl Measurement {
+    /// `tool`'s measurement before anything ran.
+    pub(crate) fn new(tool: Tool) -> Self {
+        Self {
+            tool,
+            generation: None,
+            generation_error: None,
+            generation_end: StepEnd::Finished,
+            lines: 0,
+            files: 0,
+            check: None,
+        }
+    }
+
+    /// A tool the run's time budget left no time for.
+    pub(crate) fn not_run(tool: Tool) -> Self {
+        Self {
+            generation_error: Some("not run: the run's time budget was spent".to_string()),
+            generation_end: StepEnd::NotRun,
+            ..Self::new(tool)
+        }
+    }
+
+    /// The steps of this measurement that ended as `end`: `generation`, `cargo check`.
+    fn steps_ending(&self, end: StepEnd) -> Vec<&'static str> {
+        let mut steps = Vec::new();
+        if self.generation_end == end {
+            steps.push("generation");
+        }
+        if self.check.as_ref().is_some_and(|check| check.end == end) {
+            steps.push("cargo check");
+        }
+        steps
+    }
+
     fn generated(&self) -> bool {
         self.generation.is_some() && self.generation_error.is_none()
     }
@@ -72,12 +108,14 @@ pub(crate) struct RunInfo {
     pub complete: bool,
     /// `None` for a full run (every spec, every tool), else what the subset holds.
     pub subset: Option<String>,
+    /// The 1-minute load average before each tool's turn on each spec.
+    pub load_samples: Vec<f64>,
 }
 
 /// The whole report.
 pub(crate) fn render(info: &RunInfo, tools: &[Tool], results: &[SpecResult]) -> String {
     let mut md = String::new();
-    header(&mut md, info);
+    header(&mut md, info, results);
     spec_table(&mut md, results);
     table(&mut md, tools, results);
     for &tool in tools.iter().filter(|&&t| t != Tool::Connkit) {
@@ -90,23 +128,41 @@ pub(crate) fn render(info: &RunInfo, tools: &[Tool], results: &[SpecResult]) -> 
     md
 }
 
-fn header(md: &mut String, info: &RunInfo) {
+fn header(md: &mut String, info: &RunInfo, results: &[SpecResult]) {
     let _ = writeln!(md, "# connkit beside progenitor, openapi-to-rust and OpenAPI Generator\n");
     let _ = writeln!(
         md,
         "Written by `compare_anchors` (crates/connkit-testkit/src/bin/compare_anchors/); do not \
          edit by hand, re-run it.\n"
     );
-    let status =
-        if info.complete { "complete" } else { "**partial** (interrupted or still running)" };
+    let not_run = steps_ending(results, StepEnd::NotRun);
+    let timed_out = steps_ending(results, StepEnd::TimedOut);
+    let status = match (info.complete, not_run.is_empty()) {
+        (true, true) => "complete".to_string(),
+        (true, false) => format!(
+            "**cut by its time budget**: every spec was started, {} step(s) not run",
+            not_run.len()
+        ),
+        (false, _) => format!(
+            "**partial** (interrupted or still running): {} of the specs measured",
+            results.len()
+        ),
+    };
     if let Some(subset) = &info.subset {
         let _ = writeln!(md, "**Subset run**, not the full comparison: {subset}.\n");
     }
     let _ = writeln!(md, "- date: {}", info.date);
     let _ = writeln!(md, "- machine: {}", info.machine);
     let _ = writeln!(md, "- load average (1, 5, 15 min) at start, at end: {}", info.load);
+    if let Some(summary) = load_summary(&info.load_samples) {
+        let _ = writeln!(md, "- 1-minute load average before each tool's turn: {summary}");
+    }
     let _ = writeln!(md, "- run: {status}, {:.0} min wall", info.elapsed.as_secs_f64() / 60.0);
     let _ = writeln!(md, "- limits: {}", info.limits);
+    let _ = writeln!(md, "- timed out: {}", list_or_none(&timed_out));
+    if !not_run.is_empty() {
+        let _ = writeln!(md, "- not run (the run's time budget was spent): {}", not_run.join(", "));
+    }
     let _ = writeln!(md, "- command: `{}`\n", info.command);
     let _ = writeln!(
         md,
@@ -119,6 +175,35 @@ fn header(md: &mut String, info: &RunInfo) {
         let _ = writeln!(md, "| {what} | {version} |");
     }
     md.push('\n');
+}
+
+/// Every step of the results that ended as `end`, as `tool on spec (step)`.
+fn steps_ending(results: &[SpecResult], end: StepEnd) -> Vec<String> {
+    results
+        .iter()
+        .flat_map(|result| {
+            result.measurements.iter().flat_map(move |m| {
+                m.steps_ending(end)
+                    .into_iter()
+                    .map(move |step| format!("{} on {} ({step})", m.tool, result.spec.case.slug))
+            })
+        })
+        .collect()
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() { "none".to_string() } else { items.join(", ") }
+}
+
+/// Minimum, mean and maximum of the load samples.
+fn load_summary(samples: &[f64]) -> Option<String> {
+    if samples.is_empty() {
+        return None;
+    }
+    let min = samples.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = samples.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mean = samples.iter().sum::<f64>() / samples.len() as f64;
+    Some(format!("min {min:.1}, mean {mean:.1}, max {max:.1} ({} samples)", samples.len()))
 }
 
 fn spec_table(md: &mut String, results: &[SpecResult]) {
@@ -159,7 +244,12 @@ fn table(md: &mut String, tools: &[Tool], results: &[SpecResult]) {
         let spec = &result.spec;
         for &tool in tools {
             let Some(m) = result.of(tool) else { continue };
-            let generated = if m.generated() { "yes" } else { "no" };
+            let generated = match (m.generation_end, m.generated()) {
+                (StepEnd::NotRun, _) => "not run",
+                (StepEnd::TimedOut, _) => "timed out",
+                (StepEnd::Finished, true) => "yes",
+                (StepEnd::Finished, false) => "no",
+            };
             let (gen_wall, gen_cpu) = timing_cells(m.generation.filter(|_| m.generated()));
             let (lines, files) = if m.generated() {
                 (thousands(m.lines), m.files.to_string())
@@ -167,10 +257,20 @@ fn table(md: &mut String, tools: &[Tool], results: &[SpecResult]) {
                 ("–".to_string(), "–".to_string())
             };
             let (check_wall, check_cpu, compiles) = match &m.check {
-                Some(check) if check.units == 0 => ("–".into(), "–".into(), "no".to_string()),
+                Some(check) if check.end == StepEnd::NotRun => {
+                    ("–".into(), "–".into(), "not run".to_string())
+                }
+                Some(check) if check.units == 0 => {
+                    let verdict = if check.end == StepEnd::TimedOut { "timed out" } else { "no" };
+                    ("–".into(), "–".into(), verdict.to_string())
+                }
                 Some(check) => {
                     let (wall, cpu) = timing_cells(Some(check.timing));
-                    let compiles = if check.error.is_none() { "yes" } else { "no" };
+                    let compiles = match (check.end, &check.error) {
+                        (StepEnd::TimedOut, _) => "timed out",
+                        (_, None) => "yes",
+                        (_, Some(_)) => "no",
+                    };
                     (wall, cpu, compiles.to_string())
                 }
                 None => ("–".into(), "–".into(), "–".to_string()),
@@ -233,6 +333,13 @@ fn failures(md: &mut String, results: &[SpecResult]) {
     for result in results {
         for m in &result.measurements {
             let who = format!("{} on {}", m.tool, result.spec.case.slug);
+            // Steps the budget left no time for are listed in the header.
+            if m.generation_end == StepEnd::NotRun {
+                continue;
+            }
+            if m.check.as_ref().is_some_and(|check| check.end == StepEnd::NotRun) {
+                continue;
+            }
             if let Some(error) = &m.generation_error {
                 lines.push(format!("- {who}, generation: `{}`", code(error)));
             }

@@ -56,8 +56,72 @@ pub(crate) enum Status {
     Success,
     /// A non-zero exit or a signal.
     Failed(ExitStatus),
-    /// Killed (with its process group) after the timeout.
-    TimedOut(Duration),
+    /// Killed (with its process group) at its limit.
+    TimedOut(StepLimit),
+}
+
+/// How long one step may run, and why that long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct StepLimit {
+    /// The time the step gets.
+    pub time: Duration,
+    /// Whether the run's budget cut it below the per-step limit (so a timeout means the run
+    /// ran out of time, not that the step is slow beyond the per-step limit).
+    pub cut_by_budget: bool,
+}
+
+impl StepLimit {
+    /// What a step stopped at this limit says about itself.
+    pub(crate) fn describe(self) -> String {
+        let minutes = self.time.as_secs_f64() / 60.0;
+        if self.cut_by_budget {
+            format!("stopped after {minutes:.1} min: the run's time budget ran out")
+        } else {
+            format!("timed out after {minutes:.0} min")
+        }
+    }
+}
+
+/// The time limits of a run: one per step, and optionally one for the whole run, so that a
+/// run on a shared machine ends by a deadline with every cell either measured or marked.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Budget {
+    per_step: Duration,
+    deadline: Option<Instant>,
+}
+
+impl Budget {
+    /// `per_step` for each generation and `cargo check`; the whole run ends by `deadline`.
+    pub(crate) fn new(per_step: Duration, deadline: Option<Instant>) -> Self {
+        Self { per_step, deadline }
+    }
+
+    /// The limit of a step starting now; `None` when the run's budget is spent (the step is
+    /// not started).
+    pub(crate) fn next_step(&self) -> Option<StepLimit> {
+        let Some(deadline) = self.deadline else {
+            return Some(StepLimit { time: self.per_step, cut_by_budget: false });
+        };
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            None
+        } else if left < self.per_step {
+            Some(StepLimit { time: left, cut_by_budget: true })
+        } else {
+            Some(StepLimit { time: self.per_step, cut_by_budget: false })
+        }
+    }
+}
+
+/// How a measured step ended, as the report shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StepEnd {
+    /// It ran to its end (successfully or not).
+    Finished,
+    /// It was killed at its limit.
+    TimedOut,
+    /// The run's time budget was spent before it could start.
+    NotRun,
 }
 
 /// A finished command: how it ended, its timing and its log.
@@ -77,11 +141,19 @@ impl Outcome {
         matches!(self.status, Status::Success)
     }
 
+    /// Finished or timed out.
+    pub(crate) fn end(&self) -> StepEnd {
+        match self.status {
+            Status::TimedOut(_) => StepEnd::TimedOut,
+            _ => StepEnd::Finished,
+        }
+    }
+
     /// The first line of the log that reads like an error (`error`, `exception`, `panicked`),
     /// else the last non-empty line; for a timeout, says so.
     pub(crate) fn first_error_line(&self) -> String {
         if let Status::TimedOut(limit) = self.status {
-            return format!("timed out after {} min", limit.as_secs() / 60);
+            return limit.describe();
         }
         let text = fs::read_to_string(&self.log).unwrap_or_default();
         let errorish = |line: &&str| {
@@ -120,11 +192,11 @@ pub(crate) fn shorten(text: &str, max: usize) -> String {
 }
 
 /// Runs `command` in its own process group with stdout and stderr appended to `log`; kills
-/// the group after `timeout`.
+/// the group at `limit`.
 pub(crate) fn run_logged(
     command: &mut Command,
     log: &Path,
-    timeout: Duration,
+    limit: StepLimit,
 ) -> io::Result<Outcome> {
     if let Some(dir) = log.parent() {
         fs::create_dir_all(dir)?;
@@ -139,10 +211,10 @@ pub(crate) fn run_logged(
         if let Some(status) = child.try_wait()? {
             break if status.success() { Status::Success } else { Status::Failed(status) };
         }
-        if started.elapsed() > timeout {
+        if started.elapsed() > limit.time {
             kill_group(child.id());
             child.wait()?;
-            break Status::TimedOut(timeout);
+            break Status::TimedOut(limit);
         }
         thread::sleep(Duration::from_millis(20));
     };
@@ -181,4 +253,39 @@ fn clock_ticks() -> u64 {
             .filter(|&ticks| ticks > 0)
             .unwrap_or(100)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const STEP: Duration = Duration::from_secs(15 * 60);
+
+    #[test]
+    fn without_a_deadline_every_step_gets_the_per_step_limit() {
+        let budget = Budget::new(STEP, None);
+        assert_eq!(budget.next_step(), Some(StepLimit { time: STEP, cut_by_budget: false }));
+    }
+
+    #[test]
+    fn a_step_near_the_deadline_is_cut_and_none_starts_after_it() {
+        let now = Instant::now();
+        let near = Budget::new(STEP, Some(now + Duration::from_secs(60))).next_step();
+        assert!(
+            near.is_some_and(|limit| limit.cut_by_budget && limit.time <= Duration::from_secs(60))
+        );
+        let far = Budget::new(STEP, Some(now + 2 * STEP)).next_step();
+        assert_eq!(far, Some(StepLimit { time: STEP, cut_by_budget: false }));
+        assert_eq!(Budget::new(STEP, Some(now)).next_step(), None);
+    }
+
+    #[test]
+    fn a_cut_step_says_the_budget_stopped_it() {
+        let cut = StepLimit { time: Duration::from_secs(90), cut_by_budget: true };
+        assert_eq!(cut.describe(), "stopped after 1.5 min: the run's time budget ran out");
+        assert_eq!(
+            StepLimit { time: STEP, cut_by_budget: false }.describe(),
+            "timed out after 15 min"
+        );
+    }
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use connkit_testkit::corpus;
 use connkit_testkit::paths::test_specs;
 
-use crate::run::run_logged;
+use crate::run::{StepLimit, run_logged};
 use crate::{BoxResult, Toolbox};
 
 /// Where a spec comes from.
@@ -138,7 +138,8 @@ pub(crate) fn prepare(case: SpecCase, tools: &Toolbox, work: &Path) -> BoxResult
     let log = work.join(format!("{}.swagger2openapi.log", case.slug));
     let mut command = Command::new(tools.swagger2openapi());
     command.arg("--patch").arg(&original).arg("--outfile").arg(&openapi3);
-    let outcome = run_logged(&mut command, &log, Duration::from_secs(600))?;
+    let limit = StepLimit { time: Duration::from_secs(600), cut_by_budget: false };
+    let outcome = run_logged(&mut command, &log, limit)?;
     let openapi3 = if outcome.succeeded() {
         Ok(openapi3)
     } else {
