@@ -3,11 +3,12 @@
 //! with its query, headers, body) for the same arguments.
 //!
 //! Each case is one operation of a spec of its own, drawn with proptest from a fixed seed:
-//! parameters in the path, the query (scalars, and arrays in form style, exploded or not) and
-//! headers, strings with reserved characters and integers; the auth the spec declares (an API
-//! key in a header or the query, bearer, basic); the host (the spec's, or one of the
-//! operation's own: a named host); the body (none, a JSON object, a form). Every case becomes a
-//! lite connector (`create_connector`) in ONE workspace, with one program calling every case's
+//! parameters in the path (`simple`, `label`, `matrix`, scalars and lists), the query
+//! (scalars; arrays in `form` style, exploded or not, `spaceDelimited`, `pipeDelimited`),
+//! headers (scalars and lists) and cookies, strings with reserved characters and integers;
+//! the auth the spec declares (an API key in a header or the query, bearer, basic); the host
+//! (the spec's, or one of the operation's own: a named host); the body (none, a JSON object,
+//! a form). Every case becomes a lite connector (`create_connector`) in ONE workspace, with one program calling every case's
 //! generated method with the case's arguments; the program is compiled once. Then, against one
 //! local recording server (127.0.0.1, free port), the program and `connkit call` send each
 //! case's request with the same settings (every `*_BASE_URL` of `.env.example` pointing at the
@@ -16,10 +17,10 @@
 //! `connkit call` suffix is checked apart; JSON bodies as JSON values and form bodies as
 //! sorted pairs (the key order of a struct and of a JSON object may differ).
 //!
-//! Time: generating the cases takes about a second; the program builds in the target dir the
-//! other compile tests share (`target/connkit-gen-connectors/target`): under a minute once the
-//! runtime's dependencies are built there, about 4 minutes on a cold target dir (2 busy
-//! cores); the calls take a few seconds.
+//! Time (40 cases): about 30 s once the runtime's dependencies are built in the target dir
+//! the other compile tests share (`target/connkit-gen-connectors/target`): 2-3 s generating,
+//! 20-40 s building the program, 3 s of calls; the first build on a cold target dir adds the
+//! runtime's dependencies (about 4 minutes on 2 busy cores, see tests/hosts.rs).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fmt::Write as _;
@@ -37,7 +38,7 @@ use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// How many cases (connectors) the test draws.
-const CASES: usize = 24;
+const CASES: usize = 40;
 
 /// The seed of the draw (fixed: the same cases on every run).
 const SEED: [u8; 32] = *b"connkit-call-matches-the-crate!!";
@@ -53,13 +54,36 @@ fn text(bytes: &[u8]) -> String {
 /// Where a drawn parameter goes and how.
 #[derive(Debug, Clone)]
 enum ParamKind {
-    Path,
+    /// A path segment in `simple`, `label` or `matrix` style, a list or not.
+    Path {
+        style: &'static str,
+        explode: bool,
+        list: bool,
+    },
     QueryScalar,
-    /// An array of strings in the query, form style, exploded or not.
+    /// An array of strings in the query: `form` (exploded or not), `spaceDelimited` or
+    /// `pipeDelimited`.
     QueryArray {
+        style: &'static str,
         explode: bool,
     },
-    Header,
+    /// A header, a list (comma-joined) or not.
+    Header {
+        list: bool,
+    },
+    /// A cookie (a scalar).
+    Cookie,
+}
+
+impl ParamKind {
+    fn is_list(&self) -> bool {
+        matches!(
+            self,
+            ParamKind::Path { list: true, .. }
+                | ParamKind::QueryArray { .. }
+                | ParamKind::Header { list: true }
+        )
+    }
 }
 
 /// A drawn parameter with its value.
@@ -104,26 +128,34 @@ fn wire_text() -> impl Strategy<Value = String> {
 }
 
 fn param() -> impl Strategy<Value = DrawnParam> {
+    let path_style = prop_oneof![Just("simple"), Just("label"), Just("matrix")];
+    let query_style = prop_oneof![Just("form"), Just("spaceDelimited"), Just("pipeDelimited")];
     let kind = prop_oneof![
-        Just(ParamKind::Path),
+        (path_style, any::<bool>(), any::<bool>())
+            .prop_map(|(style, explode, list)| ParamKind::Path { style, explode, list }),
         Just(ParamKind::QueryScalar),
-        any::<bool>().prop_map(|explode| ParamKind::QueryArray { explode }),
-        Just(ParamKind::Header),
+        (query_style, any::<bool>())
+            .prop_map(|(style, explode)| ParamKind::QueryArray { style, explode }),
+        any::<bool>().prop_map(|list| ParamKind::Header { list }),
+        Just(ParamKind::Cookie),
     ];
     (
         kind,
         any::<bool>(),
         any::<u16>(),
         prop::collection::vec(wire_text(), 1..4),
-        "[a-zA-Z0-9]{1,10}",
+        prop::collection::vec("[a-zA-Z0-9]{1,10}", 1..4),
     )
         .prop_map(|(kind, integer, number, texts, plain)| {
-            let (integer, values) = match kind {
-                ParamKind::QueryArray { .. } => (false, texts),
-                _ if integer => (true, vec![number.to_string()]),
-                ParamKind::Header => (false, vec![plain]),
-                _ => (false, vec![texts[0].clone()]),
+            let plain_text = matches!(kind, ParamKind::Header { .. } | ParamKind::Cookie);
+            let values = match (kind.is_list(), plain_text) {
+                (true, true) => plain,
+                (true, false) => texts,
+                (false, _) if integer => vec![number.to_string()],
+                (false, true) => vec![plain[0].clone()],
+                (false, false) => vec![texts[0].clone()],
             };
+            let integer = integer && !kind.is_list();
             DrawnParam { kind, integer, values }
         })
 }
@@ -165,7 +197,8 @@ fn draw() -> Vec<Case> {
 /// The wire name of parameter `index`.
 fn param_name(param: &DrawnParam, index: usize) -> String {
     match param.kind {
-        ParamKind::Header => format!("X-Param-{index}"),
+        ParamKind::Header { .. } => format!("X-Param-{index}"),
+        ParamKind::Cookie => format!("c{index}"),
         _ => format!("p{index}"),
     }
 }
@@ -178,20 +211,26 @@ fn spec(case: &Case) -> Value {
         let name = param_name(param, index);
         let scalar =
             if param.integer { json!({"type": "integer"}) } else { json!({"type": "string"}) };
+        let list = json!({"type": "array", "items": {"type": "string"}});
+        let schema = if param.kind.is_list() { list } else { scalar };
         let declared = match param.kind {
-            ParamKind::Path => {
+            ParamKind::Path { style, explode, .. } => {
                 write!(path, "/{{{name}}}").unwrap();
-                json!({"name": name, "in": "path", "required": true, "schema": scalar})
+                json!({"name": name, "in": "path", "required": true, "style": style,
+                       "explode": explode, "schema": schema})
             }
             ParamKind::QueryScalar => {
-                json!({"name": name, "in": "query", "required": true, "schema": scalar})
+                json!({"name": name, "in": "query", "required": true, "schema": schema})
             }
-            ParamKind::QueryArray { explode } => json!({
-                "name": name, "in": "query", "required": true, "style": "form", "explode": explode,
-                "schema": {"type": "array", "items": {"type": "string"}}
+            ParamKind::QueryArray { style, explode } => json!({
+                "name": name, "in": "query", "required": true, "style": style, "explode": explode,
+                "schema": schema
             }),
-            ParamKind::Header => {
-                json!({"name": name, "in": "header", "required": true, "schema": scalar})
+            ParamKind::Header { .. } => {
+                json!({"name": name, "in": "header", "required": true, "schema": schema})
+            }
+            ParamKind::Cookie => {
+                json!({"name": name, "in": "cookie", "required": true, "schema": schema})
             }
         };
         parameters.push(declared);
@@ -278,10 +317,10 @@ fn call_arm(index: usize, case: &Case, system: &SystemName, op: &OperationIr) ->
             .find(|(i, p)| param_name(p, *i) == param.wire_name)
             .map(|(_, p)| p)
             .expect("every drawn parameter is required");
-        let value = match (&drawn.kind, drawn.integer) {
-            (ParamKind::QueryArray { .. }, _) => json!(drawn.values),
-            (_, true) => json!(drawn.values[0].parse::<i64>().unwrap()),
-            _ => json!(drawn.values[0]),
+        let value = match (drawn.kind.is_list(), drawn.integer) {
+            (true, _) => json!(drawn.values),
+            (false, true) => json!(drawn.values[0].parse::<i64>().unwrap()),
+            (false, false) => json!(drawn.values[0]),
         };
         writeln!(
             lets,
@@ -469,14 +508,31 @@ fn assert_coverage(cases: &[Case]) {
     some("a JSON body", &|c| matches!(c.body, DrawnBody::Json));
     some("a form body", &|c| matches!(c.body, DrawnBody::Form));
     let params = |test: fn(&DrawnParam) -> bool| move |c: &Case| c.params.iter().any(test);
-    some("a path parameter", &params(|p| matches!(p.kind, ParamKind::Path)));
+    for style in ["simple", "label", "matrix"] {
+        assert!(
+            cases.iter().any(|c| c
+                .params
+                .iter()
+                .any(|p| matches!(p.kind, ParamKind::Path { style: s, .. } if s == style))),
+            "no drawn case has a {style} path parameter"
+        );
+    }
+    some("a path list", &params(|p| matches!(p.kind, ParamKind::Path { list: true, .. })));
     some("a query scalar", &params(|p| matches!(p.kind, ParamKind::QueryScalar)));
-    some(
-        "an exploded array",
-        &params(|p| matches!(p.kind, ParamKind::QueryArray { explode: true })),
-    );
-    some("a comma array", &params(|p| matches!(p.kind, ParamKind::QueryArray { explode: false })));
-    some("a header parameter", &params(|p| matches!(p.kind, ParamKind::Header)));
+    for (style, explode) in
+        [("form", true), ("form", false), ("spaceDelimited", false), ("pipeDelimited", false)]
+    {
+        assert!(
+            cases.iter().any(|c| c.params.iter().any(|p| matches!(
+                p.kind,
+                ParamKind::QueryArray { style: s, explode: e } if s == style && e == explode
+            ))),
+            "no drawn case has a {style} query array (explode {explode})"
+        );
+    }
+    some("a header parameter", &params(|p| matches!(p.kind, ParamKind::Header { list: false })));
+    some("a header list", &params(|p| matches!(p.kind, ParamKind::Header { list: true })));
+    some("a cookie", &params(|p| matches!(p.kind, ParamKind::Cookie)));
     some("an integer parameter", &params(|p| p.integer));
 }
 

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use connkit::paginate::PageRequest;
 use connkit::settings::EnvSource;
 use connkit::{ErrorKind, HttpClient, Method, Operation, RequestBuilder};
-use connkit_gen::contract::pick_media;
+use connkit_gen::contract::{ParamWriting, pick_media};
 use connkit_spec::{BodyKind, ParameterLocation};
 use serde_json::Value;
 
@@ -211,27 +211,11 @@ impl CallRequest<'_> {
             request = request.absolute_url(url.clone());
         }
         for param in self.placed {
-            match param.location {
-                ParameterLocation::Path => {
-                    request = request.path_param(&param.name, &param.values[0])
-                }
-                ParameterLocation::Query if page.url().is_none() => {
-                    if page_params.iter().filter(is_query).any(|p| p.name == param.name) {
-                        continue;
-                    }
-                    request = if param.csv {
-                        request.query_csv(&param.name, &param.values)
-                    } else {
-                        request.query(&param.name, &param.values)
-                    };
-                }
-                ParameterLocation::Header => {
-                    request = request.header(&param.name, param.values.join(","))
-                }
-                ParameterLocation::Cookie => {
-                    request = request.cookie(&param.name, Some(param.values.join(",")))
-                }
-                ParameterLocation::Query => {}
+            let paged = param.location == ParameterLocation::Query
+                && (page.url().is_some()
+                    || page_params.iter().filter(is_query).any(|p| p.name == param.name));
+            if !paged {
+                request = place(request, param);
             }
         }
         for param in page_params.iter().filter(is_query) {
@@ -249,6 +233,42 @@ impl CallRequest<'_> {
                 request.body_bytes(bytes.clone(), Some(content_type))
             }
             None => request,
+        }
+    }
+}
+
+/// Puts one parameter on the request the way the generated request builder does
+/// ([`connkit_gen::contract::param_writing`]): arrays as lists, scalars as text.
+fn place<'a>(request: RequestBuilder<'a>, param: &Placed) -> RequestBuilder<'a> {
+    let value = if param.list {
+        Value::from(param.values.clone())
+    } else {
+        Value::from(param.values.first().cloned().unwrap_or_default())
+    };
+    let name = param.name.as_str();
+    match (param.writing, param.location) {
+        (ParamWriting::Styled(style), ParameterLocation::Path) => {
+            request.path_styled(name, &value, style.runtime())
+        }
+        (ParamWriting::Styled(style), ParameterLocation::Query) => {
+            request.query_styled(name, &value, style.runtime())
+        }
+        (ParamWriting::Styled(style), ParameterLocation::Header) => {
+            request.header_styled(name, &value, style.runtime())
+        }
+        (ParamWriting::Styled(style), ParameterLocation::Cookie) => {
+            request.cookie_styled(name, &value, style.runtime())
+        }
+        (ParamWriting::Plain { .. }, ParameterLocation::Path) => request.path_value(name, &value),
+        (ParamWriting::Plain { csv: true }, ParameterLocation::Query) => {
+            request.query_csv_value(name, &value)
+        }
+        (ParamWriting::Plain { .. }, ParameterLocation::Query) => request.query_value(name, &value),
+        (ParamWriting::Plain { .. }, ParameterLocation::Header) => {
+            request.header_value(name, &value)
+        }
+        (ParamWriting::Plain { .. }, ParameterLocation::Cookie) => {
+            request.cookie_value(name, &value)
         }
     }
 }

@@ -8,6 +8,7 @@
 mod answers;
 mod auth;
 mod operation;
+mod params;
 mod settings;
 
 pub use answers::{
@@ -15,6 +16,7 @@ pub use answers::{
 };
 pub use auth::{AUTHORIZATION_HEADER, DEFAULT_API_KEY_HEADER, ResolvedAuth, TokenEndpoint};
 pub use operation::{OperationContract, OperationPlace};
+pub use params::{ParamWriting, WireStyle, param_writing};
 pub use settings::{SettingValue, SettingVar, VarKind, settings_variables};
 
 use crate::naming::SystemName;

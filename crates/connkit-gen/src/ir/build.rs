@@ -329,14 +329,12 @@ fn add_parameters(
         let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
         let type_ref = types.type_for(&param.schema, &hint);
         let shape = param_shape(&type_ref);
-        let is_array = matches!(inline_kind(&param.schema), Some(SchemaKind::Array { .. }));
         let p = ParamIr {
             wire_name: param.name.clone(),
             rust_name: names.claim(&snake_ident(&param.name)),
             location: param.location,
             ty: type_ref,
             description: param.description.clone(),
-            csv: is_array && !(param.style == ParameterStyle::Form && param.explode),
             style: param.style,
             explode: param.explode,
             shape,
@@ -370,13 +368,6 @@ fn is_transport_header(name: &str) -> bool {
     ["content-length", "transfer-encoding", "host", "connection"]
         .iter()
         .any(|header| name.eq_ignore_ascii_case(header))
-}
-
-fn inline_kind(schema: &SchemaRef) -> Option<&SchemaKind> {
-    match schema {
-        SchemaRef::Inline(schema) => Some(&schema.kind),
-        SchemaRef::Ref(_) => None,
-    }
 }
 
 /// The `{name}` segments of a path template, in order.

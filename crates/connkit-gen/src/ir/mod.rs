@@ -184,8 +184,6 @@ pub struct ParamIr {
     pub ty: TypeRef,
     /// What it means.
     pub description: Option<String>,
-    /// Arrays sent comma-joined in one value (`style: form, explode: false`).
-    pub csv: bool,
     /// How the value is written (`style`, defaults applied).
     pub style: ParameterStyle,
     /// Whether arrays and objects are exploded.

@@ -1,7 +1,8 @@
 //! `name=value` arguments placed where the spec puts each parameter and typed per its
 //! schema.
 
-use connkit_spec::model::ParameterStyle;
+use connkit_gen::contract::{ParamWriting, param_writing};
+use connkit_gen::ir::ParamShape;
 use connkit_spec::{Api, Operation, Parameter, ParameterLocation, Schema, SchemaKind};
 use heck::ToSnakeCase;
 
@@ -14,8 +15,10 @@ pub(super) struct Placed {
     pub location: ParameterLocation,
     /// Its values (one for scalars; arrays may have several).
     pub values: Vec<String>,
-    /// For arrays in a query: send one comma-joined value instead of repeating the name.
-    pub csv: bool,
+    /// Whether it is an array (its values are a list even when there is one).
+    pub list: bool,
+    /// How it goes on the wire, as the generated request builder writes it.
+    pub writing: ParamWriting,
 }
 
 /// Why the arguments do not fit the operation (each a usage error).
@@ -110,7 +113,13 @@ pub(super) fn place_for(
                 name: parameter.name.clone(),
                 location: parameter.location,
                 values,
-                csv: item_schema.is_some() && !repeats(parameter),
+                list: item_schema.is_some(),
+                writing: param_writing(
+                    parameter.location,
+                    shape(schema),
+                    parameter.style,
+                    parameter.explode,
+                ),
             }),
         }
     }
@@ -143,12 +152,13 @@ fn find<'a>(operation: &'a Operation, name: &str) -> Option<&'a Parameter> {
         })
 }
 
-/// Whether an array query parameter repeats its name (`form` exploded) rather than joining
-/// the values with commas.
-fn repeats(parameter: &Parameter) -> bool {
-    parameter.location == ParameterLocation::Query
-        && parameter.style == ParameterStyle::Form
-        && parameter.explode
+/// What a parameter's value is, by its schema (an unresolvable one is taken as a scalar).
+fn shape(schema: Option<&Schema>) -> ParamShape {
+    match schema.map(|s| &s.kind) {
+        Some(SchemaKind::Array { .. }) => ParamShape::List,
+        Some(SchemaKind::Object { .. } | SchemaKind::AllOf { .. }) => ParamShape::Object,
+        _ => ParamShape::Scalar,
+    }
 }
 
 /// Checks a scalar against its schema (integers, numbers, booleans, closed integer lists).
@@ -217,12 +227,13 @@ mod tests {
                 name: "id".into(),
                 location: ParameterLocation::Path,
                 values: vec!["a/b".into()],
-                csv: false
+                list: false,
+                writing: ParamWriting::Plain { csv: false },
             }
         );
         assert_eq!(placed[2].values, ["x", "y", "z"]);
-        assert!(!placed[2].csv);
-        assert!(placed[3].csv);
+        assert_eq!(placed[2].writing, ParamWriting::Plain { csv: false });
+        assert_eq!(placed[3].writing, ParamWriting::Plain { csv: true });
         assert_eq!(placed[4].name, "If-Match");
     }
 

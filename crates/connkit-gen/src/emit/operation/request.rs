@@ -1,11 +1,12 @@
 //! The request of an operation: its arguments and the builder chain that puts each one on
 //! the wire (path, query, header, cookie, body) through the runtime's `RequestBuilder`.
 
-use connkit_spec::model::{ParameterLocation, ParameterStyle};
+use connkit_spec::model::ParameterLocation;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{BodyIr, OperationIr, ParamIr, ParamShape};
+use crate::contract::{ParamWriting, WireStyle, param_writing};
+use crate::ir::{BodyIr, OperationIr, ParamIr};
 use crate::types::{TypeRef, TypeRefKind};
 
 /// The arguments of an operation's methods and the calls that build its request.
@@ -72,7 +73,7 @@ fn body_call(body: &BodyIr) -> (TokenStream, TokenStream) {
         }
         BodyIr::Form { ty, encodings, .. } => {
             let styles = encodings.iter().map(|(name, style, explode)| {
-                let style = style_tokens(*style, *explode);
+                let style = style_tokens(WireStyle::of(*style, *explode));
                 quote!((#name, #style))
             });
             (quote!(body: &#ty), quote!(.form_styled(body, &[#(#styles),*])))
@@ -90,20 +91,26 @@ fn arg_type(ty: &TypeRef) -> TokenStream {
     if matches!(ty.kind, TypeRefKind::String) { quote!(&str) } else { quote!(&#ty) }
 }
 
-/// The builder call that puts one parameter (`value`, a reference) on the wire.
+/// The builder call that puts one parameter (`value`, a reference) on the wire, as
+/// [`crate::contract::param_writing`] says.
 fn param_call(op: &OperationIr, param: &ParamIr, value: TokenStream) -> TokenStream {
     let wire = &param.wire_name;
-    if let Some(style) = styled(param) {
-        return match param.location {
-            ParameterLocation::Path => quote!(.path_styled(#wire, #value, #style)),
-            ParameterLocation::Query => quote!(.query_styled(#wire, #value, #style)),
-            ParameterLocation::Header => quote!(.header_styled(#wire, #value, #style)),
-            ParameterLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
-        };
-    }
+    let writing = param_writing(param.location, param.shape, param.style, param.explode);
+    let csv = match writing {
+        ParamWriting::Styled(style) => {
+            let style = style_tokens(style);
+            return match param.location {
+                ParameterLocation::Path => quote!(.path_styled(#wire, #value, #style)),
+                ParameterLocation::Query => quote!(.query_styled(#wire, #value, #style)),
+                ParameterLocation::Header => quote!(.header_styled(#wire, #value, #style)),
+                ParameterLocation::Cookie => quote!(.cookie_styled(#wire, #value, #style)),
+            };
+        }
+        ParamWriting::Plain { csv } => csv,
+    };
     match param.location {
         ParameterLocation::Path => quote!(.path_value(#wire, #value)),
-        ParameterLocation::Query if param.csv => quote!(.query_csv_value(#wire, #value)),
+        ParameterLocation::Query if csv => quote!(.query_csv_value(#wire, #value)),
         ParameterLocation::Query => quote!(.query_value(#wire, #value)),
         ParameterLocation::Header
             if op.idempotency_header.as_deref() == Some(param.wire_name.as_str()) =>
@@ -115,41 +122,15 @@ fn param_call(op: &OperationIr, param: &ParamIr, value: TokenStream) -> TokenStr
     }
 }
 
-/// The runtime's `ParamStyle` for a parameter whose style changes what goes on the wire (an
-/// object anywhere, a `label` or `matrix` path, a delimited or `deepObject` query, a list in a
-/// cookie); `None` where the plain text forms already are the style (scalars, simple lists,
-/// form lists).
-fn styled(param: &ParamIr) -> Option<TokenStream> {
-    let plain = match (param.location, param.shape, param.style) {
-        (_, ParamShape::Object, _) => false,
-        (ParameterLocation::Path, _, ParameterStyle::Label | ParameterStyle::Matrix) => false,
-        (ParameterLocation::Path | ParameterLocation::Header, _, _) => true,
-        (ParameterLocation::Query, ParamShape::Scalar, _) => true,
-        (
-            ParameterLocation::Query,
-            ParamShape::List,
-            ParameterStyle::Form | ParameterStyle::Simple | ParameterStyle::TabDelimited,
-        ) => true,
-        (ParameterLocation::Query, ParamShape::List, _) => false,
-        (ParameterLocation::Cookie, shape, _) => shape == ParamShape::Scalar,
-    };
-    if plain {
-        return None;
-    }
-    Some(style_tokens(param.style, param.explode))
-}
-
-/// The runtime's `ParamStyle` for a spec's style and explode.
-fn style_tokens(style: ParameterStyle, explode: bool) -> TokenStream {
+/// The runtime's `ParamStyle` written out.
+fn style_tokens(style: WireStyle) -> TokenStream {
     match style {
-        ParameterStyle::Form | ParameterStyle::TabDelimited => {
-            quote!(::connkit::ParamStyle::form(#explode))
-        }
-        ParameterStyle::Simple => quote!(::connkit::ParamStyle::simple(#explode)),
-        ParameterStyle::Label => quote!(::connkit::ParamStyle::label(#explode)),
-        ParameterStyle::Matrix => quote!(::connkit::ParamStyle::matrix(#explode)),
-        ParameterStyle::SpaceDelimited => quote!(::connkit::ParamStyle::space_delimited()),
-        ParameterStyle::PipeDelimited => quote!(::connkit::ParamStyle::pipe_delimited()),
-        ParameterStyle::DeepObject => quote!(::connkit::ParamStyle::deep_object()),
+        WireStyle::Form(explode) => quote!(::connkit::ParamStyle::form(#explode)),
+        WireStyle::Simple(explode) => quote!(::connkit::ParamStyle::simple(#explode)),
+        WireStyle::Label(explode) => quote!(::connkit::ParamStyle::label(#explode)),
+        WireStyle::Matrix(explode) => quote!(::connkit::ParamStyle::matrix(#explode)),
+        WireStyle::SpaceDelimited => quote!(::connkit::ParamStyle::space_delimited()),
+        WireStyle::PipeDelimited => quote!(::connkit::ParamStyle::pipe_delimited()),
+        WireStyle::DeepObject => quote!(::connkit::ParamStyle::deep_object()),
     }
 }
