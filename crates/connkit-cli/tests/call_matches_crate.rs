@@ -8,7 +8,8 @@
 //! headers (scalars and lists) and cookies, strings with reserved characters and integers;
 //! the auth the spec declares (an API key in a header or the query, bearer, basic); the host
 //! (the spec's, or one of the operation's own: a named host); the body (none, a JSON object,
-//! a form). Every case becomes a lite connector (`create_connector`) in ONE workspace, with one program calling every case's
+//! a form); the manifest's own choices (a key prefix, bearer auth instead of the spec's
+//! scheme). Every case becomes a lite connector (`create_connector`) in ONE workspace, with one program calling every case's
 //! generated method with the case's arguments; the program is compiled once. Then, against one
 //! local recording server (127.0.0.1, free port), the program and `connkit call` send each
 //! case's request with the same settings (every `*_BASE_URL` of `.env.example` pointing at the
@@ -119,6 +120,10 @@ struct Case {
     body: DrawnBody,
     body_text: String,
     body_number: i64,
+    /// The manifest's choices besides the spec's: a key prefix (`connkit new --key-prefix`),
+    /// and bearer auth instead of the spec's scheme (`--auth bearer`).
+    key_prefix: Option<&'static str>,
+    forced_bearer: bool,
 }
 
 /// Text with characters that need encoding in a path or a query (no `,`: `connkit call`
@@ -177,11 +182,23 @@ fn case() -> impl Strategy<Value = Case> {
         prop_oneof![Just("get"), Just("delete"), Just("put"), Just("patch"), Just("post")],
         wire_text(),
         any::<i32>(),
+        (prop_oneof![Just(None), Just(Some("Bot ")), Just(Some("token "))], any::<u8>()),
     )
-        .prop_map(|(params, auth, own_host, body, method, body_text, number)| {
+        .prop_map(|(params, auth, own_host, body, method, body_text, number, manifest)| {
             // Only methods with a body get one.
             let body = if matches!(method, "get" | "delete") { DrawnBody::None } else { body };
-            Case { method, params, auth, own_host, body, body_text, body_number: i64::from(number) }
+            let (key_prefix, roll) = manifest;
+            Case {
+                method,
+                params,
+                auth,
+                own_host,
+                body,
+                body_text,
+                body_number: i64::from(number),
+                key_prefix,
+                forced_bearer: roll % 6 == 0,
+            }
         })
 }
 
@@ -475,11 +492,13 @@ fn check_case(index: usize, case: &Case, prefix: &str, request: &Recorded) {
     let header = |name: &str| {
         request.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     };
-    match case.auth {
-        DrawnAuth::HeaderKey(name) => assert_eq!(header(name), Some("key-123"), "case {index}"),
+    let key = format!("{}key-123", case.key_prefix.unwrap_or(""));
+    let auth = if case.forced_bearer { &DrawnAuth::Bearer } else { &case.auth };
+    match *auth {
+        DrawnAuth::HeaderKey(name) => assert_eq!(header(name), Some(key.as_str()), "case {index}"),
         DrawnAuth::QueryKey(name) => {
             assert!(
-                request.url.contains(&format!("{name}=key-123")),
+                request.url.contains(&format!("{name}=")) && request.url.contains("key-123"),
                 "case {index}: {}",
                 request.url
             );
@@ -507,6 +526,10 @@ fn assert_coverage(cases: &[Case]) {
     some("the default host", &|c| !c.own_host);
     some("a JSON body", &|c| matches!(c.body, DrawnBody::Json));
     some("a form body", &|c| matches!(c.body, DrawnBody::Form));
+    some("a key prefix", &|c| {
+        c.key_prefix.is_some() && !c.forced_bearer && matches!(c.auth, DrawnAuth::HeaderKey(_))
+    });
+    some("bearer instead of the spec's auth", &|c| c.forced_bearer);
     let params = |test: fn(&DrawnParam) -> bool| move |c: &Case| c.params.iter().any(test);
     for style in ["simple", "label", "matrix"] {
         assert!(
@@ -567,10 +590,10 @@ async fn connkit_call_and_the_generated_crate_send_the_same_requests() {
             specs: vec![NewSpec { api: &loaded.api, files: &loaded.files, source_url: None }],
             analysis: &analysis,
             tier: TierChoice::Exactly(connkit_gen::manifest::Tier::Lite),
-            auth: None,
+            auth: case.forced_bearer.then_some(connkit_gen::manifest::AuthKind::Bearer),
             token_url: None,
             token_header: None,
-            key_prefix: None,
+            key_prefix: Some(case.key_prefix.unwrap_or("").to_string()),
             runtime_path: Some(repo().join("crates/connkit")),
             connkit_version: env!("CARGO_PKG_VERSION").to_string(),
         };

@@ -118,7 +118,7 @@ pub fn build_spec(input: SpecInput<'_>, types: &mut TypeSpace) -> SpecIr {
             pagination: None,
             pagination_dropped: None,
             rate_limit: contract.rate_limit,
-            idempotency_header: None,
+            idempotency_header: facts.idempotency_header.clone(),
             request_method: String::new(),
             accept: None,
             host: contract.host.clone(),
@@ -340,11 +340,6 @@ fn add_parameters(
             shape,
             deprecated: param.deprecated,
         };
-        if param.location == ParameterLocation::Header
-            && param.name.to_ascii_lowercase().contains("idempotency")
-        {
-            ir.idempotency_header = Some(param.name.clone());
-        }
         if param.required || param.location == ParameterLocation::Path {
             ir.required.push(p);
         } else {

@@ -22,4 +22,6 @@ pub struct OperationFacts {
     pub pagination_dropped: Option<String>,
     /// Documented rate limit.
     pub rate_limit: Option<RateLimit>,
+    /// The header parameter carrying an idempotency key (`Idempotency-Key`), if any.
+    pub idempotency_header: Option<String>,
 }

@@ -34,6 +34,7 @@ fn facts_of(op: &analyze::AnalyzedOperation) -> OperationFacts {
         pagination_guess: None,
         pagination_dropped: None,
         rate_limit: op.rate_limit.as_ref().and_then(rate_limit),
+        idempotency_header: op.idempotency_header.clone(),
     };
     match op.pagination.as_ref().map(pagination) {
         Some(Ok(descriptor)) => {
