@@ -58,6 +58,12 @@ fn one_of_with_discriminator_and_inheritance() {
 fn all_of() {
     let text = snapshot("allof");
     assert!(text.contains("pub type ItemAlias = crate::models::Item;"));
+    // Required-only alternatives keep the object a struct of optional fields, and say so.
+    assert!(text.contains("pub struct BatchRequest {"), "{text}");
+    assert!(
+        text.contains("/// The API requires one of these to be set: `file_ids`; `files`."),
+        "{text}"
+    );
 }
 
 #[test]

@@ -195,3 +195,41 @@ fn diagnostics_carry_line_and_column_from_the_file() {
         spec.diagnostics.iter().find(|d| d.pointer == "/paths/~1not-an-operation/get").unwrap();
     assert_eq!(not_an_operation.line, Some(11));
 }
+
+/// `anyOf`/`oneOf` alternatives that only list required properties constrain which optional
+/// properties are set; the schema stays the object it declares, and the sets are kept.
+#[test]
+fn required_only_alternatives_stay_an_object_with_the_sets_kept() {
+    let spec = connkit_spec::load_str(
+        "inline.yaml",
+        r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Batch:
+      type: object
+      properties:
+        file_ids: {type: array, items: {type: string}}
+        files: {type: array, items: {type: string}}
+      anyOf:
+        - required: [file_ids]
+        - required: [files]
+    Choice:
+      oneOf:
+        - {type: object, required: [a], properties: {a: {type: string}}}
+        - {type: string}
+"#,
+    )
+    .unwrap();
+    let batch = &spec.api.schemas["Batch"];
+    assert!(matches!(&batch.kind, SchemaKind::Object { properties, .. } if properties.len() == 2));
+    assert_eq!(
+        batch.constraints.required_alternatives,
+        vec![vec!["file_ids".to_string()], vec!["files".to_string()]]
+    );
+    let choice = &spec.api.schemas["Choice"];
+    assert!(matches!(&choice.kind, SchemaKind::OneOf { variants, .. } if variants.len() == 2));
+    assert!(choice.constraints.required_alternatives.is_empty());
+}

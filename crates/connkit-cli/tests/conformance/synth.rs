@@ -3,6 +3,7 @@
 //! only, one item per list unless the schema asks for more.
 
 use connkit_spec::model::{Api, Schema, SchemaKind, SchemaRef};
+use indexmap::IndexMap;
 use serde_json::{Map, Value, json};
 
 use super::pattern;
@@ -15,20 +16,31 @@ pub(crate) fn value(api: &Api, schema: &SchemaRef) -> Value {
     Synth { api }.value(schema, 0)
 }
 
+/// The properties an object part may require without declaring them: a `oneOf` member of
+/// `{properties: {..}, oneOf: [{required: [a]}, ..]}` requires `a` from its parent.
+type Outer<'a> = &'a [&'a IndexMap<String, SchemaRef>];
+
 struct Synth<'a> {
     api: &'a Api,
 }
 
 impl Synth<'_> {
     fn value(&self, schema: &SchemaRef, depth: usize) -> Value {
+        self.value_in(schema, depth, &[], false)
+    }
+
+    /// The value of `schema`, whose object parts take undeclared required properties from
+    /// `outer`; `choice`: it is a member of a `oneOf`/`anyOf`, where an object without
+    /// required properties sets all of them (`{}` would match every such member).
+    fn value_in(&self, schema: &SchemaRef, depth: usize, outer: Outer<'_>, choice: bool) -> Value {
         let Some(resolved) = self.api.resolve(schema) else { return json!({}) };
         if depth > MAX_DEPTH {
             return Value::Null;
         }
-        self.of(resolved, depth)
+        self.of(resolved, depth, outer, choice)
     }
 
-    fn of(&self, schema: &Schema, depth: usize) -> Value {
+    fn of(&self, schema: &Schema, depth: usize, outer: Outer<'_>, choice: bool) -> Value {
         let c = &schema.constraints;
         match &schema.kind {
             SchemaKind::Boolean => json!(true),
@@ -54,8 +66,12 @@ impl Synth<'_> {
             }
             SchemaKind::Object { properties, required, .. } => {
                 let mut out = Map::new();
-                for name in required {
-                    let Some(property) = properties.get(name) else {
+                // `anyOf: [{required: [a]}, {required: [b]}]`: the first alternative's too.
+                let alternative = c.required_alternatives.first().into_iter().flatten();
+                let all = (choice && required.is_empty()).then(|| properties.keys()).into_iter();
+                for name in required.iter().chain(alternative).chain(all.flatten()) {
+                    let declared = std::iter::once(properties).chain(outer.iter().copied());
+                    let Some(property) = declared.into_iter().find_map(|p| p.get(name)) else {
                         out.insert(name.clone(), json!("sample"));
                         continue;
                     };
@@ -67,9 +83,18 @@ impl Synth<'_> {
                 Value::Object(out)
             }
             SchemaKind::AllOf { parts } => {
+                // Each part sees the properties every object part declares.
+                let declared: Vec<&IndexMap<String, SchemaRef>> = parts
+                    .iter()
+                    .filter_map(|part| match kind_of(self.api, part) {
+                        Some(SchemaKind::Object { properties, .. }) => Some(properties),
+                        _ => None,
+                    })
+                    .chain(outer.iter().copied())
+                    .collect();
                 let mut merged = Map::new();
                 for part in parts {
-                    match self.value(part, depth + 1) {
+                    match self.value_in(part, depth + 1, &declared, choice) {
                         Value::Object(fields) => merged.extend(fields),
                         other if parts.len() == 1 => return other,
                         _ => {}
@@ -96,7 +121,7 @@ impl Synth<'_> {
                 let Some(&first) = (if numeric { text } else { None }).or(usable.first()) else {
                     return Value::Null;
                 };
-                let mut value = self.value(first, depth + 1);
+                let mut value = self.value_in(first, depth + 1, outer, true);
                 if let (Some(discriminator), Value::Object(map)) = (discriminator, &mut value) {
                     // The member's own value of the property (an enum or const) wins over its
                     // schema name, the default tag.

@@ -181,7 +181,8 @@ impl Builder {
             other => {
                 let nullable =
                     matches!(other, Plan::Tagged { nullable: true, .. } | Plan::Untagged(_, true));
-                let doc = schema.description.clone().or_else(|| schema.title.clone());
+                let text = schema.description.clone().or_else(|| schema.title.clone());
+                let doc = join_doc(text, required_note(schema));
                 let enum_key = match &other {
                     Plan::StringEnum(values) if self.share_enums => {
                         let key = (values.clone(), doc.clone(), self.owner);
@@ -459,13 +460,36 @@ fn describe(schema: &Schema) -> Option<String> {
         SchemaKind::Const { value } => {
             Some(format!("Always {}.", crate::docs_text::code(&value.to_string())))
         }
+        SchemaKind::Object { .. } => required_note(schema),
         _ => None,
     };
+    join_doc(text, note)
+}
+
+/// The description followed by a note, as separate paragraphs.
+fn join_doc(text: Option<String>, note: Option<String>) -> Option<String> {
     match (text, note) {
         (Some(text), Some(note)) => Some(format!("{text}\n\n{note}")),
         (text, None) => text,
         (None, note) => note,
     }
+}
+
+/// What an object's required-only `anyOf`/`oneOf` asks for, which its fields' types cannot
+/// say (they stay optional): "The API requires one of these to be set: `file_ids`; `files`."
+fn required_note(schema: &Schema) -> Option<String> {
+    let sets = &schema.constraints.required_alternatives;
+    if sets.is_empty() {
+        return None;
+    }
+    let sets: Vec<String> = sets
+        .iter()
+        .map(|set| {
+            let names: Vec<String> = set.iter().map(|name| crate::docs_text::code(name)).collect();
+            names.join(" and ")
+        })
+        .collect();
+    Some(format!("The API requires one of these to be set: {}.", sets.join("; ")))
 }
 
 /// Wraps in `Option` unless already optional.

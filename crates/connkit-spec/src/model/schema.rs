@@ -104,6 +104,13 @@ pub struct Constraints {
     pub max_items: Option<u64>,
     /// `uniqueItems`.
     pub unique_items: bool,
+    /// A `oneOf`/`anyOf` whose alternatives only list required properties
+    /// (`anyOf: [{required: [files]}, {required: [description]}]`): the object must carry
+    /// every property of at least one of these lists. Such a composition constrains which
+    /// optional properties are set; it is not a choice between types, so the schema keeps its
+    /// own kind and the alternatives are kept here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub required_alternatives: Vec<Vec<String>>,
 }
 
 impl Constraints {

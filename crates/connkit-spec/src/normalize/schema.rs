@@ -178,6 +178,10 @@ impl Ctx<'_> {
         }
         for key in ["oneOf", "anyOf"] {
             let Some(items) = self.array_field(object, at, key) else { continue };
+            if required_alternatives(items).is_some() {
+                // A constraint on the object's own properties (kept in its constraints).
+                continue;
+            }
             let mut variants = Vec::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
                 if is_null_schema(item) {
@@ -367,6 +371,12 @@ fn constraints(object: &Map<String, Value>) -> Constraints {
         min_items: count("minItems"),
         max_items: count("maxItems"),
         unique_items: bool_field(object, "uniqueItems"),
+        required_alternatives: ["oneOf", "anyOf"]
+            .iter()
+            .filter_map(|key| object.get(*key)?.as_array())
+            .filter_map(|items| required_alternatives(items))
+            .flatten()
+            .collect(),
         ..Constraints::default()
     };
     match object.get("exclusiveMinimum") {
@@ -386,6 +396,30 @@ fn constraints(object: &Map<String, Value>) -> Constraints {
         _ => {}
     }
     c
+}
+
+/// The alternatives of a `oneOf`/`anyOf` whose every alternative only lists required
+/// properties (with at most a title or description), `None` for any other composition.
+fn required_alternatives(items: &[Value]) -> Option<Vec<Vec<String>>> {
+    if items.is_empty() {
+        return None;
+    }
+    items
+        .iter()
+        .map(|item| {
+            let object = item.as_object()?;
+            if !object.keys().all(|k| matches!(k.as_str(), "required" | "title" | "description")) {
+                return None;
+            }
+            let names: Vec<String> = object
+                .get("required")?
+                .as_array()?
+                .iter()
+                .map(|name| name.as_str().map(str::to_string))
+                .collect::<Option<_>>()?;
+            (!names.is_empty()).then_some(names)
+        })
+        .collect()
 }
 
 fn has_object_keywords(object: &Map<String, Value>) -> bool {
