@@ -9,8 +9,9 @@
 //! the auth the spec declares (an API key in a header or the query, bearer, basic); the host
 //! (the spec's, or one of the operation's own: a named host); the body (none, a JSON object,
 //! a form); the manifest's own choices (a key prefix, bearer auth instead of the spec's
-//! scheme). Every case becomes a lite connector (`create_connector`) in ONE workspace, with one program calling every case's
-//! generated method with the case's arguments; the program is compiled once. Then, against one
+//! scheme). Every case becomes a lite connector (`create_connector`) in ONE workspace, with
+//! one program calling every case's generated method with the case's arguments; the program
+//! is compiled once. Then, against one
 //! local recording server (127.0.0.1, free port), the program and `connkit call` send each
 //! case's request with the same settings (every `*_BASE_URL` of `.env.example` pointing at the
 //! server under a path naming the variable, so the host an operation goes to shows), and the
@@ -93,6 +94,17 @@ struct DrawnParam {
     kind: ParamKind,
     integer: bool,
     values: Vec<String>,
+    /// Whether the spec requires it (a path parameter always); an optional one is given or
+    /// left out.
+    presence: Presence,
+}
+
+/// Whether a parameter is required, optional and given, or optional and left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Presence {
+    Required,
+    Given,
+    Omitted,
 }
 
 #[derive(Debug, Clone)]
@@ -150,8 +162,9 @@ fn param() -> impl Strategy<Value = DrawnParam> {
         any::<u16>(),
         prop::collection::vec(wire_text(), 1..4),
         prop::collection::vec("[a-zA-Z0-9]{1,10}", 1..4),
+        prop_oneof![Just(Presence::Required), Just(Presence::Given), Just(Presence::Omitted)],
     )
-        .prop_map(|(kind, integer, number, texts, plain)| {
+        .prop_map(|(kind, integer, number, texts, plain, presence)| {
             let plain_text = matches!(kind, ParamKind::Header { .. } | ParamKind::Cookie);
             let values = match (kind.is_list(), plain_text) {
                 (true, true) => plain,
@@ -161,7 +174,9 @@ fn param() -> impl Strategy<Value = DrawnParam> {
                 (false, false) => vec![texts[0].clone()],
             };
             let integer = integer && !kind.is_list();
-            DrawnParam { kind, integer, values }
+            let presence =
+                if matches!(kind, ParamKind::Path { .. }) { Presence::Required } else { presence };
+            DrawnParam { kind, integer, values, presence }
         })
 }
 
@@ -230,24 +245,25 @@ fn spec(case: &Case) -> Value {
             if param.integer { json!({"type": "integer"}) } else { json!({"type": "string"}) };
         let list = json!({"type": "array", "items": {"type": "string"}});
         let schema = if param.kind.is_list() { list } else { scalar };
+        let required = param.presence == Presence::Required;
         let declared = match param.kind {
             ParamKind::Path { style, explode, .. } => {
                 write!(path, "/{{{name}}}").unwrap();
-                json!({"name": name, "in": "path", "required": true, "style": style,
+                json!({"name": name, "in": "path", "required": required, "style": style,
                        "explode": explode, "schema": schema})
             }
             ParamKind::QueryScalar => {
-                json!({"name": name, "in": "query", "required": true, "schema": schema})
+                json!({"name": name, "in": "query", "required": required, "schema": schema})
             }
             ParamKind::QueryArray { style, explode } => json!({
-                "name": name, "in": "query", "required": true, "style": style, "explode": explode,
+                "name": name, "in": "query", "required": required, "style": style, "explode": explode,
                 "schema": schema
             }),
             ParamKind::Header { .. } => {
-                json!({"name": name, "in": "header", "required": true, "schema": schema})
+                json!({"name": name, "in": "header", "required": required, "schema": schema})
             }
             ParamKind::Cookie => {
-                json!({"name": name, "in": "cookie", "required": true, "schema": schema})
+                json!({"name": name, "in": "cookie", "required": required, "schema": schema})
             }
         };
         parameters.push(declared);
@@ -306,6 +322,9 @@ fn body_json(case: &Case) -> Option<Value> {
 fn call_args(case: &Case) -> Vec<String> {
     let mut args = Vec::new();
     for (index, param) in case.params.iter().enumerate() {
+        if param.presence == Presence::Omitted {
+            continue;
+        }
         for value in &param.values {
             args.push(format!("{}={value}", param_name(param, index)));
         }
@@ -321,24 +340,33 @@ fn ty(tokens: &impl std::fmt::Display, krate: &str) -> String {
     tokens.to_string().replace("crate ::", &format!("{krate} ::"))
 }
 
+/// The drawn parameter whose wire name is `wire_name`.
+fn drawn_param<'a>(case: &'a Case, wire_name: &str) -> &'a DrawnParam {
+    case.params
+        .iter()
+        .enumerate()
+        .find(|(i, p)| param_name(p, *i) == wire_name)
+        .map(|(_, p)| p)
+        .expect("every parameter of the spec was drawn")
+}
+
+/// The value of the drawn parameter `wire_name` as JSON (what the program reads it from).
+fn drawn_value(case: &Case, wire_name: &str) -> Value {
+    let drawn = drawn_param(case, wire_name);
+    match (drawn.kind.is_list(), drawn.integer) {
+        (true, _) => json!(drawn.values),
+        (false, true) => json!(drawn.values[0].parse::<i64>().unwrap()),
+        (false, false) => json!(drawn.values[0]),
+    }
+}
+
 /// One arm of the program: the case's generated method with its arguments.
 fn call_arm(index: usize, case: &Case, system: &SystemName, op: &OperationIr) -> String {
     let krate = system.crate_name().replace('-', "_");
     let mut lets = String::new();
     let mut args = Vec::new();
     for (position, param) in op.required.iter().enumerate() {
-        let drawn = case
-            .params
-            .iter()
-            .enumerate()
-            .find(|(i, p)| param_name(p, *i) == param.wire_name)
-            .map(|(_, p)| p)
-            .expect("every drawn parameter is required");
-        let value = match (drawn.kind.is_list(), drawn.integer) {
-            (true, _) => json!(drawn.values),
-            (false, true) => json!(drawn.values[0].parse::<i64>().unwrap()),
-            (false, false) => json!(drawn.values[0]),
-        };
+        let value = drawn_value(case, &param.wire_name);
         writeln!(
             lets,
             "let a{position}: {} = serde_json::from_str({:?}).unwrap();",
@@ -348,7 +376,28 @@ fn call_arm(index: usize, case: &Case, system: &SystemName, op: &OperationIr) ->
         .unwrap();
         args.push(format!("&a{position}"));
     }
-    assert!(op.params_type().is_none(), "case {index}: every parameter is required");
+    if let Some(params_ty) = op.params_type() {
+        let mut fields = String::new();
+        for param in &op.optional {
+            let drawn = drawn_param(case, &param.wire_name);
+            if drawn.presence == Presence::Given {
+                write!(
+                    fields,
+                    "{}: Some(serde_json::from_str::<{}>({:?}).unwrap()), ",
+                    param.rust_name,
+                    ty(&param.ty, &krate),
+                    drawn_value(case, &param.wire_name).to_string()
+                )
+                .unwrap();
+            }
+        }
+        writeln!(
+            lets,
+            "#[allow(clippy::needless_update)]\nlet params = {krate}::client::{params_ty} {{ {fields}..Default::default() }};"
+        )
+        .unwrap();
+        args.push("&params".to_string());
+    }
     if let (Some(body), Some(value)) = (&op.body, body_json(case)) {
         let body_ty = match body {
             BodyIr::Json { ty: body, .. } | BodyIr::Form { ty: body, .. } => ty(body, &krate),
@@ -526,6 +575,12 @@ fn assert_coverage(cases: &[Case]) {
     some("the default host", &|c| !c.own_host);
     some("a JSON body", &|c| matches!(c.body, DrawnBody::Json));
     some("a form body", &|c| matches!(c.body, DrawnBody::Form));
+    some("an optional parameter given", &|c| {
+        c.params.iter().any(|p| p.presence == Presence::Given)
+    });
+    some("an optional parameter left out", &|c| {
+        c.params.iter().any(|p| p.presence == Presence::Omitted)
+    });
     some("a key prefix", &|c| {
         c.key_prefix.is_some() && !c.forced_bearer && matches!(c.auth, DrawnAuth::HeaderKey(_))
     });

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use connkit::paginate::PageRequest;
 use connkit::settings::EnvSource;
 use connkit::{ErrorKind, HttpClient, Method, Operation, RequestBuilder};
-use connkit_gen::contract::{ParamWriting, pick_media};
+use connkit_gen::contract::{ParamWriting, pick_media, wire_order};
 use connkit_spec::{BodyKind, ParameterLocation};
 use serde_json::Value;
 
@@ -101,9 +101,18 @@ async fn call(args: CallArgs) -> Result<ExitStatus, CommandError> {
         )));
     };
     let auth = &connector.manifest.auth;
-    let placed =
-        params::place_for(api, model, &args.params, |p| auth.is_credential(p.location, &p.name))
-            .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
+    // The caller's parameters in the order the generated request carries them; the
+    // credential the auth sends and the headers HTTP writes are not the caller's.
+    let order = wire_order(auth, model);
+    let is_callers = |p: &connkit_spec::Parameter| order.iter().any(|w| std::ptr::eq(*w, p));
+    let mut placed = params::place_for(api, model, &args.params, |p| !is_callers(p))
+        .map_err(|e| CommandError::usage(miette::miette!("{}: {e}", op.id)))?;
+    placed.sort_by_key(|given| {
+        order
+            .iter()
+            .position(|w| w.name == given.name && w.location == given.location)
+            .unwrap_or(usize::MAX)
+    });
     let body = read_body(args.body.as_deref(), api, model)?;
 
     let hosts = connector.host_plan();

@@ -4,9 +4,65 @@
 //! `connkit call` both follow it.
 
 use connkit::ParamStyle;
-use connkit_spec::model::{ParameterLocation, ParameterStyle};
+use connkit_spec::model::{Operation, Parameter, ParameterLocation, ParameterStyle};
 
 use crate::ir::ParamShape;
+use crate::manifest::AuthConfig;
+
+/// The parameters a caller gives, in the generated method's order: path parameters in
+/// template order, then the others as declared. The credential the client's auth sends is
+/// not asked of the caller, nor are the headers HTTP itself writes from the request (a
+/// `Content-Length` the caller set could only contradict the body).
+pub fn caller_parameters<'a>(auth: &AuthConfig, operation: &'a Operation) -> Vec<&'a Parameter> {
+    let is_credential = |p: &Parameter| {
+        auth.is_credential(p.location, &p.name)
+            || (p.location == ParameterLocation::Header && is_transport_header(&p.name))
+    };
+    let mut ordered: Vec<&Parameter> = Vec::new();
+    for segment in path_params_in_template(&operation.path) {
+        if let Some(p) = operation.parameter(&segment, ParameterLocation::Path) {
+            ordered.push(p);
+        }
+    }
+    ordered.extend(
+        operation
+            .parameters
+            .iter()
+            .filter(|p| p.location != ParameterLocation::Path && !is_credential(p)),
+    );
+    ordered
+}
+
+/// The order the request carries the caller's parameters in (what the query string and the
+/// cookies show): the required ones (path parameters included) in [`caller_parameters`]'s
+/// order, then the optional ones.
+pub fn wire_order<'a>(auth: &AuthConfig, operation: &'a Operation) -> Vec<&'a Parameter> {
+    let (required, optional): (Vec<&Parameter>, Vec<&Parameter>) =
+        caller_parameters(auth, operation)
+            .into_iter()
+            .partition(|p| p.required || p.location == ParameterLocation::Path);
+    required.into_iter().chain(optional).collect()
+}
+
+/// Headers the HTTP client writes itself: the body's length and framing, the connection.
+pub fn is_transport_header(name: &str) -> bool {
+    ["content-length", "transfer-encoding", "host", "connection"]
+        .iter()
+        .any(|header| name.eq_ignore_ascii_case(header))
+}
+
+/// The `{name}` segments of a path template, in order.
+pub fn path_params_in_template(path: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = path;
+    while let Some(start) = rest.find('{') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else { break };
+        out.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    out
+}
 
 /// How one parameter is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -217,6 +217,16 @@ fn auth_variables(auth: &ResolvedAuth) -> Vec<SettingVar> {
     }
 }
 
+/// What `REGION` must be (`one of na, eu, fe`): one of the connector's regions; `None` for a
+/// connector without regions (it reads no `REGION`).
+pub fn region_expectation(hosts: &crate::manifest::Hosts) -> Option<String> {
+    if hosts.regions.is_empty() {
+        return None;
+    }
+    let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
+    Some(format!("one of {}", names.join(", ")))
+}
+
 /// A setting's value as read at run time (by `connkit call`), of the type the emitted
 /// settings struct gives its field.
 #[derive(Debug, Clone)]

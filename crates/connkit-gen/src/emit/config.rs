@@ -123,12 +123,9 @@ impl SettingFields {
 
 /// The check that `REGION` names a region of the connector (nothing without regions).
 fn region_check(cx: &Context<'_>) -> TokenStream {
-    let hosts = &cx.manifest.hosts;
-    if hosts.regions.is_empty() {
+    let Some(expected) = crate::contract::region_expectation(&cx.manifest.hosts) else {
         return TokenStream::new();
-    }
-    let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
-    let expected = format!("one of {}", names.join(", "));
+    };
     quote! {
         if !Self::REGIONS.iter().any(|(name, _)| *name == region) {
             r.invalid("REGION", #expected);

@@ -1,8 +1,8 @@
 //! Builds the IR of one spec from its model, the operation facts and the manifest overrides.
 
 use connkit_spec::model::{
-    Api, BodyKind, MediaType, Operation, Parameter, ParameterLocation, ParameterStyle, Response,
-    SchemaKind, SchemaRef, StatusCode,
+    Api, BodyKind, MediaType, Operation, ParameterLocation, ParameterStyle, Response, SchemaKind,
+    SchemaRef, StatusCode,
 };
 use indexmap::IndexMap;
 
@@ -11,8 +11,8 @@ use super::{
     ParamIr, ParamShape, SpecIr, SuccessIr,
 };
 use crate::contract::{
-    OperationContract, OperationPlace, binary_schema, error_answers, is_binary, pick_media,
-    success_answer,
+    OperationContract, OperationPlace, binary_schema, caller_parameters, error_answers, is_binary,
+    pick_media, success_answer,
 };
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
@@ -304,27 +304,8 @@ fn add_parameters(
     manifest: &Manifest,
     types: &mut TypeSpace,
 ) {
-    // The credential the client's auth sends is not asked of the caller, nor are the headers
-    // HTTP itself writes from the request (a `Content-Length` the caller set could only
-    // contradict the body).
-    let is_credential = |p: &Parameter| {
-        manifest.auth.is_credential(p.location, &p.name)
-            || (p.location == ParameterLocation::Header && is_transport_header(&p.name))
-    };
     let mut names = UniqueNames::with_reserved(RESERVED_ARGS);
-    // Path parameters in template order first, then the others in declared order.
-    let mut ordered: Vec<&Parameter> = Vec::new();
-    for segment in path_params_in_template(&operation.path) {
-        if let Some(p) = operation.parameter(&segment, ParameterLocation::Path) {
-            ordered.push(p);
-        }
-    }
-    ordered.extend(
-        operation
-            .parameters
-            .iter()
-            .filter(|p| p.location != ParameterLocation::Path && !is_credential(p)),
-    );
+    let ordered = caller_parameters(&manifest.auth, operation);
     for param in ordered {
         let hint = format!("{}{}", ir.type_stem, camel_ident(&param.name));
         let type_ref = types.type_for(&param.schema, &hint);
@@ -356,26 +337,6 @@ fn param_shape(type_ref: &crate::types::TypeRef) -> ParamShape {
         TypeRefKind::Map(_) | TypeRefKind::Model | TypeRefKind::Json => ParamShape::Object,
         _ => ParamShape::Scalar,
     }
-}
-
-/// Headers the HTTP client writes itself: the body's length and framing, the connection.
-fn is_transport_header(name: &str) -> bool {
-    ["content-length", "transfer-encoding", "host", "connection"]
-        .iter()
-        .any(|header| name.eq_ignore_ascii_case(header))
-}
-
-/// The `{name}` segments of a path template, in order.
-pub(crate) fn path_params_in_template(path: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = path;
-    while let Some(start) = rest.find('{') {
-        let after = &rest[start + 1..];
-        let Some(end) = after.find('}') else { break };
-        out.push(after[..end].to_string());
-        rest = &after[end + 1..];
-    }
-    out
 }
 
 /// The name of a method beside an operation's (`list_stream`, `get_request`): a keyword's
@@ -617,6 +578,7 @@ fn property<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::contract::{is_transport_header, path_params_in_template};
 
     #[test]
     fn headers_http_writes_are_not_parameters() {

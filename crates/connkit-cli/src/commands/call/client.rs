@@ -12,7 +12,7 @@ use connkit::retry::RetryPolicy;
 use connkit::settings::{CommonSettings, EnvSource, HostTable, SettingsReader};
 use connkit::{ClientBuilder, HttpClient, Secret};
 use connkit_gen::contract::{
-    ResolvedAuth, SettingValue, TokenEndpoint, settings_variables, user_agent,
+    ResolvedAuth, SettingValue, TokenEndpoint, region_expectation, settings_variables, user_agent,
 };
 use connkit_gen::hosts::NamedHost;
 use connkit_gen::manifest::{Hosts, KeyLocation, Manifest, RateLimit};
@@ -87,9 +87,9 @@ impl CallSettings {
 fn check_region(r: &mut SettingsReader<'_>, hosts: &Hosts, values: &HashMap<String, SettingValue>) {
     if let Some(SettingValue::Text(region)) = values.get("region")
         && !hosts.regions.contains_key(region)
+        && let Some(expected) = region_expectation(hosts)
     {
-        let names: Vec<&str> = hosts.regions.keys().map(String::as_str).collect();
-        r.invalid("REGION", format!("one of {}", names.join(", ")));
+        r.invalid("REGION", expected);
     }
 }
 
