@@ -149,37 +149,56 @@ impl Outcome {
         }
     }
 
-    /// The first line of the log that reads like an error (`error`, `exception`, `panicked`),
-    /// else the last non-empty line; for a timeout, says so.
+    /// The first line of the log that reads like an error (see [`first_error`]); for a timeout,
+    /// says so.
     pub(crate) fn first_error_line(&self) -> String {
         if let Status::TimedOut(limit) = self.status {
             return limit.describe();
         }
         let text = fs::read_to_string(&self.log).unwrap_or_default();
-        let errorish = |line: &&str| {
-            // Log lines of lower levels may name schemas like `api_errors`.
-            if line.contains(" INFO ") || line.contains(" WARN ") || line.contains(" DEBUG ") {
-                return false;
-            }
-            let lower = line.to_ascii_lowercase();
-            lower.starts_with("error")
-                || lower.contains("error:")
-                || lower.contains(" error ")
-                || lower.contains("exception")
-                || lower.contains("panicked")
-        };
-        let line = text
-            .lines()
-            .map(str::trim)
-            .find(errorish)
-            .or_else(|| text.lines().map(str::trim).rfind(|l| !l.is_empty()))
-            .unwrap_or("no output");
         let status = match &self.status {
             Status::Failed(status) => format!(" ({status})"),
             _ => String::new(),
         };
-        format!("{}{status}", shorten(line, 200))
+        format!("{}{status}", first_error(&text))
     }
+}
+
+/// The first line of `log` that reads like an error (`error`, `fail:`, `exception`,
+/// `panicked`), with the first item of a list of details that follows it within a few lines
+/// (OpenAPI Generator lists a spec's issues under its exception); else the last non-empty line.
+fn first_error(log: &str) -> String {
+    let lines: Vec<&str> = log.lines().map(str::trim).collect();
+    let Some(at) = lines.iter().position(|line| reads_like_an_error(line)) else {
+        return lines
+            .iter()
+            .rfind(|l| !l.is_empty())
+            .map_or("no output".to_string(), |l| shorten(l, 200));
+    };
+    let detail = lines[at + 1..]
+        .iter()
+        .take(6)
+        .filter_map(|l| l.strip_prefix('-'))
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('-'));
+    match detail {
+        Some(detail) => format!("{}: {}", shorten(lines[at], 110), shorten(detail, 110)),
+        None => shorten(lines[at], 200),
+    }
+}
+
+fn reads_like_an_error(line: &str) -> bool {
+    // Log lines of lower levels may name schemas like `api_errors`.
+    if line.contains(" INFO ") || line.contains(" WARN ") || line.contains(" DEBUG ") {
+        return false;
+    }
+    let lower = line.to_ascii_lowercase();
+    lower.starts_with("error")
+        || lower.contains("error:")
+        || lower.contains(" error ")
+        || lower.contains("fail:")
+        || lower.contains("exception")
+        || lower.contains("panicked")
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.
@@ -277,6 +296,26 @@ mod tests {
         let far = Budget::new(STEP, Some(now + 2 * STEP)).next_step();
         assert_eq!(far, Some(StepLimit { time: STEP, cut_by_budget: false }));
         assert_eq!(Budget::new(STEP, Some(now)).next_step(), None);
+    }
+
+    #[test]
+    fn the_first_error_comes_with_its_first_listed_detail() {
+        let progenitor = "gen fail: UnexpectedFormat(\"duplicate operation ID: x\")\n\
+                          Error: generation experienced errors\n";
+        assert_eq!(
+            first_error(progenitor),
+            "gen fail: UnexpectedFormat(\"duplicate operation ID: x\")"
+        );
+        let java = "[main] INFO  o.o.c.DefaultGenerator - api_errors\n\
+                    Exception in thread \"main\" SpecValidationException: issues\n | Error count: 1\n\
+                    Errors: \n\t-attribute paths.'/a'(post).operationId is repeated\n\tat Foo.bar\n";
+        assert_eq!(
+            first_error(java),
+            "Exception in thread \"main\" SpecValidationException: issues: attribute \
+             paths.'/a'(post).operationId is repeated"
+        );
+        assert_eq!(first_error("all fine\nlast words\n\n"), "last words");
+        assert_eq!(first_error(""), "no output");
     }
 
     #[test]
