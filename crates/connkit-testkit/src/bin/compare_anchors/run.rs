@@ -165,24 +165,31 @@ impl Outcome {
 }
 
 /// The first line of `log` that reads like an error (`error`, `fail:`, `exception`,
-/// `panicked`), with the first item of a list of details that follows it within a few lines
-/// (OpenAPI Generator lists a spec's issues under its exception); else the last non-empty line.
+/// `panicked`), lines a logger wrote at ERROR level only when there is no other (OpenAPI
+/// Generator logs errors it recovers from, e.g. "Default to String", before the exception that
+/// ends it); with the first item of a list of details that follows it within a few lines (the
+/// spec's issues under OpenAPI Generator's exception), or the next line when it ends with `:`
+/// (a Rust panic's message); else the last non-empty line.
 fn first_error(log: &str) -> String {
     let lines: Vec<&str> = log.lines().map(str::trim).collect();
-    let Some(at) = lines.iter().position(|line| reads_like_an_error(line)) else {
+    let at = lines
+        .iter()
+        .position(|line| reads_like_an_error(line) && !logged_at_error_level(line))
+        .or_else(|| lines.iter().position(|line| reads_like_an_error(line)));
+    let Some(at) = at else {
         return lines
             .iter()
             .rfind(|l| !l.is_empty())
             .map_or("no output".to_string(), |l| shorten(l, 200));
     };
-    let detail = lines[at + 1..]
-        .iter()
-        .take(6)
+    let following = || lines[at + 1..].iter().take(6);
+    let listed = following()
         .filter_map(|l| l.strip_prefix('-'))
         .map(str::trim)
         .find(|l| !l.is_empty() && !l.starts_with('-'));
-    match detail {
-        Some(detail) => format!("{}: {}", shorten(lines[at], 110), shorten(detail, 110)),
+    let continued = lines[at].ends_with(':').then(|| following().find(|l| !l.is_empty())).flatten();
+    match listed.or(continued.copied()) {
+        Some(detail) => format!("{} {}", shorten(lines[at], 110), shorten(detail, 110)),
         None => shorten(lines[at], 200),
     }
 }
@@ -199,6 +206,11 @@ fn reads_like_an_error(line: &str) -> bool {
         || lower.contains("fail:")
         || lower.contains("exception")
         || lower.contains("panicked")
+}
+
+/// A logger's line at ERROR level (`[main] ERROR o.o.c.utils.ModelUtils - ...`).
+fn logged_at_error_level(line: &str) -> bool {
+    line.starts_with('[') && line.contains("] ERROR ")
 }
 
 /// `text` cut to `max` characters, with an ellipsis when cut.
@@ -307,12 +319,23 @@ mod tests {
             "gen fail: UnexpectedFormat(\"duplicate operation ID: x\")"
         );
         let java = "[main] INFO  o.o.c.DefaultGenerator - api_errors\n\
+                    [main] ERROR o.o.c.utils.ModelUtils - Undefined type. Default to String.\n\
                     Exception in thread \"main\" SpecValidationException: issues\n | Error count: 1\n\
                     Errors: \n\t-attribute paths.'/a'(post).operationId is repeated\n\tat Foo.bar\n";
         assert_eq!(
             first_error(java),
-            "Exception in thread \"main\" SpecValidationException: issues: attribute \
+            "Exception in thread \"main\" SpecValidationException: issues attribute \
              paths.'/a'(post).operationId is repeated"
+        );
+        let panic = "\nthread 'main' panicked at src/method.rs:2057:23:\n\
+                     not yet implemented: more media types\nstack backtrace:\n";
+        assert_eq!(
+            first_error(panic),
+            "thread 'main' panicked at src/method.rs:2057:23: not yet implemented: more media types"
+        );
+        assert_eq!(
+            first_error("[main] ERROR o.o.c.X - only this\n"),
+            "[main] ERROR o.o.c.X - only this"
         );
         assert_eq!(first_error("all fine\nlast words\n\n"), "last words");
         assert_eq!(first_error(""), "no output");

@@ -221,8 +221,11 @@ impl Toolbox {
         let deps = fs::read_to_string(&deps_file)
             .map_err(|e| format!("reading {}: {e}", deps_file.display()))?;
         let name = spec.case.slug.replace('-', "_");
+        // Edition 2024, like openapi-to-rust itself: its generated code uses let chains (a
+        // union's serializer does `if let Some(v) = object.get(key) && v != ...`), which
+        // edition 2021 rejects.
         let manifest = format!(
-            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n{}\n",
+            "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n{}\n",
             with_dependencies_header(&deps)
         );
         fs::write(krate.dir.join("Cargo.toml"), manifest)?;
