@@ -380,7 +380,7 @@ fn method(md: &mut String) {
          `cargo progenitor --input FILE --output DIR --name NAME --version 0.1.0`; \
          `openapi-to-rust generate FILE --output-dir DIR/src/generated --module-name generated` \
          (it writes modules and `REQUIRED_DEPS.toml`; the crate around them is a `Cargo.toml` \
-         with those dependencies and a one-line `lib.rs`); \
+         with those dependencies, edition 2024 like the tool, and a one-line `lib.rs`); \
          `openapi-generator-cli generate -g rust -i FILE -o DIR --package-name NAME \
          --additional-properties packageVersion=0.1.0`.\n\
          - **Generation time**: wall time of that command, and its CPU time (user + system of \
