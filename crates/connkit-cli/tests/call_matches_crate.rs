@@ -8,7 +8,8 @@
 //! headers (scalars and lists) and cookies, strings with reserved characters and integers;
 //! the auth the spec declares (an API key in a header or the query, bearer, basic); the host
 //! (the spec's, or one of the operation's own: a named host); the body (none, a JSON object,
-//! a form); the manifest's own choices (a key prefix, bearer auth instead of the spec's
+//! a form, a form whose `encoding` writes an object as `deepObject` and a list comma-joined);
+//! the manifest's own choices (a key prefix, bearer auth instead of the spec's
 //! scheme). Every case becomes a lite connector (`create_connector`) in ONE workspace, with
 //! one program calling every case's generated method with the case's arguments; the program
 //! is compiled once. Then, against one
@@ -120,6 +121,8 @@ enum DrawnBody {
     None,
     Json,
     Form,
+    /// A form whose `encoding` writes an object as `deepObject` and a list comma-joined.
+    StyledForm,
 }
 
 /// One drawn case.
@@ -188,7 +191,12 @@ fn case() -> impl Strategy<Value = Case> {
         Just(DrawnAuth::Bearer),
         Just(DrawnAuth::Basic),
     ];
-    let body = prop_oneof![Just(DrawnBody::None), Just(DrawnBody::Json), Just(DrawnBody::Form)];
+    let body = prop_oneof![
+        Just(DrawnBody::None),
+        Just(DrawnBody::Json),
+        Just(DrawnBody::Form),
+        Just(DrawnBody::StyledForm)
+    ];
     (
         prop::collection::vec(param(), 0..5),
         auth,
@@ -294,6 +302,17 @@ fn spec(case: &Case) -> Value {
             operation["requestBody"] = json!({"required": true, "content": {
                 "application/x-www-form-urlencoded": {"schema": fields}}});
         }
+        DrawnBody::StyledForm => {
+            let mut fields = fields;
+            fields["required"] = json!(["note", "count", "meta", "tags"]);
+            fields["properties"]["meta"] = json!({"type": "object", "required": ["kind"],
+                "properties": {"kind": {"type": "string"}}});
+            fields["properties"]["tags"] = json!({"type": "array", "items": {"type": "string"}});
+            operation["requestBody"] = json!({"required": true, "content": {
+                "application/x-www-form-urlencoded": {"schema": fields, "encoding": {
+                    "meta": {"style": "deepObject", "explode": true},
+                    "tags": {"style": "form", "explode": false}}}}});
+        }
     }
     if case.own_host {
         operation["servers"] = json!([{"url": "https://files.example.com/v2"}]);
@@ -315,6 +334,12 @@ fn body_json(case: &Case) -> Option<Value> {
         DrawnBody::Json | DrawnBody::Form => {
             Some(json!({"note": case.body_text, "count": case.body_number}))
         }
+        DrawnBody::StyledForm => Some(json!({
+            "note": case.body_text,
+            "count": case.body_number,
+            "meta": {"kind": case.body_text},
+            "tags": [case.body_text, "b"],
+        })),
     }
 }
 
@@ -575,6 +600,7 @@ fn assert_coverage(cases: &[Case]) {
     some("the default host", &|c| !c.own_host);
     some("a JSON body", &|c| matches!(c.body, DrawnBody::Json));
     some("a form body", &|c| matches!(c.body, DrawnBody::Form));
+    some("a form body with encodings", &|c| matches!(c.body, DrawnBody::StyledForm));
     some("an optional parameter given", &|c| {
         c.params.iter().any(|p| p.presence == Presence::Given)
     });

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use connkit::paginate::PageRequest;
 use connkit::settings::EnvSource;
 use connkit::{ErrorKind, HttpClient, Method, Operation, RequestBuilder};
-use connkit_gen::contract::{ParamWriting, pick_media, wire_order};
+use connkit_gen::contract::{ParamWriting, WireStyle, form_encodings, pick_media, wire_order};
 use connkit_spec::{BodyKind, ParameterLocation};
 use serde_json::Value;
 
@@ -85,7 +85,9 @@ fn init_request_log() {
 /// The request body as given with --body.
 enum Body {
     Json(Value),
-    Form(Value),
+    /// A form, with the properties its `encoding` writes in another style
+    /// ([`connkit_gen::contract::form_encodings`]).
+    Form(Value, Vec<(String, WireStyle)>),
     Raw(Vec<u8>, String),
 }
 
@@ -237,7 +239,14 @@ impl CallRequest<'_> {
                 request.json(&value)
             }
             Some(Body::Json(value)) => request.json(value),
-            Some(Body::Form(value)) => request.form(value),
+            Some(Body::Form(value, encodings)) if encodings.is_empty() => request.form(value),
+            Some(Body::Form(value, encodings)) => {
+                let styles: Vec<(&str, connkit::ParamStyle)> = encodings
+                    .iter()
+                    .map(|(name, style)| (name.as_str(), style.runtime()))
+                    .collect();
+                request.form_styled(value, &styles)
+            }
             Some(Body::Raw(bytes, content_type)) => {
                 request.body_bytes(bytes.clone(), Some(content_type))
             }
@@ -484,7 +493,9 @@ fn read_body(
                     media.map_or("application/x-www-form-urlencoded", |m| m.content_type.as_str());
                 Body::Raw(encoded.into_bytes(), content_type.to_string())
             }
-            (BodyKind::Form, value) => Body::Form(value),
+            (BodyKind::Form, value) => {
+                Body::Form(value, media.map(form_encodings).unwrap_or_default())
+            }
             (_, value) => Body::Json(value),
         }));
     }

@@ -26,7 +26,7 @@ pub use answers::{
 pub use auth::{AUTHORIZATION_HEADER, DEFAULT_API_KEY_HEADER, ResolvedAuth, TokenEndpoint};
 pub use operation::{OperationContract, OperationPlace};
 pub use params::{
-    ParamWriting, WireStyle, caller_parameters, is_transport_header, param_writing,
+    ParamWriting, WireStyle, caller_parameters, form_encodings, is_transport_header, param_writing,
     path_params_in_template, wire_order,
 };
 pub use settings::{SettingValue, SettingVar, VarKind, region_expectation, settings_variables};

@@ -4,7 +4,7 @@
 //! `connkit call` both follow it.
 
 use connkit::ParamStyle;
-use connkit_spec::model::{Operation, Parameter, ParameterLocation, ParameterStyle};
+use connkit_spec::model::{MediaType, Operation, Parameter, ParameterLocation, ParameterStyle};
 
 use crate::ir::ParamShape;
 use crate::manifest::AuthConfig;
@@ -42,6 +42,17 @@ pub fn wire_order<'a>(auth: &AuthConfig, operation: &'a Operation) -> Vec<&'a Pa
             .into_iter()
             .partition(|p| p.required || p.location == ParameterLocation::Path);
     required.into_iter().chain(optional).collect()
+}
+
+/// The properties of a form body that its `encoding` writes in another style than the
+/// default (`form`, exploded), e.g. `expand` as `deepObject`, by name.
+pub fn form_encodings(media: &MediaType) -> Vec<(String, WireStyle)> {
+    media
+        .encoding
+        .iter()
+        .filter(|e| !(e.style == ParameterStyle::Form && e.explode))
+        .map(|e| (e.property.clone(), WireStyle::of(e.style, e.explode)))
+        .collect()
 }
 
 /// Headers the HTTP client writes itself: the body's length and framing, the connection.

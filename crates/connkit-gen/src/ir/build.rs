@@ -1,8 +1,8 @@
 //! Builds the IR of one spec from its model, the operation facts and the manifest overrides.
 
 use connkit_spec::model::{
-    Api, BodyKind, MediaType, Operation, ParameterLocation, ParameterStyle, Response, SchemaKind,
-    SchemaRef, StatusCode,
+    Api, BodyKind, MediaType, Operation, ParameterLocation, Response, SchemaKind, SchemaRef,
+    StatusCode,
 };
 use indexmap::IndexMap;
 
@@ -11,8 +11,8 @@ use super::{
     ParamIr, ParamShape, SpecIr, SuccessIr,
 };
 use crate::contract::{
-    OperationContract, OperationPlace, binary_schema, caller_parameters, error_answers, is_binary,
-    pick_media, success_answer,
+    OperationContract, OperationPlace, binary_schema, caller_parameters, error_answers,
+    form_encodings, is_binary, pick_media, success_answer,
 };
 use crate::manifest::{Manifest, Tier};
 use crate::naming::{UniqueNames, camel_ident, const_ident, snake_ident};
@@ -365,12 +365,7 @@ fn body_of(stem: &str, api: &Api, operation: &Operation, types: &mut TypeSpace) 
         BodyKind::Form => BodyIr::Form {
             ty: types.type_for(media.schema.as_ref().unwrap_or(&SchemaRef::any()), &hint),
             required: body.required,
-            encodings: media
-                .encoding
-                .iter()
-                .filter(|e| !(e.style == ParameterStyle::Form && e.explode))
-                .map(|e| (e.property.clone(), e.style, e.explode))
-                .collect(),
+            encodings: form_encodings(media),
         },
         BodyKind::Multipart => BodyIr::Multipart { parts: multipart_parts(media) },
         _ => BodyIr::Bytes { content_type: media.content_type.clone() },

@@ -223,9 +223,9 @@ pub enum BodyIr {
         ty: TypeRef,
         /// Whether it must be sent.
         required: bool,
-        /// Properties the spec's `encoding` writes in another style than the default (name,
-        /// style, explode), e.g. `expand` as `deepObject`.
-        encodings: Vec<(String, ParameterStyle, bool)>,
+        /// Properties the spec's `encoding` writes in another style than the default, e.g.
+        /// `expand` as `deepObject` ([`crate::contract::form_encodings`]).
+        encodings: Vec<(String, crate::contract::WireStyle)>,
     },
     /// A multipart body built with the runtime's `Multipart`.
     Multipart {

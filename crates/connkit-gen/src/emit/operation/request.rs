@@ -72,8 +72,8 @@ fn body_call(body: &BodyIr) -> (TokenStream, TokenStream) {
             (quote!(body: &#ty), quote!(.form(body)))
         }
         BodyIr::Form { ty, encodings, .. } => {
-            let styles = encodings.iter().map(|(name, style, explode)| {
-                let style = style_tokens(WireStyle::of(*style, *explode));
+            let styles = encodings.iter().map(|(name, style)| {
+                let style = style_tokens(*style);
                 quote!((#name, #style))
             });
             (quote!(body: &#ty), quote!(.form_styled(body, &[#(#styles),*])))
