@@ -198,10 +198,18 @@ fn check_error(outcome: &Outcome, log: &str) -> String {
     if matches!(outcome.status, Status::TimedOut(_)) {
         return outcome.first_error_line();
     }
+    compiler_error(log).unwrap_or_else(|| outcome.first_error_line())
+}
+
+/// The first compiler error of a `cargo check` log with its location and the error count
+/// cargo gives (`could not compile ... due to N previous errors`); a rustc that ran out of
+/// memory (`memory allocation of N bytes failed`, e.g. at the per-process limit) says so.
+fn compiler_error(log: &str) -> Option<String> {
     let lines: Vec<&str> = log.lines().collect();
-    let Some(at) = lines.iter().position(|l| l.starts_with("error")) else {
-        return outcome.first_error_line();
-    };
+    if let Some(failed) = lines.iter().find(|l| l.starts_with("memory allocation of")) {
+        return Some(format!("rustc ran out of memory ({})", failed.trim()));
+    }
+    let at = lines.iter().position(|l| l.starts_with("error"))?;
     let location = lines[at + 1..]
         .iter()
         .take(3)
@@ -210,11 +218,12 @@ fn check_error(outcome: &Outcome, log: &str) -> String {
         .unwrap_or_default();
     let total = lines
         .iter()
-        .find_map(|l| l.split_once("due to ").map(|(_, rest)| rest))
+        .filter(|l| l.starts_with("error: could not compile"))
+        .find_map(|l| l.split_once(" due to ").map(|(_, rest)| rest))
         .and_then(|rest| rest.split_whitespace().next())
         .map(|count| format!(" ({count} errors)"))
         .unwrap_or_default();
-    format!("{}{location}{total}", shorten(lines[at], 160))
+    Some(format!("{}{location}{total}", shorten(lines[at], 160)))
 }
 
 /// Units cargo worked on: its `Checking` and `Compiling` lines.
@@ -252,5 +261,36 @@ pub(crate) fn remove_dir(dir: &Path) -> BoxResult<()> {
             Err(format!("removing {}: {e}", dir.display()).into())
         }
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_error_count_is_cargos_not_a_diagnostic_text() {
+        let log = "error[E0415]: identifier `configuration` is bound more than once\n  \
+                   --> src/apis/default_api.rs:4791:105\n\
+                   note: method cannot be called on `X` due to unsatisfied trait bounds\n\
+                   error: could not compile `stripe` (lib) due to 611 previous errors\n";
+        assert_eq!(
+            compiler_error(log).as_deref(),
+            Some(
+                "error[E0415]: identifier `configuration` is bound more than once at \
+                 src/apis/default_api.rs:4791:105 (611 errors)"
+            )
+        );
+    }
+
+    #[test]
+    fn a_rustc_out_of_memory_says_so() {
+        let log = "    Checking graph v0.1.0\nmemory allocation of 37984 bytes failed\n\
+                   error: could not compile `graph` (lib)\n";
+        assert_eq!(
+            compiler_error(log).as_deref(),
+            Some("rustc ran out of memory (memory allocation of 37984 bytes failed)")
+        );
+        assert_eq!(compiler_error("    Checking x\n"), None);
     }
 }
