@@ -108,7 +108,8 @@ pub struct Constraints {
     /// (`anyOf: [{required: [files]}, {required: [description]}]`): the object must carry
     /// every property of at least one of these lists. Such a composition constrains which
     /// optional properties are set; it is not a choice between types, so the schema keeps its
-    /// own kind and the alternatives are kept here.
+    /// own kind and the alternatives are kept here (those of `oneOf` when both compositions
+    /// are of this form).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub required_alternatives: Vec<Vec<String>>,
 }

@@ -179,7 +179,8 @@ impl Ctx<'_> {
         for key in ["oneOf", "anyOf"] {
             let Some(items) = self.array_field(object, at, key) else { continue };
             if required_alternatives(items).is_some() {
-                // A constraint on the object's own properties (kept in its constraints).
+                // A constraint on the object's own properties, not a choice of types: the
+                // first such composition is kept in the schema's constraints.
                 continue;
             }
             let mut variants = Vec::with_capacity(items.len());
@@ -371,12 +372,13 @@ fn constraints(object: &Map<String, Value>) -> Constraints {
         min_items: count("minItems"),
         max_items: count("maxItems"),
         unique_items: bool_field(object, "uniqueItems"),
+        // The first such composition (`oneOf`, then `anyOf`): two would each have to hold,
+        // which one list of alternatives cannot say.
         required_alternatives: ["oneOf", "anyOf"]
             .iter()
             .filter_map(|key| object.get(*key)?.as_array())
-            .filter_map(|items| required_alternatives(items))
-            .flatten()
-            .collect(),
+            .find_map(|items| required_alternatives(items))
+            .unwrap_or_default(),
         ..Constraints::default()
     };
     match object.get("exclusiveMinimum") {
